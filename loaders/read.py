@@ -1,0 +1,146 @@
+"""Read one table of a bundle (CSV or Parquet) into raw text cells with their line numbers.
+
+Nothing is interpreted here except the file's structure: every cell stays text (``NA`` when
+empty), every data row keeps the line it starts on (header = line 1), and a row whose field
+count does not match the header is set aside as a reject instead of being guessed at.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from kinlink.errors import SchemaError
+
+log = logging.getLogger(__name__)
+
+LINE = "_line"
+csv.field_size_limit(1 << 30)  # a 50 MB free-text field is hostile but must not crash the read
+
+
+@dataclass
+class RawTable:
+    """A table as read: text cells, the line of each row, and rows that could not be split."""
+
+    file: str
+    frame: pd.DataFrame
+    rejects: list[tuple[int, str, str]] = field(default_factory=list)  # (line, column, reason)
+    notes: list[tuple[str, str, int]] = field(default_factory=list)  # (column, problem, count)
+
+
+def find_table(folder: Path, stem: str) -> Path | None:
+    """Return ``folder/stem.csv`` or ``folder/stem.parquet``; error if both exist."""
+    found = [folder / f"{stem}{ext}" for ext in (".csv", ".parquet")]
+    existing = [path for path in found if path.is_file()]
+    if len(existing) > 1:
+        raise SchemaError(f"{folder}: both {stem}.csv and {stem}.parquet exist; keep one")
+    return existing[0] if existing else None
+
+
+def read_table(path: Path) -> RawTable:
+    """Read a CSV or Parquet table into a :class:`RawTable`."""
+    if path.suffix == ".parquet":
+        return _read_parquet(path)
+    return _read_csv(path)
+
+
+def _decode(path: Path, data: bytes) -> tuple[str, list[tuple[str, str, int]]]:
+    notes: list[tuple[str, str, int]] = []
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        log.warning("%s is not UTF-8 (byte %d); reading it as cp1252", path.name, err.start)
+        text = data.decode("cp1252", errors="replace")
+        notes.append(("", "not UTF-8: read as cp1252", 1))
+    nul = text.count("\x00")
+    if nul:
+        log.warning("%s: removed %d NUL bytes", path.name, nul)
+        text = text.replace("\x00", "")
+        notes.append(("", "NUL bytes removed", nul))
+    return text, notes
+
+
+def _header(path: Path, names: list[str]) -> list[str]:
+    header = [name.strip().lower() or f"column_{i + 1}" for i, name in enumerate(names)]
+    seen: set[str] = set()
+    for name in header:
+        if name in seen:
+            raise SchemaError(f"{path.name}, line 1: column '{name}' appears twice in the header")
+        seen.add(name)
+    return header
+
+
+def _read_csv(path: Path) -> RawTable:
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise SchemaError(f"{path}: cannot read ({err.strerror})") from err
+    text, notes = _decode(path, data)
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        first = next(reader, None)
+    except csv.Error as err:
+        raise SchemaError(f"{path.name}, line 1: cannot parse the header ({err})") from err
+    if first is None:
+        raise SchemaError(f"{path.name}: the file is empty (no header row)")
+    header = _header(path, first)
+    width = len(header)
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    rejects: list[tuple[int, str, str]] = []
+    previous = reader.line_num
+    try:
+        for row in reader:
+            line, previous = previous + 1, reader.line_num
+            if not row:
+                continue  # a blank line is not a row
+            if len(row) > width and not any(cell.strip() for cell in row[width:]):
+                row = row[:width]  # trailing empty fields (a stray comma) carry nothing
+            if len(row) != width:
+                rejects.append((line, "", f"expected {width} fields, found {len(row)}"))
+                continue
+            rows.append(row)
+            lines.append(line)
+    except csv.Error as err:
+        raise SchemaError(f"{path.name}, line {reader.line_num}: cannot parse ({err})") from err
+    frame = pd.DataFrame(rows, columns=header, dtype=object)
+    frame = frame.mask(frame.apply(lambda col: col.str.strip() == "")) if len(frame) else frame
+    frame[LINE] = pd.array(lines, dtype="int64")
+    return RawTable(path.name, frame, rejects, notes)
+
+
+def _arrow_to_text(column: pa.ChunkedArray) -> pd.Series:
+    """Render any Arrow column as text cells the way a CSV export would have written them."""
+    kind = column.type
+    series = column.to_pandas()
+    if pa.types.is_date(kind) or pa.types.is_timestamp(kind):
+        return pd.to_datetime(series).dt.strftime("%Y-%m-%d").astype(object)
+    if pa.types.is_boolean(kind):
+        return series.map({True: "true", False: "false"}).astype(object)
+    if pa.types.is_floating(kind):
+        integral = series.dropna().mod(1).eq(0).all()
+        if integral:
+            return series.map(lambda v: str(int(v)), na_action="ignore").astype(object)
+    return series.map(str, na_action="ignore").astype(object)
+
+
+def _read_parquet(path: Path) -> RawTable:
+    try:
+        table = pq.read_table(path)
+    except (OSError, pa.ArrowException) as err:
+        raise SchemaError(f"{path.name}: not a readable Parquet file ({err})") from err
+    header = _header(path, list(table.column_names))
+    frame = pd.DataFrame(
+        {name: _arrow_to_text(table.column(i)) for i, name in enumerate(header)}
+    )
+    if len(frame):
+        frame = frame.mask(frame.apply(lambda col: col.astype("string").str.strip() == ""))
+    frame[LINE] = pd.RangeIndex(2, len(frame) + 2)  # Parquet has no lines: row index + 2
+    return RawTable(path.name, frame)
