@@ -1,0 +1,1 @@
+"""Synthetic MPP bundles with ground truth (``generate_bundle`` in :mod:`.generator`)."""
