@@ -1,0 +1,153 @@
+"""The EOIR FOIA release's layout, declared as data: which files, which columns, which codes.
+
+Sources for the layout (file and column names as the release spells them): the release's own
+table headers as reproduced by public loaders of the "EOIR Case Data" zip (table files at the top
+level, code tables in ``Lookup/``, tab-delimited, no quoting, ``Count.txt`` beside them). Names
+are matched ignoring case, and a file may end in ``.csv``, ``.tsv`` or ``.txt``.
+
+Only the columns listed here are ever kept in memory. Names, A-numbers and addresses are never
+read (the release has no names or A-numbers; its address columns are not needed).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from kinlink.errors import SchemaError
+
+SUFFIXES = (".csv", ".tsv", ".txt", "")
+
+
+@dataclass(frozen=True)
+class ReleaseTable:
+    """One table of the release: its accepted file stems, the columns kept, which are required."""
+
+    key: str
+    stems: tuple[str, ...]
+    wanted: dict[str, tuple[str, ...]]  # kept column -> other header names it may have
+    required: tuple[str, ...] = ()
+    required_table: bool = False
+
+
+CASE = ReleaseTable(
+    key="case",
+    stems=("A_TblCase",),
+    wanted={"IDNCASE": (), "NAT": (), "LANG": (), "SEX": ("GENDER",), "CUSTODY": (),
+            "CASE_TYPE": ()},
+    required=("IDNCASE",),
+    required_table=True,
+)
+PROCEEDING = ReleaseTable(
+    key="proceeding",
+    stems=("B_TblProceeding",),
+    wanted={"IDNPROCEEDING": (), "IDNCASE": (), "OSC_DATE": (), "HEARING_LOC_CODE": (),
+            "BASE_CITY_CODE": (), "DEC_CODE": (), "ABSENTIA": (), "COMP_DATE": (),
+            "CASE_TYPE": ("CASETYPE",)},
+    required=("IDNPROCEEDING", "IDNCASE"),
+    required_table=True,
+)
+SCHEDULE = ReleaseTable(
+    key="schedule",
+    stems=("tbl_schedule",),
+    wanted={"IDNSCHEDULE": (), "IDNCASE": (), "IDNPROCEEDING": (), "ADJ_DATE": (),
+            "HEARING_LOC_CODE": (), "CAL_TYPE": (), "ADJ_RSN": ()},
+    required=("IDNSCHEDULE", "IDNCASE"),
+)
+LEAD_RIDER = ReleaseTable(
+    key="lead_rider",
+    stems=("tbl_Lead_Rider", "tbl_LeadRider"),
+    wanted={"IDNLEADRIDER": (), "IDNLEADCASE": (), "IDNRIDERCASE": (), "BLNACTIVE": (),
+            "DATSEVEREDON": ()},
+    required=("IDNLEADCASE", "IDNRIDERCASE"),
+)
+CASE_IDENTIFIER = ReleaseTable(
+    key="case_identifier",
+    stems=("A_TblCaseIdentifier", "tbl_CaseIdentifier"),
+    wanted={"IDNCASE": (), "CASE_ID": ()},
+    required=("IDNCASE", "CASE_ID"),
+)
+
+# Lookup tables (the release's Lookup/ folder).
+NATIONALITY = ReleaseTable(
+    key="nationality",
+    stems=("tblLookupNationality",),
+    wanted={"NAT_CODE": ("STRCODE",), "NAT_NAME": ("STRDESCRIPTION",), "NAT_COUNTRY_NAME": ()},
+    required=("NAT_CODE",),
+)
+LANGUAGE = ReleaseTable(
+    key="language",
+    stems=("tblLanguage", "tblLookupLanguage"),
+    wanted={"STRCODE": ("LANG_CODE",), "STRDESCRIPTION": ("LANG_NAME",)},
+    required=("STRCODE",),
+)
+BASE_CITY = ReleaseTable(
+    key="base_city",
+    stems=("tblLookupBaseCity",),
+    wanted={"BASE_CITY_CODE": (), "BASE_CITY_NAME": ()},
+    required=("BASE_CITY_CODE",),
+)
+HEARING_LOCATION = ReleaseTable(
+    key="hearing_location",
+    stems=("tblLookupHloc",),
+    wanted={"HEARING_LOC_CODE": (), "HEARING_LOC_NAME": ()},
+    required=("HEARING_LOC_CODE",),
+)
+DECISION = ReleaseTable(
+    key="decision",
+    stems=("tblLookupCourtDecision", "tblLookupCourtDecision_final", "tblDecCode"),
+    wanted={"STRCASETYPE": (), "STRDECCODE": ("DEC_CODE",),
+            "STRDECDESCRIPTION": ("DEC_DESCRIPTION",)},
+    required=("STRDECCODE",),
+)
+ADJOURNMENT = ReleaseTable(
+    key="adjournment",
+    stems=("tblAdjournmentCodes", "tblLookupAdjournmentCodes"),
+    # the release spells the description column "strDesciption"
+    wanted={"STRCODE": (), "STRDESCRIPTION": ("STRDESCIPTION",)},
+    required=("STRCODE",),
+)
+CAL_TYPE = ReleaseTable(
+    key="cal_type",
+    stems=("tblLookupCal_Type", "tblLookupCalType"),
+    wanted={"STRCALTYPECODE": ("STRCODE",), "STRCALTYPEDESCRIPTION": ("STRDESCRIPTION",)},
+    required=("STRCALTYPECODE",),
+)
+
+DATA_TABLES = (CASE, CASE_IDENTIFIER, LEAD_RIDER, PROCEEDING, SCHEDULE)
+LOOKUP_TABLES = (NATIONALITY, LANGUAGE, BASE_CITY, HEARING_LOCATION, DECISION, ADJOURNMENT,
+                 CAL_TYPE)
+
+
+def find_files(folder: Path) -> dict[str, Path]:
+    """Locate every known table under ``folder`` (any depth), by file stem ignoring case.
+
+    Returns
+    -------
+    dict
+        Table key -> file, for the tables found.
+
+    Raises
+    ------
+    SchemaError
+        ``folder`` is not a folder, a required table is missing, or a table is found twice.
+    """
+    if not folder.is_dir():
+        raise SchemaError(f"{folder}: not a folder (expected the unzipped EOIR release)")
+    by_stem: dict[str, list[Path]] = {}
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and path.suffix.lower() in SUFFIXES:
+            by_stem.setdefault(path.stem.lower(), []).append(path)
+    found: dict[str, Path] = {}
+    for table in DATA_TABLES + LOOKUP_TABLES:
+        paths = [p for stem in table.stems for p in by_stem.get(stem.lower(), [])]
+        if len(paths) > 1:
+            names = ", ".join(str(p.relative_to(folder)) for p in paths)
+            raise SchemaError(f"{folder}: table {table.stems[0]} found more than once ({names}); "
+                              "keep one")
+        if paths:
+            found[table.key] = paths[0]
+        elif table.required_table:
+            raise SchemaError(f"{folder}: required table {table.stems[0]} (.csv, .tsv or .txt) "
+                              "is missing")
+    return found

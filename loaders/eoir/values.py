@@ -1,0 +1,147 @@
+"""Small helpers shared by the EOIR mapping steps: dates, row filters with rejects, counters."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from kinlink.loaders.eoir.reader import LINE, Rejects
+
+
+def parse_dates(values: pd.Series) -> tuple[pd.Series, int]:
+    """Parse EOIR dates (``2019-07-23 00:00:00.000``, ``2019-07-23``, ``Jul 23 2019 12:00AM``).
+
+    Each distinct value is parsed once, so a 5-million-row column with a few thousand distinct
+    dates costs a few thousand parses.
+
+    Returns
+    -------
+    (Series, int)
+        ``datetime64[ns]`` values (``NaT`` when missing or unparseable) and the number of
+        non-empty values that could not be parsed.
+
+    Examples
+    --------
+    >>> dates, bad = parse_dates(pd.Series(["2019-07-23 00:00:00.000", None, "Jul 23 2019 12:00AM",
+    ...                                     "2019-02-30", "soon"]))
+    >>> [str(d.date()) if not pd.isna(d) else None for d in dates], bad
+    (['2019-07-23', None, '2019-07-23', None, None], 2)
+    """
+    codes, uniques = pd.factorize(values.astype("string"), use_na_sentinel=True)
+    text = pd.Series(uniques, dtype="string")
+    iso = text.str.match(r"^\d{4}-\d{2}-\d{2}").fillna(False).astype(bool)
+    parsed = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
+    if iso.any():
+        parsed[iso] = pd.to_datetime(text[iso].str.slice(0, 10), format="%Y-%m-%d",
+                                     errors="coerce")
+    other = ~iso
+    if other.any():
+        parsed[other] = pd.to_datetime(text[other], format="mixed", errors="coerce")
+    parsed = parsed.where(parsed.dt.year.between(1900, 2100))
+    out = parsed.to_numpy()[np.where(codes >= 0, codes, 0)] if len(parsed) else np.full(
+        len(values), np.datetime64("NaT"), dtype="datetime64[ns]"
+    )
+    result = pd.Series(out, index=values.index, dtype="datetime64[ns]")
+    result[codes < 0] = pd.NaT
+    bad = int(np.count_nonzero(parsed.isna().to_numpy()[codes[codes >= 0]]))
+    return result, bad
+
+
+def id_set(values: pd.Series) -> pd.Index:
+    """A set of ids for :func:`member` and :func:`lookup`, hashed once, used on every chunk."""
+    return pd.Index(values.astype(object).dropna().unique(), dtype=object)
+
+
+def positions(values: pd.Series, ids: pd.Index) -> np.ndarray:
+    """Position of each value in ``ids`` (-1 when absent or missing).
+
+    ``ids`` keeps its hash table between calls, so a chunk costs O(chunk), not O(len(ids)) as
+    ``Series.isin`` or a merge would (both rebuild a table of all ids on every call).
+    """
+    return np.asarray(ids.get_indexer(pd.Index(values.astype(object).to_numpy(), dtype=object)))
+
+
+def member(values: pd.Series, ids: pd.Index) -> pd.Series:
+    """Whether each value is one of ``ids`` (missing values are not).
+
+    Examples
+    --------
+    >>> member(pd.Series(["1", None, "3"], dtype="string[pyarrow]"),
+    ...        id_set(pd.Series(["3", "1"]))).tolist()
+    [True, False, True]
+    """
+    return pd.Series(positions(values, ids) >= 0, index=values.index, dtype=bool)
+
+
+def iso_dates(values: pd.Series) -> pd.Series:
+    """``YYYY-MM-DD`` text (missing stays missing)."""
+    return values.dt.strftime("%Y-%m-%d").astype("string")
+
+
+def drop_rows(frame: pd.DataFrame, bad: pd.Series, rejects: Rejects, file: str, column: str,
+              reason: str) -> pd.DataFrame:
+    """Reject the rows where ``bad`` holds (file, line, column, reason) and return the rest."""
+    bad = bad.fillna(False).astype(bool)
+    if not bad.any():
+        return frame
+    rejects.add_many(file, frame.loc[bad, LINE], column, reason)
+    return frame.loc[~bad]
+
+
+class Counts(Counter[str]):
+    """Named counts for the import summary."""
+
+    def note(self, name: str, n: int | np.integer) -> None:
+        """Add ``n`` to ``name`` (zero adds nothing, so the summary lists only what happened)."""
+        if n:
+            self[name] += int(n)
+
+
+def text_table(frame: pd.DataFrame) -> pa.Table:
+    """A frame as an Arrow table of text columns (booleans as ``true``/``false``) for CSV.
+
+    Examples
+    --------
+    >>> text_table(pd.DataFrame({"a": [True, False], "b": [1, None]})).to_pylist()
+    [{'a': 'true', 'b': '1'}, {'a': 'false', 'b': None}]
+    """
+    columns = {}
+    for name in frame.columns:
+        values = frame[name]
+        if pd.api.types.is_bool_dtype(values):
+            values = values.map({True: "true", False: "false"})
+        elif pd.api.types.is_float_dtype(values) and values.dropna().mod(1).eq(0).all():
+            values = values.astype("Int64")
+        columns[str(name)] = pa.array(values.astype("string[pyarrow]").array, type=pa.string())
+    return pa.table(columns)
+
+
+class CsvWriter:
+    """Write frames to one CSV file, header first, quoting only where needed (Arrow's writer)."""
+
+    def __init__(self, path: Path, columns: list[str]) -> None:
+        self._schema = pa.schema([(name, pa.string()) for name in columns])
+        self._writer = pacsv.CSVWriter(str(path), self._schema,
+                                       write_options=pacsv.WriteOptions(quoting_style="needed"))
+
+    def write(self, frame: pd.DataFrame) -> None:
+        """Append the rows of ``frame`` (its columns as given at creation)."""
+        self._writer.write_table(text_table(frame).select(self._schema.names))
+
+    def close(self) -> None:
+        """Finish the file."""
+        self._writer.close()
+
+
+def write_csv(frame: pd.DataFrame, path: Path) -> None:
+    """Write one frame as CSV (see :class:`CsvWriter`)."""
+    writer = CsvWriter(path, [str(c) for c in frame.columns])
+    try:
+        writer.write(frame)
+    finally:
+        writer.close()
