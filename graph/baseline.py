@@ -16,13 +16,15 @@ import unicodedata
 import numpy as np
 import pandas as pd
 
-from kinlink.graph.ids import person_id
+from kinlink.graph.ids import person_ids
 
 
 def _fold(series: pd.Series) -> pd.Series:
     def fold(value: str) -> str:
         decomposed = unicodedata.normalize("NFKD", value)
-        return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).upper().split())
+        return " ".join(
+            "".join(c for c in decomposed if not unicodedata.combining(c)).upper().split()
+        )
 
     return series.map(fold, na_action="ignore")
 
@@ -48,28 +50,33 @@ def exact_clusters(individuals: pd.DataFrame) -> pd.DataFrame:
     --------
     >>> frame = pd.DataFrame({"record_id": ["r1", "r2", "r3"],
     ...                       "a_number": ["012345678", "012345678", None],
-    ...                       "given_names": ["Ana", "ANA", "Ana"], "surnames": ["Paz", "Paz", "Paz"],
+    ...                       "given_names": ["Ana", "ANA", "Ana"],
+    ...                       "surnames": ["Paz", "Paz", "Paz"],
     ...                       "dob": pd.to_datetime(["2000-01-01", None, "2000-01-01"])})
     >>> exact_clusters(frame)["person_id"].nunique()
     1
     """
     n = len(individuals)
     parent = np.arange(n)
-    name_key = (_fold(individuals["given_names"]) + "|" + _fold(individuals["surnames"]) + "|"
-                + individuals["dob"].dt.strftime("%Y-%m-%d"))
+    name_key = (
+        _fold(individuals["given_names"])
+        + "|"
+        + _fold(individuals["surnames"])
+        + "|"
+        + individuals["dob"].dt.strftime("%Y-%m-%d")
+    )
     for key in (individuals["a_number"], name_key):
         present = key.notna().to_numpy()
         codes = pd.factorize(key[present])[0]
         rows = np.flatnonzero(present)
         first = pd.Series(rows).groupby(codes).transform("first").to_numpy()
-        for a, b in zip(rows, first, strict=True):
+        for a, b in zip(rows.tolist(), first.tolist(), strict=True):
             if a != b:
                 ra, rb = _find(parent, a), _find(parent, b)
                 if ra != rb:
                     parent[max(ra, rb)] = min(ra, rb)
     roots = np.array([_find(parent, i) for i in range(n)])
-    record_ids = individuals["record_id"].astype(str)
-    smallest = record_ids.groupby(roots).transform("min")
-    ids = {rid: person_id([rid]) for rid in pd.unique(smallest)}
-    return pd.DataFrame({"record_id": record_ids.to_numpy(),
-                         "person_id": smallest.map(ids).to_numpy()})
+    record_ids = individuals["record_id"].astype(str).reset_index(drop=True)
+    return pd.DataFrame(
+        {"record_id": record_ids, "person_id": person_ids(record_ids, roots).to_numpy()}
+    )

@@ -53,8 +53,9 @@ class Score:
         precision = true_positives / predicted if predicted else float(actual == 0)
         recall = true_positives / actual if actual else float(predicted == 0)
         f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        return cls(round(precision, 4), round(recall, 4), round(f1, 4), true_positives,
-                   predicted, actual)
+        return cls(
+            round(precision, 4), round(recall, 4), round(f1, 4), true_positives, predicted, actual
+        )
 
 
 def _pairs(sizes: np.ndarray) -> int:
@@ -71,8 +72,11 @@ def pairwise(predicted: pd.Series, actual: pd.Series) -> Score:
     """
     joint = pd.DataFrame({"p": predicted.to_numpy(), "a": actual.to_numpy()})
     together = _pairs(joint.groupby(["p", "a"]).size().to_numpy())
-    return Score.of(together, _pairs(joint.groupby("p").size().to_numpy()),
-                    _pairs(joint.groupby("a").size().to_numpy()))
+    return Score.of(
+        together,
+        _pairs(joint.groupby("p").size().to_numpy()),
+        _pairs(joint.groupby("a").size().to_numpy()),
+    )
 
 
 def _read(folder: Path, name: str) -> pd.DataFrame:
@@ -99,10 +103,13 @@ def flag_items(frame: pd.DataFrame, code_column: str | None) -> set[tuple[str, s
 
 
 def _family_of_record(persons: pd.DataFrame, families: pd.DataFrame) -> pd.Series:
-    merged = persons.merge(families, on="person_id", how="left")
+    merged = persons[["record_id", "person_id"]].merge(
+        families[["family_id", "person_id"]], on="person_id", how="left"
+    )
     # a person in no family is its own singleton, so it never pairs with anyone
-    merged["family_id"] = merged["family_id"].where(merged["family_id"] != "",
-                                                    "solo:" + merged["person_id"])
+    merged["family_id"] = merged["family_id"].where(
+        merged["family_id"] != "", "solo:" + merged["person_id"]
+    )
     merged["family_id"] = merged["family_id"].fillna("solo:" + merged["person_id"])
     return merged.set_index("record_id")["family_id"]
 
@@ -116,8 +123,8 @@ def evaluate(report_dir: str | Path, truth_dir: str | Path) -> dict[str, object]
         A report or truth file is missing.
     """
     report, truth = Path(report_dir), Path(truth_dir)
-    persons = _read(report, "persons")
-    true_persons = _read(truth, "records")
+    persons = _read(report, "persons")[["record_id", "person_id"]]
+    true_persons = _read(truth, "records")[["record_id", "person_id"]]
     common = persons.merge(true_persons, on="record_id", suffixes=("", "_true"))
     result: dict[str, object] = {
         "records_scored": len(common),
@@ -139,11 +146,15 @@ def evaluate(report_dir: str | Path, truth_dir: str | Path) -> dict[str, object]
 
 def format_scores(result: dict[str, object]) -> str:
     """A plain-text table of :func:`evaluate`'s result."""
-    lines = [f"{'what':<26}{'precision':>10}{'recall':>10}{'f1':>10}{'predicted':>12}{'actual':>10}"]
+    lines = [
+        f"{'what':<26}{'precision':>10}{'recall':>10}{'f1':>10}{'predicted':>12}{'actual':>10}"
+    ]
     for name, value in result.items():
         if isinstance(value, dict) and "f1" in value:
-            lines.append(f"{name:<26}{value['precision']:>10.4f}{value['recall']:>10.4f}"
-                         f"{value['f1']:>10.4f}{value['predicted']:>12}{value['actual']:>10}")
+            lines.append(
+                f"{name:<26}{value['precision']:>10.4f}{value['recall']:>10.4f}"
+                f"{value['f1']:>10.4f}{value['predicted']:>12}{value['actual']:>10}"
+            )
     counts = {k: v for k, v in result.items() if not isinstance(v, dict)}
     lines.append("  ".join(f"{k}={v}" for k, v in counts.items()))
     return "\n".join(lines)

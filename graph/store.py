@@ -1,0 +1,219 @@
+"""Save and load the case-linkage graph as Parquet node and edge tables.
+
+Layout of a saved graph folder::
+
+    graph.json             {"format": "kinlink-graph-parquet/1", "graph": {...G.graph...}}
+    nodes/<kind>.parquet   id, key and one column per attribute of the nodes of that kind
+    edges/<kind>.parquet   source, target and one column per attribute of the edges of that kind
+
+One table per kind keeps each table's columns meaningful (a record's ``court`` and a case's
+``court`` never share a column) and lets the dashboard or a Neo4j import read only what it needs.
+A missing attribute is a null cell; loading leaves it out of the attribute dict again, so
+``load_graph(save_graph(G, d))`` has the same nodes, edges and attributes as ``G``.
+
+The folder is written into a temporary sibling and renamed into place, so a reader never sees a
+half-written graph.
+
+Examples
+--------
+>>> import tempfile, pathlib
+>>> G = nx.MultiDiGraph()
+>>> G.add_node("person:P1", kind="person", key="P1", n_records=2)
+>>> G.add_node("family:F1", kind="family", key="F1", size=1)
+>>> _ = G.add_edge("person:P1", "family:F1", key="IN", kind="IN")
+>>> with tempfile.TemporaryDirectory() as d:
+...     H = load_graph(save_graph(G, pathlib.Path(d) / "g"))
+>>> dict(H.nodes(data=True)) == dict(G.nodes(data=True)), list(H.edges(keys=True, data=True))
+(True, [('person:P1', 'family:F1', 'IN', {'kind': 'IN'})])
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import uuid
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from kinlink.graph.build import attr_dicts, paused_gc
+from kinlink.graph.schema import KIND
+
+log = logging.getLogger(__name__)
+
+FORMAT = "kinlink-graph-parquet/1"
+
+__all__ = ["FORMAT", "load_graph", "replace_dir", "save_graph"]
+
+
+def _column(name: str, values: list[Any]) -> pa.Array:
+    try:
+        return pa.array(values, from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        log.warning("attribute %r mixes types; saved as text", name)
+        return pa.array([None if v is None else str(v) for v in values], type=pa.string())
+
+
+def _table(fixed: dict[str, list[Any]], rows: list[dict[str, Any]]) -> pa.Table:
+    names: dict[str, None] = {}
+    for row in rows:
+        names.update(dict.fromkeys(row))
+    names.pop(KIND, None)
+    data = {k: pa.array(v, type=pa.string()) for k, v in fixed.items()}
+    for name in names:
+        if name in data:
+            raise ValueError(f"attribute name {name!r} clashes with a table column")
+        data[name] = _column(name, [row.get(name) for row in rows])
+    return pa.table(data)
+
+
+def _kind_of(attrs: dict[str, Any], what: str) -> str:
+    kind = attrs.get(KIND)
+    if not isinstance(kind, str) or not kind or "/" in kind or kind.startswith("."):
+        raise ValueError(f"{what} has no usable {KIND!r} attribute: {kind!r}")
+    return kind
+
+
+def save_graph(G: nx.MultiDiGraph, path: str | os.PathLike[str]) -> Path:
+    """Write ``G`` to the folder ``path`` (replacing it) as Parquet node and edge tables.
+
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        A graph whose nodes and edges all have a string ``kind`` attribute.
+    path : path-like
+        The folder to write.
+
+    Returns
+    -------
+    Path
+        ``path``.
+
+    Raises
+    ------
+    ValueError
+        If a node or edge has no ``kind``.
+
+    Notes
+    -----
+    Linear in the size of the graph.
+    """
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.parent / f".{target.name}.tmp-{uuid.uuid4().hex[:8]}"
+    (tmp / "nodes").mkdir(parents=True)
+    (tmp / "edges").mkdir()
+    try:
+        node_ids: dict[str, list[Any]] = defaultdict(list)
+        node_rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for n, attrs in G.nodes(data=True):
+            kind = _kind_of(attrs, f"node {n!r}")
+            node_ids[kind].append(n)
+            node_rows[kind].append(attrs)
+        for kind, rows in node_rows.items():
+            pq.write_table(_table({"id": node_ids[kind]}, rows), tmp / "nodes" / f"{kind}.parquet")
+        del node_ids, node_rows
+
+        ends: dict[str, tuple[list[Any], list[Any], list[Any]]] = defaultdict(lambda: ([], [], []))
+        edge_rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for u, v, k, attrs in G.edges(keys=True, data=True):
+            kind = _kind_of(attrs, f"edge {u!r}->{v!r}")
+            src, dst, keys = ends[kind]
+            src.append(u)
+            dst.append(v)
+            keys.append(k)
+            edge_rows[kind].append(attrs)
+        for kind, rows in edge_rows.items():
+            src, dst, keys = ends[kind]
+            fixed = {"source": src, "target": dst}
+            table = _table(fixed, rows)
+            if any(k != kind for k in keys):
+                table = table.append_column("edge_key", pa.array([str(k) for k in keys]))
+            pq.write_table(table, tmp / "edges" / f"{kind}.parquet")
+        meta = {"format": FORMAT, "graph": {k: v for k, v in G.graph.items() if _jsonable(v)}}
+        (tmp / "graph.json").write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n")
+        replace_dir(tmp, target)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return target
+
+
+def _jsonable(value: Any) -> bool:
+    try:
+        json.dumps(value)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+def replace_dir(tmp: Path, target: Path) -> None:
+    """Rename ``tmp`` to ``target``, replacing an existing folder as atomically as POSIX allows."""
+    old = None
+    if target.exists():
+        old = target.parent / f".{target.name}.old-{uuid.uuid4().hex[:8]}"
+        target.rename(old)
+    tmp.rename(target)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+_INTS = {t: pd.Int64Dtype() for t in (pa.int8(), pa.int16(), pa.int32(), pa.int64())}
+
+
+def _rows(table: pa.Table, skip: tuple[str, ...]) -> list[dict[str, Any]]:
+    """One attribute dict per row, null cells left out (ints stay ints, dates Timestamps)."""
+    frame = table.drop_columns([c for c in skip if c in table.column_names]).to_pandas(
+        types_mapper=_INTS.get
+    )
+    return attr_dicts(frame, skip=())
+
+
+def load_graph(path: str | os.PathLike[str]) -> nx.MultiDiGraph:
+    """Read a graph written by :func:`save_graph`.
+
+    Raises
+    ------
+    FileNotFoundError
+        If ``path`` holds no saved graph.
+    ValueError
+        If the folder is of another format.
+    """
+    root = Path(path)
+    meta = json.loads((root / "graph.json").read_text())
+    if meta.get("format") != FORMAT:
+        raise ValueError(f"{root}: not a {FORMAT} folder (format {meta.get('format')!r})")
+    G = nx.MultiDiGraph(**meta.get("graph", {}))
+    with paused_gc():
+        for file in sorted((root / "nodes").glob("*.parquet")):
+            kind = file.stem
+            table = pq.read_table(file)
+            ids = table.column("id").to_pylist()
+            G.add_nodes_from(ids)
+            nodes = G.nodes
+            for n, row in zip(ids, _rows(table, skip=("id",)), strict=True):
+                row[KIND] = kind
+                nodes[n].update(row)
+        for file in sorted((root / "edges").glob("*.parquet")):
+            kind = file.stem
+            table = pq.read_table(file)
+            src = table.column("source").to_pylist()
+            dst = table.column("target").to_pylist()
+            keys = (
+                table.column("edge_key").to_pylist()
+                if "edge_key" in table.column_names
+                else [kind] * table.num_rows
+            )
+            add_edge = G.add_edge
+            rows = _rows(table, skip=("source", "target", "edge_key"))
+            for u, v, k, row in zip(src, dst, keys, rows, strict=True):
+                row[KIND] = kind
+                add_edge(u, v, k, **row)
+    return G
