@@ -58,8 +58,14 @@ class _Accounts:
     def reject(self, file: str, lines: pd.Series, column: str, reason: str | pd.Series) -> None:
         if len(lines):
             self.rejects.append(
-                pd.DataFrame({"file": file, "line": lines.to_numpy(), "column": column,
-                              "reason": reason if isinstance(reason, str) else reason.to_numpy()})
+                pd.DataFrame(
+                    {
+                        "file": file,
+                        "line": lines.to_numpy(),
+                        "column": column,
+                        "reason": reason if isinstance(reason, str) else reason.to_numpy(),
+                    }
+                )
             )
 
     def count(self, file: str, column: str, problem: str, n: int) -> None:
@@ -67,8 +73,14 @@ class _Accounts:
             self.quality.append((file, column, problem, int(n)))
 
 
-def _drop(frame: pd.DataFrame, bad: pd.Series, accounts: _Accounts, file: str, column: str,
-          reason: str | pd.Series) -> pd.DataFrame:
+def _drop(
+    frame: pd.DataFrame,
+    bad: pd.Series,
+    accounts: _Accounts,
+    file: str,
+    column: str,
+    reason: str | pd.Series,
+) -> pd.DataFrame:
     """Reject the rows where ``bad`` holds and return the rest."""
     if not bad.any():
         return frame
@@ -154,8 +166,9 @@ def _empty_frame(table: Table) -> pd.DataFrame:
     return frame
 
 
-def _check_references(frames: dict[str, pd.DataFrame], files: dict[str, str],
-                      accounts: _Accounts) -> None:
+def _check_references(
+    frames: dict[str, pd.DataFrame], files: dict[str, str], accounts: _Accounts
+) -> None:
     """Reject rows that point at an id their referenced table does not hold (in table order)."""
     for table in TABLES:
         for column, target in table.references.items():
@@ -164,14 +177,21 @@ def _check_references(frames: dict[str, pd.DataFrame], files: dict[str, str],
             frame = frames[table.stem]
             unknown = ~frame[column].isin(known)
             reason = f"unknown {column} (not in {files.get(target, target)})"
-            frames[table.stem] = _drop(frame, unknown, accounts, files[table.stem], column,
-                                       reason).reset_index(drop=True)
+            frames[table.stem] = _drop(
+                frame, unknown, accounts, files[table.stem], column, reason
+            ).reset_index(drop=True)
 
 
 def _clean_family_units(frame: pd.DataFrame, file: str, accounts: _Accounts) -> pd.DataFrame:
     duplicate = frame.duplicated(["family_unit_id", "record_id"], keep="first")
-    return _drop(frame, duplicate, accounts, file, "record_id",
-                 "duplicate membership of the same family unit").reset_index(drop=True)
+    return _drop(
+        frame,
+        duplicate,
+        accounts,
+        file,
+        "record_id",
+        "duplicate membership of the same family unit",
+    ).reset_index(drop=True)
 
 
 def _clean_leads(cases: pd.DataFrame, file: str, accounts: _Accounts) -> pd.DataFrame:
@@ -228,13 +248,17 @@ def load_bundle(path: str | Path) -> Bundle:
         rows_read[table.stem] = len(raw.frame) + len(raw.rejects)
         frames[table.stem] = _load_table(raw, table, accounts)
         log.info("%s: %d rows read", raw.file, rows_read[table.stem])
-    frames["family_units"] = _clean_family_units(frames["family_units"], files["family_units"],
-                                                 accounts)
+    frames["family_units"] = _clean_family_units(
+        frames["family_units"], files["family_units"], accounts
+    )
     _check_references(frames, files, accounts)
     frames["cases"] = _clean_leads(frames["cases"], files["cases"], accounts)
 
-    rejects = (pd.concat(accounts.rejects, ignore_index=True) if accounts.rejects
-               else pd.DataFrame(columns=REJECT_COLUMNS))
+    rejects = (
+        pd.concat(accounts.rejects, ignore_index=True)
+        if accounts.rejects
+        else pd.DataFrame(columns=REJECT_COLUMNS)
+    )
     rejects = rejects.astype({"line": "int64"}).sort_values(["file", "line"], kind="stable")
     quality = pd.DataFrame(accounts.quality, columns=QUALITY_COLUMNS)
     for file, line, column, reason in rejects.head(20).itertuples(index=False):

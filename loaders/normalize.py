@@ -21,7 +21,7 @@ from kinlink.loaders.countries import country_code
 Normalised = tuple[pd.Series, pd.Series]
 
 _A_NUMBER_SEPARATORS = re.compile(r"[\s\-./_]")
-_A_NUMBER = re.compile(r"A?(\d{8,9})")
+_A_NUMBER = re.compile(r"A?\d{8,9}")
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[T ].*)?")
 _WHITESPACE = re.compile(r"\s+")
 
@@ -60,12 +60,11 @@ def a_number(raw: pd.Series) -> Normalised:
     [False, False, False, False, False, True, False]
     """
 
-    def parse(value: str) -> str | None:
-        match = _A_NUMBER.fullmatch(_A_NUMBER_SEPARATORS.sub("", value.upper()))
-        return match.group(1).zfill(9) if match else None
-
-    values, bad = _by_distinct(raw, parse)
-    return values.astype("string"), bad
+    text = raw.astype("string[pyarrow]")
+    compact = text.str.upper().str.replace(_A_NUMBER_SEPARATORS.pattern, "", regex=True)
+    valid = compact.str.fullmatch(_A_NUMBER.pattern).fillna(False).astype(bool)
+    digits = compact.where(valid).str.lstrip("A").str.zfill(9)
+    return digits.astype("string"), (text.notna() & ~valid).astype(bool)
 
 
 def date(raw: pd.Series) -> Normalised:

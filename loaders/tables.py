@@ -9,7 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-Kind = Literal["id", "text", "label", "name", "a_number", "date", "bool", "nationality", "sex", "code"]
+Kind = Literal[
+    "id", "text", "label", "name", "a_number", "date", "bool", "nationality", "sex", "code"
+]
 
 ROLES = ("HEAD", "SPOUSE", "PARENT", "CHILD", "SIBLING", "GRANDPARENT", "GUARDIAN",
          "OTHER_RELATIVE")  # fmt: skip

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from kinlink.errors import SchemaError
 from kinlink.loaders import load_bundle
 
-from .conftest import INDIVIDUALS_HEADER, write_csv
+from .conftest import write_csv
 
 
 def test_minimal_bundle_loads_normalised(bundle_dir: Path) -> None:
@@ -48,15 +48,22 @@ def test_not_a_folder(tmp_path: Path) -> None:
 
 
 def test_bad_rows_are_rejected_with_file_line_column_reason(bundle_dir: Path) -> None:
-    write_csv(bundle_dir / "individuals.csv", ["record_id", "source", "dob"], [
-        ["r1", "CBP", "2000-01-01"],
-        ["r1", "EOIR", "2000-01-01"],       # duplicate id -> line 3
-        ["", "NGO", ""],                    # missing id -> line 4
-        ["r3", "", ""],                     # missing source -> line 5
-        ["r4", "NGO", "2000-02-31"],        # impossible optional date -> loaded, counted
-    ])
-    write_csv(bundle_dir / "cases.csv", ["case_id", "record_id", "lead_case_id"], [
-        ["c1", "r1", "c9"], ["c2", "r404", ""], ["c1", "r1", ""]])
+    write_csv(
+        bundle_dir / "individuals.csv",
+        ["record_id", "source", "dob"],
+        [
+            ["r1", "CBP", "2000-01-01"],
+            ["r1", "EOIR", "2000-01-01"],  # duplicate id -> line 3
+            ["", "NGO", ""],  # missing id -> line 4
+            ["r3", "", ""],  # missing source -> line 5
+            ["r4", "NGO", "2000-02-31"],  # impossible optional date -> loaded, counted
+        ],
+    )
+    write_csv(
+        bundle_dir / "cases.csv",
+        ["case_id", "record_id", "lead_case_id"],
+        [["c1", "r1", "c9"], ["c2", "r404", ""], ["c1", "r1", ""]],
+    )
     write_csv(bundle_dir / "hearings.csv", ["hearing_id", "case_id"], [["h1", "c1"], ["h2", "c2"]])
     bundle = load_bundle(bundle_dir)
     rejects = {(r.file, r.line, r.column): r.reason for r in bundle.rejects.itertuples()}
@@ -80,28 +87,31 @@ def test_bad_rows_are_rejected_with_file_line_column_reason(bundle_dir: Path) ->
 def test_ragged_rows_and_multiline_cells_keep_true_line_numbers(bundle_dir: Path) -> None:
     (bundle_dir / "individuals.csv").write_text(
         "record_id,source,given_names\n"
-        'r1,CBP,"Ana\nMaría"\n'      # lines 2-3
-        "r2,NGO\n"                   # line 4: too few fields
-        "\n"                         # line 5: blank, not a row
-        "r3,NGO,Luz,extra\n"         # line 6: too many fields
-        "r4,NGO,Sol,\n",             # line 7: one trailing empty field is tolerated
-        encoding="utf-8")
+        'r1,CBP,"Ana\nMaría"\n'  # lines 2-3
+        "r2,NGO\n"  # line 4: too few fields
+        "\n"  # line 5: blank, not a row
+        "r3,NGO,Luz,extra\n"  # line 6: too many fields
+        "r4,NGO,Sol,\n",  # line 7: one trailing empty field is tolerated
+        encoding="utf-8",
+    )
     write_csv(bundle_dir / "family_units.csv", ["family_unit_id", "record_id"], [])
     bundle = load_bundle(bundle_dir)
     assert bundle.individuals["_line"].tolist() == [2, 7]
     assert bundle.individuals["given_names"].tolist() == ["Ana María", "Sol"]
     assert bundle.rejects["line"].tolist() == [4, 6]
-    assert bundle.rejects["reason"].tolist() == ["expected 3 fields, found 2",
-                                                 "expected 3 fields, found 4"]
+    assert bundle.rejects["reason"].tolist() == [
+        "expected 3 fields, found 2",
+        "expected 3 fields, found 4",
+    ]
 
 
 def test_bom_and_cp1252(bundle_dir: Path, caplog: pytest.LogCaptureFixture) -> None:
     path = bundle_dir / "individuals.csv"
-    write_csv(path, ["record_id", "source", "surnames"], [["r1", "CBP", "Peña"]],
-              encoding="utf-8-sig")
+    write_csv(
+        path, ["record_id", "source", "surnames"], [["r1", "CBP", "Peña"]], encoding="utf-8-sig"
+    )
     assert load_bundle(bundle_dir).individuals["surnames"].tolist() == ["Peña"]
-    write_csv(path, ["record_id", "source", "surnames"], [["r1", "CBP", "Peña"]],
-              encoding="cp1252")
+    write_csv(path, ["record_id", "source", "surnames"], [["r1", "CBP", "Peña"]], encoding="cp1252")
     bundle = load_bundle(bundle_dir)
     assert bundle.individuals["surnames"].tolist() == ["Peña"]
     assert "cp1252" in caplog.text
@@ -116,8 +126,9 @@ def test_parquet_tables_load_like_csv(bundle_dir: Path) -> None:
         frame.to_parquet(bundle_dir / f"{stem}.parquet")
     parquet_bundle = load_bundle(bundle_dir)
     columns = ["record_id", "a_number", "dob", "nationality", "uac"]
-    pd.testing.assert_frame_equal(parquet_bundle.individuals[columns],
-                                  csv_bundle.individuals[columns])
+    pd.testing.assert_frame_equal(
+        parquet_bundle.individuals[columns], csv_bundle.individuals[columns]
+    )
     assert parquet_bundle.individuals["_line"].tolist() == [2, 3]
 
 
@@ -128,14 +139,18 @@ def test_both_csv_and_parquet_is_an_error(bundle_dir: Path) -> None:
 
 
 cell = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=12)
-row = st.tuples(st.sampled_from(["r1", "r2", "r3", "", " r1 ", "r\u00e9"]), cell, cell, cell,
-                cell).map(list)
+row = st.tuples(
+    st.sampled_from(["r1", "r2", "r3", "", " r1 ", "r\u00e9"]), cell, cell, cell, cell
+).map(list)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(rows=st.lists(row, max_size=25))
-def test_every_individuals_row_is_loaded_or_rejected(tmp_path_factory: pytest.TempPathFactory,
-                                                     rows: list[list[str]]) -> None:
+def test_every_individuals_row_is_loaded_or_rejected(
+    tmp_path_factory: pytest.TempPathFactory, rows: list[list[str]]
+) -> None:
     folder = tmp_path_factory.mktemp("bundle")
     with (folder / "individuals.csv").open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)

@@ -10,18 +10,28 @@ from hypothesis import strategies as st
 from kinlink.loaders import normalize
 
 
-@pytest.mark.parametrize("written", [
-    "A012345678", "A-012-345-678", "12345678", "012 345 678", "a012345678", " A 012.345.678 ",
-    "012/345/678", "A12345678",
-])
+@pytest.mark.parametrize(
+    "written",
+    [
+        "A012345678",
+        "A-012-345-678",
+        "12345678",
+        "012 345 678",
+        "a012345678",
+        " A 012.345.678 ",
+        "012/345/678",
+        "A12345678",
+    ],
+)
 def test_a_number_written_forms_normalise_to_nine_digits(written: str) -> None:
     values, bad = normalize.a_number(pd.Series([written]))
     assert values.tolist() == ["012345678"]
     assert not bad.any()
 
 
-@pytest.mark.parametrize("written", ["A1234567", "1234567890", "A12B45678", "AA12345678",
-                                     "123456789012", "x"])
+@pytest.mark.parametrize(
+    "written", ["A1234567", "1234567890", "A12B45678", "AA12345678", "123456789012", "x"]
+)
 def test_a_number_rejects_wrong_length_and_letters(written: str) -> None:
     values, bad = normalize.a_number(pd.Series([written]))
     assert values.isna().all()
@@ -36,30 +46,70 @@ def test_a_number_hyphenated_round_trip(number: int) -> None:
 
 
 def test_dates_iso_only_and_impossible_dates_are_bad() -> None:
-    values, bad = normalize.date(pd.Series(["2019-12-31", "2019-13-01", "2020-02-29",
-                                            "2021-02-29", "12/31/2019", None, "2019-01-28T08:00"]))
+    values, bad = normalize.date(
+        pd.Series(
+            [
+                "2019-12-31",
+                "2019-13-01",
+                "2020-02-29",
+                "2021-02-29",
+                "12/31/2019",
+                None,
+                "2019-01-28T08:00",
+            ]
+        )
+    )
     assert [None if pd.isna(v) else v.strftime("%Y-%m-%d") for v in values] == [
-        "2019-12-31", None, "2020-02-29", None, None, None, "2019-01-28"]
+        "2019-12-31",
+        None,
+        "2020-02-29",
+        None,
+        None,
+        None,
+        "2019-01-28",
+    ]
     assert bad.tolist() == [False, True, False, True, True, False, False]
     assert str(values.dtype) == "datetime64[ns]"
 
 
-@pytest.mark.parametrize(("written", "expected"), [
-    ("true", True), ("FALSE", False), ("1", True), ("0", False), ("Yes", True), ("no", False),
-    ("Y", True), ("n", False),
-])
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("true", True),
+        ("FALSE", False),
+        ("1", True),
+        ("0", False),
+        ("Yes", True),
+        ("no", False),
+        ("Y", True),
+        ("n", False),
+    ],
+)
 def test_booleans_in_every_contract_form(written: str, expected: bool) -> None:
     values, _ = normalize.boolean(pd.Series([written]))
     assert values.tolist() == [expected]
     assert str(values.dtype) == "boolean"
 
 
-@pytest.mark.parametrize(("written", "expected"), [
-    ("HND", "HND"), ("gtm", "GTM"), ("El Salvador", "SLV"), ("Cuba", "CUB"),
-    ("Venezuela", "VEN"), ("ecuador", "ECU"), ("Nicaragua", "NIC"), ("Brazil", "BRA"),
-    ("Colombia", "COL"), ("Perú", "PER"), ("MEXICO", "MEX"), ("México", "MEX"),
-    ("United States", "USA"), ("Guatemala", "GTM"),
-])
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("HND", "HND"),
+        ("gtm", "GTM"),
+        ("El Salvador", "SLV"),
+        ("Cuba", "CUB"),
+        ("Venezuela", "VEN"),
+        ("ecuador", "ECU"),
+        ("Nicaragua", "NIC"),
+        ("Brazil", "BRA"),
+        ("Colombia", "COL"),
+        ("Perú", "PER"),
+        ("MEXICO", "MEX"),
+        ("México", "MEX"),
+        ("United States", "USA"),
+        ("Guatemala", "GTM"),
+    ],
+)
 def test_nationality_codes_and_names(written: str, expected: str) -> None:
     assert normalize.nationality(pd.Series([written]))[0].iloc[0] == expected
 
