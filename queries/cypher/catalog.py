@@ -158,9 +158,9 @@ def parse_query(name: str, text: str) -> SavedQuery:
             )
             continue
         body = line[2:].strip()
-        for heading, name in (("Parameters:", "parameters"), ("Returns:", "returns")):
+        for heading, key in (("Parameters:", "parameters"), ("Returns:", "returns")):
             if body.startswith(heading):
-                section, body = name, body[len(heading) :].strip()
+                section, body = key, body[len(heading) :].strip()
         if body and section in sections:
             sections[section].append(body)
     description = sections["description"]

@@ -1,0 +1,208 @@
+"""Everything the dashboard shows, loaded once from a bundle or a saved graph.
+
+:func:`load` is plain Python (no Streamlit): it reads the source, resolves a bundle when given
+one, builds the graph, runs every analysis and returns a :class:`DashboardData`. The Streamlit
+side (:mod:`kinlink.dashboard.state`) caches its result, so it runs once per source and server.
+
+Sources
+-------
+- a **bundle** folder (``individuals`` + ``family_units`` tables): loaded, resolved with the
+  default resolver (applying the bundle's ``reviews.csv``), then built into the graph;
+- a **saved graph** folder (``graph.json``, written by :func:`kinlink.graph.store.save_graph`);
+- a **report** folder that holds its graph under ``graph/`` (``write_report(...,
+  include_graph=True)``); its ``rejects.csv`` and ``quality.csv`` are shown too.
+
+Match review needs the bundle's records and its folder (for ``reviews.csv``), so it is only
+available when the source is a bundle.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import networkx as nx
+import pandas as pd
+
+from kinlink.errors import InputError
+from kinlink.graph.build import build_graph
+from kinlink.graph.resolve import Resolution
+from kinlink.graph.store import load_graph
+from kinlink.loaders import Bundle, load_bundle
+from kinlink.queries.facts import Facts
+from kinlink.queries.flags import Flag
+from kinlink.queries.report import QUALITY_COLUMNS, REJECT_COLUMNS, analyse
+from kinlink.queries.sections import Summary, summarise
+
+log = logging.getLogger(__name__)
+
+__all__ = ["SOURCE_ENV", "DashboardData", "Progress", "SourceKind", "detect_source", "load"]
+
+#: Environment variable naming the folder the dashboard opens (set by ``kinlink dashboard``).
+SOURCE_ENV = "KINLINK_DASHBOARD_SOURCE"
+
+SourceKind = Literal["bundle", "graph"]
+#: Called with a stage name and the fraction of the whole load done so far (0..1).
+Progress = Callable[[str, float], None]
+
+_TABLE_SUFFIXES = (".csv", ".parquet")
+
+
+@dataclass
+class DashboardData:
+    """A loaded source: the graph, its facts and flags, and the bundle when there is one.
+
+    Attributes
+    ----------
+    source : Path
+        The folder given to :func:`load`.
+    kind : {"bundle", "graph"}
+        What the folder held.
+    G : networkx.MultiDiGraph
+        The case-linkage graph (:mod:`kinlink.graph.schema`).
+    facts : Facts
+        Per-record, person, case and family facts derived from ``G``.
+    flags : list of Flag
+        Every flag of every analysis, sorted by family and code.
+    summary : Summary
+        Headline counts and counts by code, nationality and court.
+    rejects, quality : DataFrame
+        Input rows not used (``file, line, column, reason``) and unparseable optional values
+        (``file, column, problem, count``).
+    bundle : Bundle or None
+        The loaded bundle (``None`` for a saved graph).
+    resolution : Resolution or None
+        The resolver's result (``None`` for a saved graph).
+    flags_by_family : dict
+        family_id -> that family's flags.
+    """
+
+    source: Path
+    kind: SourceKind
+    G: nx.MultiDiGraph
+    facts: Facts
+    flags: list[Flag]
+    summary: Summary
+    rejects: pd.DataFrame
+    quality: pd.DataFrame
+    bundle: Bundle | None = None
+    resolution: Resolution | None = None
+    flags_by_family: dict[str, list[Flag]] = field(default_factory=dict)
+
+    @property
+    def bundle_path(self) -> Path | None:
+        """The bundle folder (where ``reviews.csv`` lives), or ``None`` for a saved graph."""
+        return self.bundle.path if self.bundle is not None else None
+
+
+def _has_table(folder: Path, stem: str) -> bool:
+    return any((folder / f"{stem}{suffix}").is_file() for suffix in _TABLE_SUFFIXES)
+
+
+def detect_source(path: str | Path) -> tuple[SourceKind, Path]:
+    """What ``path`` holds: ``("bundle", path)`` or ``("graph", graph_folder)``.
+
+    Raises
+    ------
+    InputError
+        ``path`` is not a folder, or holds neither a bundle nor a saved graph.
+    """
+    folder = Path(path)
+    if not folder.is_dir():
+        raise InputError(f"{folder}: not a folder (give a bundle, a saved graph or a report)")
+    if (folder / "graph.json").is_file():
+        return "graph", folder
+    if (folder / "graph" / "graph.json").is_file():
+        return "graph", folder / "graph"
+    if _has_table(folder, "individuals"):
+        return "bundle", folder
+    if (folder / "summary.json").is_file():
+        raise InputError(
+            f"{folder}: this report folder has no saved graph (graph/); open its bundle instead"
+        )
+    raise InputError(
+        f"{folder}: holds no bundle (individuals.csv or .parquet) and no saved graph (graph.json)"
+    )
+
+
+def _read_csv(path: Path, columns: list[str]) -> pd.DataFrame:
+    if not path.is_file():
+        return pd.DataFrame(columns=columns)
+    return pd.read_csv(path, dtype=str, keep_default_na=False)
+
+
+def _noop(stage: str, fraction: float) -> None:
+    log.debug("dashboard load: %s (%.0f%%)", stage, 100 * fraction)
+
+
+def load(path: str | Path, *, progress: Progress | None = None) -> DashboardData:
+    """Load a bundle (resolving it) or a saved graph, and run every analysis.
+
+    Parameters
+    ----------
+    path : str or Path
+        A bundle folder, a saved graph folder or a report folder with ``graph/``.
+    progress : callable, optional
+        ``progress(stage, fraction)`` is called before each stage and at the end.
+
+    Returns
+    -------
+    DashboardData
+
+    Raises
+    ------
+    InputError
+        The folder holds nothing the dashboard can open.
+    SchemaError
+        The bundle cannot be read (a required table or column is missing).
+
+    Notes
+    -----
+    A bundle costs what ``kinlink report`` costs without writing files; a saved graph skips
+    loading and resolving.
+    """
+    report = progress or _noop
+    kind, folder = detect_source(path)
+    bundle: Bundle | None = None
+    resolution: Resolution | None = None
+    if kind == "bundle":
+        from kinlink.pipeline import resolve_bundle
+
+        report("loading the bundle", 0.0)
+        bundle = load_bundle(folder)
+        report("resolving identities", 0.15)
+        resolution = resolve_bundle(bundle)
+        report("building the graph", 0.6)
+        G = build_graph(bundle, resolution.persons)
+        rejects = bundle.rejects[REJECT_COLUMNS]
+        quality = bundle.quality
+    else:
+        report("loading the saved graph", 0.0)
+        G = load_graph(folder)
+        parent = folder.parent if folder.name == "graph" else folder
+        rejects = _read_csv(parent / "rejects.csv", REJECT_COLUMNS)
+        quality = _read_csv(parent / "quality.csv", QUALITY_COLUMNS)
+    report("running the analyses", 0.75)
+    result = analyse(G)
+    summary = summarise(result.facts, result.flags)
+    by_family: dict[str, list[Flag]] = {}
+    for flag in result.flags:
+        by_family.setdefault(flag.family_id, []).append(flag)
+    report("ready", 1.0)
+    log.info("dashboard: loaded %s (%s): %d flags", Path(path), kind, len(result.flags))
+    return DashboardData(
+        source=Path(path),
+        kind=kind,
+        G=G,
+        facts=result.facts,
+        flags=result.flags,
+        summary=summary,
+        rejects=rejects,
+        quality=quality,
+        bundle=bundle,
+        resolution=resolution,
+        flags_by_family=by_family,
+    )

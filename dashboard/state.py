@@ -1,0 +1,193 @@
+"""Streamlit-side data access: which source is open, cached loads and the mask toggle.
+
+The source folder comes from the ``KINLINK_DASHBOARD_SOURCE`` environment variable, which
+``kinlink dashboard`` sets before it starts Streamlit.
+
+The loaded data, the search index, the fitted match model and the Cypher connection are
+``st.cache_resource`` (one copy per server process, shared by every session and page); the work
+queues and the pairs to review are ``st.cache_data`` frames. :func:`prepare` builds all but the
+Cypher connection on the first page view of a source (the Cypher page opens its connection on its
+first query), so later page views only read caches.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+from pathlib import Path
+from typing import Final
+
+import pandas as pd
+import streamlit as st
+
+from kinlink.dashboard import queues, review
+from kinlink.dashboard.cypher_view import CypherConnection, open_connection
+from kinlink.dashboard.data import SOURCE_ENV, DashboardData, load
+from kinlink.dashboard.masking import display_frame
+from kinlink.dashboard.search import SearchIndex
+from kinlink.errors import InputError
+from kinlink.graph.resolve import Scorer
+
+__all__ = [
+    "MASK_KEY",
+    "SOURCE_ENV",
+    "candidate_pairs",
+    "cypher_connection",
+    "data",
+    "download_button",
+    "masked",
+    "prepare",
+    "queue_frame",
+    "reload",
+    "scorer",
+    "search_index",
+    "source",
+    "table",
+]
+
+MASK_KEY: Final = "mask"
+
+
+def source() -> str:
+    """The folder the dashboard opens (absolute path).
+
+    Raises
+    ------
+    InputError
+        The environment variable is not set.
+    """
+    given = os.environ.get(SOURCE_ENV, "")
+    if not given:
+        raise InputError(
+            f"no source: run `kinlink dashboard BUNDLE_OR_REPORT` (or set {SOURCE_ENV})"
+        )
+    return str(Path(given).resolve())
+
+
+@st.cache_resource(show_spinner=False)
+def _load(path: str) -> DashboardData:
+    bar = st.progress(0.0, text="loading")
+
+    def report(stage: str, fraction: float) -> None:
+        bar.progress(min(max(fraction, 0.0), 1.0), text=stage)
+
+    try:
+        return load(path, progress=report)
+    finally:
+        bar.empty()
+
+
+def data() -> DashboardData:
+    """The loaded source (loads, resolves and shows progress on the first call only)."""
+    return _load(source())
+
+
+@st.cache_resource(show_spinner="Indexing names and A-numbers…")
+def _search_index(path: str) -> SearchIndex:
+    d = _load(path)
+    return SearchIndex.build(d.facts.records, d.facts.persons)
+
+
+def search_index() -> SearchIndex:
+    """The search index of the open source (built once)."""
+    return _search_index(source())
+
+
+@st.cache_resource(show_spinner="Fitting the match model to explain pairs…")
+def _scorer(path: str) -> Scorer | None:
+    d = _load(path)
+    return review.fit_scorer(d.bundle) if d.bundle is not None else None
+
+
+def scorer() -> Scorer | None:
+    """The resolver's model fitted on the open bundle (``None`` for a saved graph)."""
+    return _scorer(source())
+
+
+def _close(connection: CypherConnection) -> None:
+    connection.close()
+
+
+@st.cache_resource(show_spinner="Loading the graph into the query engine…", on_release=_close)
+def _cypher(path: str) -> CypherConnection:
+    return open_connection(_load(path).G)
+
+
+def cypher_connection() -> CypherConnection:
+    """The open source's graph in a Cypher engine (embedded FalkorDB, or Neo4j if configured)."""
+    return _cypher(source())
+
+
+@st.cache_data(show_spinner=False)
+def _queue(path: str, name: str) -> pd.DataFrame:
+    return queues.queue(_load(path), name)
+
+
+def queue_frame(name: str) -> pd.DataFrame:
+    """The work queue ``name`` of the open source."""
+    return _queue(source(), name)
+
+
+@st.cache_data(show_spinner=False)
+def _candidates(path: str) -> pd.DataFrame:
+    d = _load(path)
+    return review.candidate_pairs(d.resolution.matches if d.resolution is not None else None)
+
+
+def candidate_pairs() -> pd.DataFrame:
+    """The scored pairs to review, most uncertain first."""
+    return _candidates(source())
+
+
+@st.cache_resource(show_spinner=False)
+def _ready(path: str) -> bool:
+    _search_index(path)
+    for name in queues.QUEUES:
+        _queue(path, name)
+    _candidates(path)
+    _scorer(path)
+    # The loaded graph and frames live as long as the server: move them out of the garbage
+    # collector's reach, or each full collection would walk millions of objects (a pause of a
+    # second or more at 400,000 records, in whatever page or search happens to trigger it).
+    gc.collect()
+    gc.freeze()
+    return True
+
+
+def prepare() -> DashboardData:
+    """Load the source and build everything the pages read: the search index, the work queues,
+    the pairs to review and the fitted match model.
+
+    All of it happens on the first page view of a source (with a progress bar and spinners), so
+    every later page view reads caches only.
+    """
+    loaded = data()
+    _ready(source())
+    return loaded
+
+
+def reload() -> None:
+    """Forget everything loaded, so the next page view loads (and resolves) the source again.
+
+    Used after saving match reviews, which the resolver reads on its next run.
+    """
+    gc.unfreeze()  # let the old graph be collected once the caches drop it
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+
+def masked() -> bool:
+    """Whether A-numbers and dates of birth are masked (the sidebar toggle; on by default)."""
+    return bool(st.session_state.get(MASK_KEY, True))
+
+
+def table(frame: pd.DataFrame, *, key: str | None = None) -> None:
+    """Show ``frame`` (dates as text; masked when the toggle is on). Every page's tables go
+    through here, so none can show an unmasked A-number or date of birth."""
+    st.dataframe(display_frame(frame, masked=masked()), hide_index=True, key=key)
+
+
+def download_button(frame: pd.DataFrame, label: str, file_name: str, *, key: str) -> None:
+    """A CSV download of ``frame`` (dates as text; masked when the toggle is on)."""
+    csv = display_frame(frame, masked=masked()).to_csv(index=False, lineterminator="\n")
+    st.download_button(label, csv.encode("utf-8"), file_name=file_name, mime="text/csv", key=key)

@@ -1,0 +1,146 @@
+"""Family view: the family's graph (click a node to expand it), its hearings and its flags."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import altair as alt
+import streamlit as st
+from streamlit_cytoscape import EdgeStyle, Event, NodeStyle, streamlit_cytoscape
+from streamlit_cytoscape.layouts import LAYOUTS
+
+from kinlink.dashboard import family_view, state
+from kinlink.graph.schema import EdgeKind
+
+GRAPH_KEY = "family_graph"
+ICONS = {"family": "group", "person": "person", "record": "description", "unit": "home",
+         "case": "folder", "hearing": "inventory", "court": "account_balance"}  # fmt: skip
+
+
+class FlaggedNodes(NodeStyle):
+    """A red ring around the nodes a flag's evidence names (``flagged: yes`` in their data)."""
+
+    def dump(self) -> dict[str, Any]:
+        return {"selector": "node[flagged = 'yes']",
+                "style": {"border-width": 2.5, "border-color": "#d7191c"}}  # fmt: skip
+
+
+NODE_TEXT = {"font-size": 6, "min-zoomed-font-size": 5, "text-max-width": "90px",
+             "text-wrap": "ellipsis"}  # fmt: skip
+
+data = state.data()
+st.title("Family view")
+if "focus" in st.session_state:
+    st.session_state["family_query"] = st.session_state.pop("focus")
+text = st.text_input("Family, person or record id", key="family_query")
+if not text:
+    st.info("Search for a person, or open a family from a work queue.")
+    st.stop()
+family_id, person_id = family_view.resolve_focus(data.facts, text)
+if family_id is None and person_id is None:
+    st.warning(f"No family, person or record with the id {text!r}.")
+    st.stop()
+focus = family_id or person_id
+flags = data.flags_by_family.get(family_id, []) if family_id else []
+codes = sorted({f.code for f in flags})
+st.subheader(f"Family {family_id}" if family_id else f"Person {person_id} (in no family)")
+st.markdown(" ".join(f":red-badge[{c}]" for c in codes) or ":green-badge[no flags]")
+
+expanded_key = f"family_expanded::{focus}"
+expanded: list[str] = st.session_state.setdefault(expanded_key, [])
+
+
+def _on_graph_event() -> None:
+    event = st.session_state.get(GRAPH_KEY) or {}
+    info = event.get("data") or {}
+    node = info.get("target_id") or (info.get("node_ids") or [None])[0]
+    if event.get("action") in ("expand", "tap_node") and node:
+        current = st.session_state.setdefault(expanded_key, [])
+        if node not in current:
+            current.append(node)
+
+
+nodes = family_view.family_nodes(data.G, family_id, person_id)
+for node in expanded:
+    nodes += family_view.neighbours(data.G, node)
+elements = family_view.elements(
+    data.G,
+    nodes,
+    masked=state.masked(),
+    flagged=family_view.flagged_nodes(flags),
+    labels=family_view.person_labels(data.facts, nodes),
+)
+st.header(f"Flags ({len(flags)})")
+if flags:
+    for flag in flags:
+        with st.container(border=True):
+            st.markdown(f"**{flag.code}** · {flag.analysis.replace('_', ' ')}")
+            st.write(flag.reason)
+            st.caption(f"Policy source: {flag.source.citation()}")
+    table = family_view.family_flags(flags)
+    with st.expander("Evidence of every flag"):
+        state.table(table, key="family_flags")
+    state.download_button(table, "Download flags CSV", f"flags_{focus}.csv",
+                          key="family_flags_csv")  # fmt: skip
+else:
+    st.caption("No flag was raised for this family.")
+
+st.header("Graph")
+st.caption(
+    f"{len(elements['nodes'])} nodes, {len(elements['edges'])} edges. Click a node to add "
+    "its neighbours (its attributes show on the left); nodes a flag names are ringed in red."
+)
+streamlit_cytoscape(
+    elements,
+    # a new layout value (the count of expansions) makes the component lay the graph out again
+    layout={**LAYOUTS["fcose"], "expansions": len(expanded)},
+    node_styles=[
+        *(
+            NodeStyle(kind, colour, caption, ICONS[kind], custom_styles=NODE_TEXT)
+            for kind, (colour, caption) in family_view.NODE_KINDS.items()
+        ),
+        FlaggedNodes("flagged"),
+    ],
+    edge_styles=[EdgeStyle(kind, caption="label", directed=True) for kind in EdgeKind],
+    height=560,
+    key=GRAPH_KEY,
+    on_change=_on_graph_event,
+    node_actions=["expand"],
+    events=[Event("tap_node", "tap", "node")],
+)
+choices = [n["data"]["id"] for n in elements["nodes"]]
+left, middle, right = st.columns([4, 1, 1], vertical_alignment="bottom")
+node = left.selectbox("Expand a node", choices, key="family_expand_node")
+if middle.button("Expand", key="family_expand") and node and node not in expanded:
+    expanded.append(node)
+    st.rerun()
+if right.button("Reset graph", key="family_reset", disabled=not expanded):
+    expanded.clear()
+    st.rerun()
+
+st.header("Hearings")
+hearings = family_view.timeline(data.facts, family_id, person_id)
+if len(hearings):
+    chart = (
+        alt.Chart(hearings.dropna(subset=["date"]))
+        .mark_circle(size=120)
+        .encode(
+            x=alt.X("date:T", title="hearing date", axis=alt.Axis(format="%Y-%m-%d")),
+            y=alt.Y("person:N", title=None),
+            color=alt.Color("result:N"),
+            shape=alt.Shape("type:N"),
+            tooltip=["date:T", "person", "case_id", "court", "type", "result"],
+        )
+    )
+    st.altair_chart(chart, width="stretch")
+    state.table(hearings, key="family_hearings")
+else:
+    st.caption("No hearings.")
+
+members = data.facts.records[
+    data.facts.records["person_id"].isin(
+        [n.split(":", 1)[1] for n in nodes if n.startswith("person:")]
+    )
+]
+st.header("Records")
+state.table(members.drop(columns=["line"]), key="family_records")

@@ -1,0 +1,45 @@
+"""Overview: headline counts, flags by code, nationality and court, and data quality."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from kinlink.dashboard import overview, state
+
+data = state.data()
+st.title("Overview")
+counts = overview.headline(data)
+for column, (label, value) in zip(st.columns(len(counts)), counts.items(), strict=True):
+    column.metric(label, f"{value:,}")
+
+left, middle, right = st.columns(3)
+with left:
+    st.subheader("Families by flag code")
+    codes = overview.by_code(data)
+    st.bar_chart(codes, x="code", y="families", horizontal=True, sort="-families", height=360)
+with middle:
+    st.subheader("Flagged members by nationality")
+    st.bar_chart(overview.by_nationality(data), x="nationality", y="members", horizontal=True,
+                 sort="-members", height=360)  # fmt: skip
+with right:
+    st.subheader("Pending cases of flagged families by court")
+    st.bar_chart(overview.by_court(data), x="court", y="pending_cases", horizontal=True,
+                 sort="-pending_cases", height=360)  # fmt: skip
+state.table(codes, key="overview_codes")
+
+st.header("Data quality")
+state.table(overview.table_counts(data), key="overview_tables")
+quality, rejects = data.quality, data.rejects
+st.subheader(f"Unparseable optional values ({len(quality):,} kinds)")
+if len(quality):
+    state.table(quality, key="overview_quality")
+else:
+    st.caption("Every optional value could be parsed.")
+st.subheader(f"Rejected input rows ({len(rejects):,})")
+if len(rejects):
+    state.table(rejects.head(1000), key="overview_rejects")
+    state.download_button(
+        rejects, "Download rejects.csv", "rejects.csv", key="overview_rejects_csv"
+    )
+else:
+    st.caption("Every input row was loaded.")

@@ -1,0 +1,88 @@
+"""``kinlink dashboard``: start the analyst's Streamlit dashboard on a bundle or a saved graph."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from pathlib import Path
+
+NAME = "dashboard"
+HELP = "start the analyst's dashboard (Streamlit) on a bundle, a saved graph or a report"
+EXAMPLE = "kinlink dashboard data/samples/bundle --port 8501"
+
+log = logging.getLogger(__name__)
+
+LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "source", type=Path, help="bundle folder, saved graph folder, or report folder with graph/"
+    )
+    parser.add_argument("--port", type=int, default=8501, help="port to listen on (8501)")
+    parser.add_argument("--host", default="127.0.0.1",
+                        help="address to bind (127.0.0.1: this machine only)")  # fmt: skip
+    parser.add_argument(
+        "--neo4j-uri",
+        metavar="URI",
+        help="run the Cypher page's queries on this Neo4j database, which must already hold the "
+        "graph (kinlink export); user from $KINLINK_NEO4J_USER, password from "
+        "$KINLINK_NEO4J_PASSWORD (default: an embedded FalkorDB)",
+    )
+
+
+def streamlit_command(
+    source: Path, *, port: int, host: str, neo4j_uri: str | None = None
+) -> tuple[list[str], dict[str, str]]:
+    """The ``streamlit run`` command line and environment that serve the dashboard.
+
+    Usage statistics are off and the server is headless (no browser is opened).
+
+    Examples
+    --------
+    >>> cmd, env = streamlit_command(Path("b"), port=8600, host="127.0.0.1")
+    >>> cmd[1:4], cmd[cmd.index("--server.port") + 1], env["KINLINK_DASHBOARD_SOURCE"][-1]
+    (['-m', 'streamlit', 'run'], '8600', 'b')
+    """
+    import kinlink.dashboard
+    from kinlink.dashboard.cypher_view import NEO4J_URI_ENV
+    from kinlink.dashboard.data import SOURCE_ENV
+
+    app = Path(kinlink.dashboard.__file__).with_name("app.py")
+    command = [
+        sys.executable, "-m", "streamlit", "run", str(app),
+        "--server.address", host,
+        "--server.port", str(port),
+        "--server.headless", "true",
+        "--browser.gatherUsageStats", "false",
+        "--server.fileWatcherType", "none",
+        "--global.developmentMode", "false",
+        "--client.toolbarMode", "viewer",
+    ]  # fmt: skip
+    env = {**os.environ, SOURCE_ENV: str(source.resolve())}
+    if neo4j_uri:
+        env[NEO4J_URI_ENV] = neo4j_uri
+    return command, env
+
+
+def run(args: argparse.Namespace) -> int:
+    from kinlink.dashboard.data import detect_source
+
+    detect_source(args.source)  # a clear error now rather than in the browser
+    if args.host not in LOCAL_HOSTS:
+        log.warning(
+            "binding to %s: anyone who can reach this address can read the records (names, "
+            "A-numbers, dates of birth); keep the default 127.0.0.1 unless you must share it",
+            args.host,
+        )
+    command, env = streamlit_command(
+        args.source, port=args.port, host=args.host, neo4j_uri=args.neo4j_uri
+    )
+    if not args.quiet:
+        print(f"kinlink dashboard: http://{args.host}:{args.port} (Ctrl+C to stop)",
+              file=sys.stderr, flush=True)  # fmt: skip
+    # Become the Streamlit server (no child process to orphan): Ctrl+C and SIGTERM reach it.
+    os.execve(sys.executable, command, env)
+    return 0  # not reached: os.execve does not return

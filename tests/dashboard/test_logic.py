@@ -1,0 +1,272 @@
+"""The dashboard's importable logic: masking, search, queues, family view, review, sources, CLI."""
+
+from __future__ import annotations
+
+import doctest
+import logging
+from pathlib import Path
+from types import ModuleType
+
+import networkx as nx
+import pandas as pd
+import pytest
+
+from kinlink.cli import main
+from kinlink.commands import dashboard as command
+from kinlink.dashboard import family_view, masking, overview, queues, review, search
+from kinlink.dashboard.data import DashboardData, detect_source
+from kinlink.dashboard.search import SearchIndex
+from kinlink.errors import InputError
+from kinlink.graph.schema import NodeKind, node_id
+
+# -- doctests (dashboard/ is not in pytest's doctest paths: its page scripts run on import) ----
+
+
+@pytest.mark.parametrize("module", [masking, search, queues, family_view, review, overview])
+def test_module_doctests(module: ModuleType) -> None:
+    result = doctest.testmod(module)
+    assert result.attempted > 0 and result.failed == 0
+
+
+# -- masking -------------------------------------------------------------------------------------
+
+
+def test_mask_frame_hides_every_a_number_and_dob_but_keeps_the_rest() -> None:
+    frame = pd.DataFrame(
+        {
+            "record_id": ["r1", "r2"],
+            "a_number": ["208001355", None],
+            "a_numbers": ["208001355;208004937", ""],
+            "dob": pd.to_datetime(pd.Series(["1981-09-24", None])),
+            "dobs": ["1981-09-24;1982-01-02", ""],
+        }
+    )
+    out = masking.mask_frame(frame)
+    text = out.astype(str).to_string()
+    for secret in ("208001355", "208004937", "09-24", "01-02"):
+        assert secret not in text
+    assert out["record_id"].tolist() == ["r1", "r2"]
+    assert out["a_numbers"].iloc[0] == "A-XXX-XXX-355;A-XXX-XXX-937"
+    assert out["dob"].iloc[0] == "1981-XX-XX" and out["dob"].iloc[1] is None
+    assert masking.mask_frame(frame, enabled=False) is frame
+
+
+def test_mask_frame_masks_the_a_number_and_dob_rows_of_a_match_explanation() -> None:
+    table = pd.DataFrame({"field": ["a_number", "dob", "surnames"],
+                          "value_a": ["208001355", "1981-09-24", "Pérez"],
+                          "value_b": ["208001356", "1981-09-25", "Perez"]})  # fmt: skip
+    out = masking.mask_frame(table)
+    assert out["value_a"].tolist() == ["A-XXX-XXX-355", "1981-XX-XX", "Pérez"]
+    assert out["value_b"].tolist() == ["A-XXX-XXX-356", "1981-XX-XX", "Perez"]
+
+
+# -- search --------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def index() -> SearchIndex:
+    records = pd.DataFrame(
+        {
+            "record_id": ["r1", "r2", "r3", "r4", "r5"],
+            "person_id": ["P1", "P1", "P2", "P3", "P4"],
+            "given_names": ["María José", "Maria", "María", "José", "Ana"],
+            "surnames": ["López García", "Lopez", "Lopez Lara", "de la Cruz", "Ruiz"],
+            "a_number": ["012345678", None, "087654321", None, "011111111"],
+            "dob": pd.to_datetime(pd.Series(["1990-01-02", None, "1985-05-05", None, None])),
+        }
+    )
+    persons = pd.DataFrame(
+        {"name": ["María José López García", "María Lopez Lara", "José de la Cruz", "Ana Ruiz"],
+         "family_id": ["F1", None, "F2", None], "nationality": ["HND", "GTM", "MEX", "SLV"]},
+        index=pd.Index(["P1", "P2", "P3", "P4"], name="person_id"),
+    )  # fmt: skip
+    return SearchIndex.build(records, persons)
+
+
+def test_search_ignores_accents_case_and_word_order(index: SearchIndex) -> None:
+    assert index.search("LOPEZ maria")["person_id"].iloc[0] == "P1"  # exact "Maria Lopez" key
+    assert index.search("lara lópez maría")["person_id"].iloc[0] == "P2"
+    assert index.search("Cruz José")["person_id"].tolist()[0] == "P3"
+
+
+def test_search_forgives_a_typo_and_ranks_fuller_matches_first(index: SearchIndex) -> None:
+    found = index.search("Maira Lopes Garcia")
+    assert found["person_id"].iloc[0] == "P1"
+    assert list(found["score"]) == sorted(found["score"], reverse=True)
+
+
+@pytest.mark.parametrize("written", ["A087654321", "A-087-654-321", "87654321", "087 654 321"])
+def test_search_finds_an_a_number_in_any_written_form(index: SearchIndex, written: str) -> None:
+    found = index.search(written)
+    assert found[["person_id", "score"]].values.tolist()[0] == ["P2", 100.0]
+
+
+def test_search_finds_an_a_number_one_digit_off_below_exact_hits(index: SearchIndex) -> None:
+    found = index.search("A087654329")
+    assert found[["person_id", "score"]].values.tolist() == [["P2", 90.0]]
+
+
+def test_search_by_id_and_results_describe_the_person(index: SearchIndex) -> None:
+    row = index.search("r2").iloc[0]
+    assert (row["person_id"], row["family_id"], row["records"]) == ("P1", "F1", 2)
+    assert row["a_numbers"] == "012345678" and row["dobs"] == "1990-01-02"
+    assert index.search("F2")["person_id"].tolist() == ["P3"]
+    assert index.search("   ").empty and index.search("zzzzqqq").empty
+
+
+# -- queues, family view, review on the sample -------------------------------------------------
+
+
+def test_queues_hold_every_flagged_family_of_their_file(loaded: DashboardData) -> None:
+    for name in queues.QUEUES:
+        frame = queues.queue(loaded, name)
+        expected = {f.family_id for f in loaded.flags if f.analysis == name}
+        assert set(frame["family_id"]) == expected
+        for row in frame.head(5).itertuples():
+            members = loaded.facts.family_members[row.family_id]
+            assert row.persons == len(members)
+            assert row.record_ids == ";".join(loaded.facts.family_record_ids(row.family_id))
+    frame = queues.queue(loaded, "separated_families")
+    court = queues.filter_options(frame, "courts")[0]
+    kept = queues.filter_queue(frame, courts=[court], codes=["COURT_SPLIT", "MPP_SPLIT"])
+    assert all(court in c.split(";") for c in kept["courts"])
+    assert all({"COURT_SPLIT", "MPP_SPLIT"} & set(c.split(";")) for c in kept["codes"])
+
+
+def test_family_nodes_cover_persons_records_units_cases_and_courts(
+    loaded: DashboardData, flagged_family: str
+) -> None:
+    nodes = family_view.family_nodes(loaded.G, flagged_family)
+    kinds = {n.split(":", 1)[0] for n in nodes}
+    assert {"family", "person", "record", "unit", "case", "court"} <= kinds
+    records = set(loaded.facts.family_record_ids(flagged_family))
+    assert {n.split(":", 1)[1] for n in nodes if n.startswith("record:")} == records
+    G = loaded.G
+    case = next(n for n in nodes if n.startswith("case:") and G.in_degree(n))
+    hearings = {u for u, _, k in G.in_edges(case, keys=True) if k == "OF"}
+    assert hearings and hearings <= set(family_view.neighbours(G, case, limit=1000))
+    court = next(n for n in nodes if n.startswith("court:"))
+    assert len(family_view.neighbours(G, court, limit=3)) == 3
+    assert family_view.neighbours(G, "court:nowhere") == []
+    els = family_view.elements(loaded.G, nodes, masked=True)
+    ids = {n["data"]["id"] for n in els["nodes"]}
+    assert ids == set(nodes)
+    assert all(e["data"]["source"] in ids and e["data"]["target"] in ids for e in els["edges"])
+    numbers = [n["data"]["a_number"] for n in els["nodes"] if "a_number" in n["data"]]
+    assert numbers and all(a.startswith("A-XXX-XXX-") for a in numbers)
+
+
+def test_resolve_focus_and_timeline(loaded: DashboardData, flagged_family: str) -> None:
+    person = loaded.facts.family_members[flagged_family][0]
+    record = loaded.facts.person_records[person][0]
+    for text in (flagged_family, person, record):
+        assert family_view.resolve_focus(loaded.facts, text)[0] == flagged_family
+    assert family_view.resolve_focus(loaded.facts, "nobody") == (None, None)
+    hearings = family_view.timeline(loaded.facts, flagged_family)
+    expected = loaded.facts.hearings["family_id"].eq(flagged_family).sum()
+    assert len(hearings) == expected > 0
+    assert hearings["date"].dropna().is_monotonic_increasing
+    flags = family_view.family_flags(loaded.flags_by_family[flagged_family])
+    assert flags["source"].str.contains(r"\(20\d\d-\d\d-\d\d\)").all()
+    assert node_id(NodeKind.FAMILY, flagged_family) not in family_view.flagged_nodes([])
+
+
+def test_append_review_validates_and_keeps_an_existing_header(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="decision"):
+        review.append_review(tmp_path, "a", "b", "maybe")
+    with pytest.raises(InputError, match="two different"):
+        review.append_review(tmp_path, "a", "a", "same")
+    (tmp_path / "reviews.csv").write_text("decision,record_id_a,record_id_b,note\nsame,x,y,ok\n")
+    review.append_review(tmp_path, "a", "b", "different")
+    assert review.read_reviews(tmp_path).values.tolist() == [
+        ["same", "x", "y", "ok"], ["different", "a", "b", ""]
+    ]  # fmt: skip
+    (tmp_path / "reviews.csv").write_text("a,b\n1,2\n")
+    with pytest.raises(InputError, match="needs columns"):
+        review.append_review(tmp_path, "a", "b", "same")
+
+
+# -- sources and the command ---------------------------------------------------------------------
+
+
+def test_detect_source(tmp_path: Path, bundle: Path) -> None:
+    assert detect_source(bundle) == ("bundle", bundle)
+    (tmp_path / "g").mkdir()
+    (tmp_path / "g" / "graph.json").write_text("{}")
+    assert detect_source(tmp_path / "g") == ("graph", tmp_path / "g")
+    report = tmp_path / "report"
+    (report / "graph").mkdir(parents=True)
+    (report / "graph" / "graph.json").write_text("{}")
+    assert detect_source(report) == ("graph", report / "graph")
+    (tmp_path / "r2").mkdir()
+    (tmp_path / "r2" / "summary.json").write_text("{}")
+    with pytest.raises(InputError, match="no saved graph"):
+        detect_source(tmp_path / "r2")
+    with pytest.raises(InputError, match="not a folder"):
+        detect_source(tmp_path / "missing")
+
+
+def test_saved_graph_loads_with_the_report_rejects(tmp_path: Path, loaded: DashboardData) -> None:
+    from kinlink.dashboard.data import load
+    from kinlink.graph.store import save_graph
+
+    save_graph(loaded.G, tmp_path / "graph")
+    loaded.rejects.to_csv(tmp_path / "rejects.csv", index=False)
+    again = load(tmp_path)
+    assert again.kind == "graph" and again.bundle is None
+    assert len(again.flags) == len(loaded.flags) and len(again.rejects) == 1
+
+
+def test_dashboard_command_refuses_a_bad_source_and_warns_off_localhost(
+    tmp_path: Path, bundle: Path, monkeypatch: pytest.MonkeyPatch, capsys, caplog
+) -> None:
+    assert main(["dashboard", str(tmp_path)]) == 2
+    assert "holds no bundle" in capsys.readouterr().err
+    calls: list[tuple[list[str], dict[str, str]]] = []
+
+    def execve(path: str, cmd: list[str], env: dict[str, str]) -> None:
+        assert path == cmd[0]
+        calls.append((cmd, env))
+
+    monkeypatch.setattr(command.os, "execve", execve)
+    with caplog.at_level(logging.WARNING, logger="kinlink"):
+        assert main(["dashboard", str(bundle), "--host", "0.0.0.0", "--port", "8765"]) == 0
+    cmd, env = calls[0]
+    assert cmd[cmd.index("--server.address") + 1] == "0.0.0.0"
+    assert cmd[cmd.index("--server.port") + 1] == "8765"
+    assert cmd[cmd.index("--browser.gatherUsageStats") + 1] == "false"
+    assert env["KINLINK_DASHBOARD_SOURCE"] == str(bundle.resolve())
+    assert "anyone who can reach" in capsys.readouterr().err + caplog.text
+    assert "KINLINK_NEO4J_URI" not in env or env["KINLINK_NEO4J_URI"] != "bolt://db:7687"
+    assert main(["dashboard", str(bundle), "--neo4j-uri", "bolt://db:7687"]) == 0
+    cmd, env = calls[1]
+    assert cmd[cmd.index("--server.address") + 1] == "127.0.0.1"
+    assert env["KINLINK_NEO4J_URI"] == "bolt://db:7687"
+
+
+def test_cypher_uses_neo4j_when_configured_and_closes_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from kinlink.dashboard import cypher_view
+
+    class Engine:
+        closed = 0
+
+        def close(self) -> None:
+            Engine.closed += 1
+
+    seen: dict[str, str | None] = {}
+
+    def connect(uri: str, user: str, *, database: str | None = None) -> Engine:
+        seen.update(uri=uri, user=user, database=database)
+        return Engine()
+
+    monkeypatch.setattr(cypher_view, "connect_neo4j", connect)
+    env = {"KINLINK_NEO4J_URI": "bolt://db:7687", "KINLINK_NEO4J_DATABASE": "mpp"}
+    connection = cypher_view.open_connection(nx.MultiDiGraph(), environ=env)
+    assert seen == {"uri": "bolt://db:7687", "user": "neo4j", "database": "mpp"}
+    assert "Neo4j" in connection.description
+    connection.close()
+    connection.close()
+    assert Engine.closed == 1
+    assert set(cypher_view.saved_queries()) >= {"person_family_and_cases", "linked_cases"}
