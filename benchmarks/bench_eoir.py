@@ -53,12 +53,32 @@ PROCEEDING_HEADER = (
     "AGGRAVATE_FELON|DATE_DETAINED|DATE_RELEASED"
 )
 NATS = ["HO", "GT", "ES", "MX", "CU", "VE", "EC", "NU", "BR", "CO", "PE"]
-NAT_NAMES = ["HONDURAS", "GUATEMALA", "EL SALVADOR", "MEXICO", "CUBA", "VENEZUELA", "ECUADOR",
-             "NICARAGUA", "BRAZIL", "COLOMBIA", "PERU"]
+NAT_NAMES = [
+    "HONDURAS",
+    "GUATEMALA",
+    "EL SALVADOR",
+    "MEXICO",
+    "CUBA",
+    "VENEZUELA",
+    "ECUADOR",
+    "NICARAGUA",
+    "BRAZIL",
+    "COLOMBIA",
+    "PERU",
+]
 HLOCS = ["SNA", "LRD", "HLG", "BTV", "MIA", "HOU", "ELP", "SDC", "NYC", "LOS"]
-HLOC_NAMES = ["SAN ANTONIO", "LAREDO MPP HEARING FACILITY", "HARLINGEN",
-              "BROWNSVILLE MPP HEARING FACILITY", "MIAMI", "HOUSTON", "EL PASO", "SAN DIEGO",
-              "NEW YORK", "LOS ANGELES"]
+HLOC_NAMES = [
+    "SAN ANTONIO",
+    "LAREDO MPP HEARING FACILITY",
+    "HARLINGEN",
+    "BROWNSVILLE MPP HEARING FACILITY",
+    "MIAMI",
+    "HOUSTON",
+    "EL PASO",
+    "SAN DIEGO",
+    "NEW YORK",
+    "LOS ANGELES",
+]
 DAYS = np.datetime64("2019-01-28") + np.arange(1200)
 DATES = [f"{d} 00:00:00.000" for d in DAYS.astype(str)]
 
@@ -78,8 +98,10 @@ def generate(folder: Path, schedule_rows: int, seed: int = 7) -> None:
     case_ids = np.arange(1_000_000, 1_000_000 + n_cases)
     nat = rng.integers(0, len(NATS), n_cases)
     pad = "\t" * 18  # CASE_TYPE is column 12, Sex column 30
-    lines = [f"{c}\t\t\t\t\t\t{NATS[n]}\tSP\tN\t\t\t\tRMV{pad}{'MF'[int(s)]}" + "\t" * 8
-             for c, n, s in zip(case_ids, nat, rng.integers(0, 2, n_cases), strict=True)]
+    lines = [
+        f"{c}\t\t\t\t\t\t{NATS[n]}\tSP\tN\t\t\t\tRMV{pad}{'MF'[int(s)]}" + "\t" * 8
+        for c, n, s in zip(case_ids, nat, rng.integers(0, 2, n_cases), strict=True)
+    ]
     _write_lines(folder / "A_TblCase.csv", CASE_HEADER, lines)
 
     # proceedings: one per case, a second for 20%
@@ -93,13 +115,14 @@ def generate(folder: Path, schedule_rows: int, seed: int = 7) -> None:
     absent = rng.random(len(proc_case)) < 0.5
     empty_tail = "|" * 9  # CASE_TYPE is column 28 of 38
     lines = []
-    for p, c, h, o, d, dc, ab in zip(proc_ids, proc_case, loc, osc, done, dec, absent,
-                                     strict=True):
+    for p, c, h, o, d, dc, ab in zip(proc_ids, proc_case, loc, osc, done, dec, absent, strict=True):
         comp = DATES[o + 300] if d else ""
         code = dc if d else ""
         flag = ("Y" if ab else "N") if d else ""
-        lines.append(f"{p}|{c}|{DATES[o]}|{DATES[o + 5]}|{HLOCS[h]}|{HLOCS[h]}|IJ1|||||||||"
-                     f"{code}||||||{comp}|{flag}||||||RMV{empty_tail}")
+        lines.append(
+            f"{p}|{c}|{DATES[o]}|{DATES[o + 5]}|{HLOCS[h]}|{HLOCS[h]}|IJ1|||||||||"
+            f"{code}||||||{comp}|{flag}||||||RMV{empty_tail}"
+        )
     _write_lines(folder / "B_TblProceeding.csv", PROCEEDING_HEADER, lines)
     del lines
 
@@ -116,14 +139,17 @@ def generate(folder: Path, schedule_rows: int, seed: int = 7) -> None:
         for i, (k, a, r, t) in enumerate(zip(pick, adj, rsn, cal, strict=True)):
             number = written + i
             msg = "no\x00te" if number % 100_000 == 50 else ""
-            line = (f"{7_000_000 + number}\t{proc_ids[k]}\t{proc_case[k]}\t{DATES[osc[k]]}\t1\t0\t"
-                    f"O\tSP\t{HLOCS[loc[k]]}\t{HLOCS[loc[k]]}\tIJ1\t\t\t\t\t\t\t{t}\t{DATES[a]}\t"
-                    f"0830\t0900\t{r}\t\t{msg}\t\t\tAA\t\t\t")
+            line = (
+                f"{7_000_000 + number}\t{proc_ids[k]}\t{proc_case[k]}\t{DATES[osc[k]]}\t1\t0\t"
+                f"O\tSP\t{HLOCS[loc[k]]}\t{HLOCS[loc[k]]}\tIJ1\t\t\t\t\t\t\t{t}\t{DATES[a]}\t"
+                f"0830\t0900\t{r}\t\t{msg}\t\t\tAA\t\t\t"
+            )
             if number % 100_000 == 99:
                 line += "\tSTRAY"  # a malformed row
             out.append(line)
-        _write_lines(folder / "tbl_schedule.csv", SCHEDULE_HEADER, out,
-                     mode="w" if written == 0 else "a")
+        _write_lines(
+            folder / "tbl_schedule.csv", SCHEDULE_HEADER, out, mode="w" if written == 0 else "a"
+        )
         written += n
 
     # families: 30% of cases in groups of 2-4 riding on a lead
@@ -132,43 +158,70 @@ def generate(folder: Path, schedule_rows: int, seed: int = 7) -> None:
     i, link = 0, 1
     while i + 1 < len(family_cases):
         size = int(rng.integers(2, 5))
-        group = family_cases[i:i + size]
+        group = family_cases[i : i + size]
         for rider in group[1:]:
             severed = DATES[600] if link % 20 == 0 else ""
             lead_rows.append(f"{link}\t{group[0]}\t{rider}\t{DATES[10]}\t\t{severed}\t\t\t\t\t1")
             link += 1
         i += size
-    _write_lines(folder / "tbl_Lead_Rider.csv",
-                 "idnLeadRider\tidnLeadCase\tidnRiderCase\tdatCreatedOn\tdatModifiedOn\t"
-                 "datSeveredOn\tidnLeadProceedingStart\tidnLeadProceedingEnd\t"
-                 "idnRiderProceedingStart\tidnRiderProceedingEnd\tblnActive", lead_rows)
+    _write_lines(
+        folder / "tbl_Lead_Rider.csv",
+        "idnLeadRider\tidnLeadCase\tidnRiderCase\tdatCreatedOn\tdatModifiedOn\t"
+        "datSeveredOn\tidnLeadProceedingStart\tidnLeadProceedingEnd\t"
+        "idnRiderProceedingStart\tidnRiderProceedingEnd\tblnActive",
+        lead_rows,
+    )
     marked = case_ids[rng.random(n_cases) < 0.12]
     codes = rng.choice(np.array(["MP", "MP", "RM", "FA", "JV"]), len(marked))
-    _write_lines(folder / "A_TblCaseIdentifier.csv", "IDNCASEID\tIDNCASE\tCASE_ID",
-                 [f"{k}\t{c}\t{code}" for k, (c, code) in enumerate(zip(marked, codes,
-                                                                        strict=True))])
+    _write_lines(
+        folder / "A_TblCaseIdentifier.csv",
+        "IDNCASEID\tIDNCASE\tCASE_ID",
+        [f"{k}\t{c}\t{code}" for k, (c, code) in enumerate(zip(marked, codes, strict=True))],
+    )
     lookup = folder / "Lookup"
     lookup.mkdir(exist_ok=True)
-    _write_lines(lookup / "tblLookupNationality.csv", "ID\tNAT_CODE\tNAT_NAME\tNAT_COUNTRY_NAME",
-                 [f"{i}\t{c}\t{n}\t{n}" for i, (c, n) in enumerate(zip(NATS, NAT_NAMES,
-                                                                        strict=True))])
+    _write_lines(
+        lookup / "tblLookupNationality.csv",
+        "ID\tNAT_CODE\tNAT_NAME\tNAT_COUNTRY_NAME",
+        [f"{i}\t{c}\t{n}\t{n}" for i, (c, n) in enumerate(zip(NATS, NAT_NAMES, strict=True))],
+    )
     (lookup / "tblLanguage.csv").write_bytes(
-        "idnLang\tstrCode\tstrDescription\n1\tSP\tSPANISH\n2\tQC\tK'ICHÉ\n".encode("cp1252"))
-    _write_lines(lookup / "tblLookupHloc.csv", "HEARING_LOC_CODE\tHEARING_LOC_NAME",
-                 [f"{c}\t{n}" for c, n in zip(HLOCS, HLOC_NAMES, strict=True)])
-    _write_lines(lookup / "tblLookupCourtDecision.csv",
-                 "idnCourtDecision\tstrCaseType\tstrDecCode\tstrDecDescription",
-                 ["1\tRMV\tX\tRemoval", "2\tRMV\tT\tTerminated", "3\tRMV\tV\tVoluntary Departure",
-                  "4\tRMV\tR\tRelief Granted", "5\tRMV\tC\tCase Closed"])
-    _write_lines(lookup / "tblLookupBaseCity.csv", "idnBaseCity\tBASE_CITY_CODE\tBASE_CITY_NAME",
-                 [f"{i}\t{c}\t{n.split(' MPP')[0]}" for i, (c, n) in enumerate(zip(
-                     HLOCS, HLOC_NAMES, strict=True))])
-    _write_lines(lookup / "tblLookupCal_Type.csv",
-                 "idnCalType\tstrCalTypeCode\tstrCalTypeDescription",
-                 ["1\tM\tMaster", "2\tI\tIndividual"])
-    _write_lines(lookup / "tblAdjournmentCodes.csv", "idnAdjCode\tstrcode\tstrDesciption",
-                 ["1\t1A\tAlien to seek representation", "2\t17\tIJ illness",
-                  "3\tCX\tHearing cancelled"])
+        "idnLang\tstrCode\tstrDescription\n1\tSP\tSPANISH\n2\tQC\tK'ICHÉ\n".encode("cp1252")
+    )
+    _write_lines(
+        lookup / "tblLookupHloc.csv",
+        "HEARING_LOC_CODE\tHEARING_LOC_NAME",
+        [f"{c}\t{n}" for c, n in zip(HLOCS, HLOC_NAMES, strict=True)],
+    )
+    _write_lines(
+        lookup / "tblLookupCourtDecision.csv",
+        "idnCourtDecision\tstrCaseType\tstrDecCode\tstrDecDescription",
+        [
+            "1\tRMV\tX\tRemoval",
+            "2\tRMV\tT\tTerminated",
+            "3\tRMV\tV\tVoluntary Departure",
+            "4\tRMV\tR\tRelief Granted",
+            "5\tRMV\tC\tCase Closed",
+        ],
+    )
+    _write_lines(
+        lookup / "tblLookupBaseCity.csv",
+        "idnBaseCity\tBASE_CITY_CODE\tBASE_CITY_NAME",
+        [
+            f"{i}\t{c}\t{n.split(' MPP')[0]}"
+            for i, (c, n) in enumerate(zip(HLOCS, HLOC_NAMES, strict=True))
+        ],
+    )
+    _write_lines(
+        lookup / "tblLookupCal_Type.csv",
+        "idnCalType\tstrCalTypeCode\tstrCalTypeDescription",
+        ["1\tM\tMaster", "2\tI\tIndividual"],
+    )
+    _write_lines(
+        lookup / "tblAdjournmentCodes.csv",
+        "idnAdjCode\tstrcode\tstrDesciption",
+        ["1\t1A\tAlien to seek representation", "2\t17\tIJ illness", "3\tCX\tHearing cancelled"],
+    )
 
 
 def main() -> int:
@@ -184,11 +237,18 @@ def main() -> int:
             started = time.perf_counter()
             generate(release, args.schedule)
             size = sum(p.stat().st_size for p in release.rglob("*") if p.is_file())
-            print(f"generated {release}: {args.schedule:,} schedule rows, {size / 1e9:.2f} GB "
-                  f"in {time.perf_counter() - started:.0f}s")
+            print(
+                f"generated {release}: {args.schedule:,} schedule rows, {size / 1e9:.2f} GB "
+                f"in {time.perf_counter() - started:.0f}s"
+            )
         kinlink = ROOT / ".venv" / "bin" / "kinlink"
-        command = [str(kinlink if kinlink.exists() else "kinlink"), "import-eoir", str(release),
-                   "--out", str(work / "bundle")]
+        command = [
+            str(kinlink if kinlink.exists() else "kinlink"),
+            "import-eoir",
+            str(release),
+            "--out",
+            str(work / "bundle"),
+        ]
         started = time.perf_counter()
         done = subprocess.run(command, capture_output=True, text=True, check=False)
         wall = time.perf_counter() - started
@@ -198,8 +258,10 @@ def main() -> int:
         if done.returncode:
             print(done.stderr, file=sys.stderr)
             return done.returncode
-        print(f"import-eoir: wall {wall:.1f}s, CPU {cpu:.1f}s, peak RSS {peak_kb / 1024:.0f} MB "
-              f"(target: < 600s, < 4096 MB)")
+        print(
+            f"import-eoir: wall {wall:.1f}s, CPU {cpu:.1f}s, peak RSS {peak_kb / 1024:.0f} MB "
+            f"(target: < 600s, < 4096 MB)"
+        )
         return 0
     finally:
         if not args.keep:

@@ -124,8 +124,10 @@ def _read_csv(path: Path) -> RawTable:
         raise SchemaError(f"{path.name}, line {reader.line_num}: cannot parse ({err})") from err
     columns = list(zip(*rows, strict=True)) if rows else [() for _ in header]
     frame = pd.DataFrame(
-        {name: _cells(pa.array(values, type=pa.string())) for name, values in zip(header, columns,
-                                                                                   strict=True)}
+        {
+            name: _cells(pa.array(values, type=pa.string()))
+            for name, values in zip(header, columns, strict=True)
+        }
     )
     frame[LINE] = pd.array(lines, dtype="int64")
     return RawTable(path.name, frame, rejects, notes)

@@ -40,14 +40,16 @@ def unknown_case(file: str) -> str:
 def read_cases(path: Path, rejects: Rejects, stats: FileStats) -> pd.DataFrame:
     """``A_TblCase``'s kept columns, one row per case (missing, repeated ``IDNCASE`` rejected)."""
     frame = read_table(path, CASE.wanted, required=CASE.required, rejects=rejects, stats=stats)
-    frame = drop_rows(frame, frame["IDNCASE"].isna(), rejects, path.name, "IDNCASE",
-                      "missing IDNCASE")
+    frame = drop_rows(
+        frame, frame["IDNCASE"].isna(), rejects, path.name, "IDNCASE", "missing IDNCASE"
+    )
     duplicate = frame["IDNCASE"].duplicated(keep="first")
     if duplicate.any():
         first = frame.groupby("IDNCASE")[LINE].transform("min")
         for line, first_line in zip(frame.loc[duplicate, LINE], first[duplicate], strict=True):
-            rejects.add(path.name, line, "IDNCASE",
-                        f"duplicate IDNCASE (first at line {first_line})")
+            rejects.add(
+                path.name, line, "IDNCASE", f"duplicate IDNCASE (first at line {first_line})"
+            )
         frame = frame.loc[~duplicate]
     return frame.reset_index(drop=True)
 
@@ -56,40 +58,61 @@ def individuals(cases: pd.DataFrame, codes: CodeTables, counts: Counts) -> pd.Da
     """One record per case respondent: nationality (ISO alpha-3), language, sex; no names."""
     nat = cases["NAT"].str.upper()
     nationality = nat.map(codes.nationality).astype(TEXT)
-    counts.note("NAT codes with no ISO country (nationality left empty)",
-                int((nat.notna() & nationality.isna()).sum()))
+    counts.note(
+        "NAT codes with no ISO country (nationality left empty)",
+        int((nat.notna() & nationality.isna()).sum()),
+    )
     lang = cases["LANG"].str.upper()
     language = lang.map(codes.language).astype(TEXT).fillna(lang) if codes.language else lang
     sex = cases["SEX"].str.upper().str.slice(0, 1)
-    counts.note("sex codes other than M/F (left empty)",
-                int((sex.notna() & ~sex.isin(["M", "F"])).sum()))
-    return pd.DataFrame({
-        "record_id": cases["IDNCASE"],
-        "source": SOURCE,
-        "sex": sex.where(sex.isin(["M", "F"])),
-        "nationality": nationality,
-        "language": language.astype(TEXT),
-        "eoir_nat": cases["NAT"],
-    }).reset_index(drop=True)
+    counts.note(
+        "sex codes other than M/F (left empty)", int((sex.notna() & ~sex.isin(["M", "F"])).sum())
+    )
+    return pd.DataFrame(
+        {
+            "record_id": cases["IDNCASE"],
+            "source": SOURCE,
+            "sex": sex.where(sex.isin(["M", "F"])),
+            "nationality": nationality,
+            "language": language.astype(TEXT),
+            "eoir_nat": cases["NAT"],
+        }
+    ).reset_index(drop=True)
 
 
-def read_proceedings(path: Path, case_ids: pd.Index, case_file: str, rejects: Rejects,
-                     stats: FileStats) -> pd.DataFrame:
+def read_proceedings(
+    path: Path, case_ids: pd.Index, case_file: str, rejects: Rejects, stats: FileStats
+) -> pd.DataFrame:
     """``B_TblProceeding``'s kept columns, streamed; rows of unknown cases are rejected."""
     parts = []
-    for chunk in stream_table(path, PROCEEDING.wanted, required=PROCEEDING.required,
-                              rejects=rejects, stats=stats):
-        chunk = drop_rows(chunk, chunk["IDNPROCEEDING"].isna(), rejects, path.name,
-                          "IDNPROCEEDING", "missing IDNPROCEEDING")
-        chunk = drop_rows(chunk, chunk["IDNCASE"].isna(), rejects, path.name, "IDNCASE",
-                          "missing IDNCASE")
-        chunk = drop_rows(chunk, ~member(chunk["IDNCASE"], case_ids), rejects, path.name,
-                          "IDNCASE", unknown_case(case_file))
+    for chunk in stream_table(
+        path, PROCEEDING.wanted, required=PROCEEDING.required, rejects=rejects, stats=stats
+    ):
+        chunk = drop_rows(
+            chunk,
+            chunk["IDNPROCEEDING"].isna(),
+            rejects,
+            path.name,
+            "IDNPROCEEDING",
+            "missing IDNPROCEEDING",
+        )
+        chunk = drop_rows(
+            chunk, chunk["IDNCASE"].isna(), rejects, path.name, "IDNCASE", "missing IDNCASE"
+        )
+        chunk = drop_rows(
+            chunk,
+            ~member(chunk["IDNCASE"], case_ids),
+            rejects,
+            path.name,
+            "IDNCASE",
+            unknown_case(case_file),
+        )
         parts.append(chunk)
     frame = pd.concat(parts, ignore_index=True) if parts else empty_frame(list(PROCEEDING.wanted))
     duplicate = frame["IDNPROCEEDING"].duplicated(keep="first")
-    frame = drop_rows(frame, duplicate, rejects, path.name, "IDNPROCEEDING",
-                      "duplicate IDNPROCEEDING")
+    frame = drop_rows(
+        frame, duplicate, rejects, path.name, "IDNPROCEEDING", "duplicate IDNPROCEEDING"
+    )
     return frame.reset_index(drop=True)
 
 
@@ -101,8 +124,13 @@ class CaseSide:
     completion: pd.DataFrame  # index IDNPROCEEDING: comp_date, absentia
 
 
-def summarise_proceedings(proceedings: pd.DataFrame, codes: CodeTables, counts: Counts, *,
-                          court_from: CourtFrom = "hearing-location") -> CaseSide:
+def summarise_proceedings(
+    proceedings: pd.DataFrame,
+    codes: CodeTables,
+    counts: Counts,
+    *,
+    court_from: CourtFrom = "hearing-location",
+) -> CaseSide:
     """Court, status and dates of each case from its proceedings.
 
     ``court`` is the latest proceeding's ``HEARING_LOC_CODE`` (else its ``BASE_CITY_CODE``), or
@@ -129,27 +157,35 @@ def summarise_proceedings(proceedings: pd.DataFrame, codes: CodeTables, counts: 
     hloc, base = latest["HEARING_LOC_CODE"], latest["BASE_CITY_CODE"]
     by_base = court_from == "base-city"
     court = base.fillna(hloc) if by_base else hloc.fillna(base)
-    names = {**codes.hearing_location, **codes.base_city} if by_base else {
-        **codes.base_city, **codes.hearing_location}
-    per_case = pd.DataFrame({
-        "court": court,
-        "court_name": court.str.upper().map(names).astype(TEXT),
-        "base_city": latest["BASE_CITY_CODE"],
-        "status": status,
-        "status_date": latest["_comp"],
-        "nta_date": p.groupby("IDNCASE", sort=False)["_osc"].min(),
-        "decision_code": latest["DEC_CODE"],
-        "absentia": latest["_absentia"],
-        "case_type": latest["CASE_TYPE"],
-        "proceedings": p.groupby("IDNCASE", sort=False).size(),
-        "mpp_location": mpp_loc.groupby(p["IDNCASE"], sort=False).any(),
-    })
+    names = (
+        {**codes.hearing_location, **codes.base_city}
+        if by_base
+        else {**codes.base_city, **codes.hearing_location}
+    )
+    per_case = pd.DataFrame(
+        {
+            "court": court,
+            "court_name": court.str.upper().map(names).astype(TEXT),
+            "base_city": latest["BASE_CITY_CODE"],
+            "status": status,
+            "status_date": latest["_comp"],
+            "nta_date": p.groupby("IDNCASE", sort=False)["_osc"].min(),
+            "decision_code": latest["DEC_CODE"],
+            "absentia": latest["_absentia"],
+            "case_type": latest["CASE_TYPE"],
+            "proceedings": p.groupby("IDNCASE", sort=False).size(),
+            "mpp_location": mpp_loc.groupby(p["IDNCASE"], sort=False).any(),
+        }
+    )
     done = p["_comp"].notna().to_numpy()
     completion = pd.DataFrame(
-        {"comp_date": p["_comp"].to_numpy()[done],
-         "absentia": p["_absentia"].to_numpy(dtype=bool)[done]},
-        index=pd.Index(p["IDNPROCEEDING"].astype(object).to_numpy()[done], dtype=object,
-                       name="IDNPROCEEDING"),
+        {
+            "comp_date": p["_comp"].to_numpy()[done],
+            "absentia": p["_absentia"].to_numpy(dtype=bool)[done],
+        },
+        index=pd.Index(
+            p["IDNPROCEEDING"].astype(object).to_numpy()[done], dtype=object, name="IDNPROCEEDING"
+        ),
     )
     return CaseSide(per_case, completion)
 
@@ -158,8 +194,9 @@ def _status(latest: pd.DataFrame, codes: CodeTables, counts: Counts) -> pd.Serie
     dec = latest["DEC_CODE"].str.upper()
     key = latest["CASE_TYPE"].fillna("").str.upper() + "|" + dec  # missing when dec is
     found, uniques = pd.factorize(key.astype(object))  # a handful of distinct pairs
-    mapped = np.array([codes.decision_status(*str(k).split("|")) for k in uniques] + [None],
-                      dtype=object)
+    mapped = np.array(
+        [codes.decision_status(*str(k).split("|")) for k in uniques] + [None], dtype=object
+    )
     decided = pd.Series(mapped[found], index=latest.index, dtype=object)
     unmapped = dec.notna() & decided.isna()
     counts.note("decision codes with no known meaning (status CLOSED)", int(unmapped.sum()))

@@ -139,8 +139,9 @@ def _pairs(frame: pd.DataFrame, code: str, value: str) -> dict[str, str]:
     return dict(zip(rows[code].str.upper(), rows[value], strict=True))
 
 
-def build_code_tables(lookups: dict[str, pd.DataFrame], *,
-                      mpp_hearing_locs: tuple[str, ...] = ()) -> CodeTables:
+def build_code_tables(
+    lookups: dict[str, pd.DataFrame], *, mpp_hearing_locs: tuple[str, ...] = ()
+) -> CodeTables:
     """Build the code maps from the lookup frames that were found (any may be missing).
 
     Parameters
@@ -168,10 +169,14 @@ def build_code_tables(lookups: dict[str, pd.DataFrame], *,
     if "base_city" in lookups:
         tables.base_city = _pairs(lookups["base_city"], "BASE_CITY_CODE", "BASE_CITY_NAME")
     if "hearing_location" in lookups:
-        tables.hearing_location = _pairs(lookups["hearing_location"], "HEARING_LOC_CODE",
-                                         "HEARING_LOC_NAME")
-        tables.mpp_locations = {code for code, name in tables.hearing_location.items()
-                                if _MPP_NAME.search(str(name).upper())}
+        tables.hearing_location = _pairs(
+            lookups["hearing_location"], "HEARING_LOC_CODE", "HEARING_LOC_NAME"
+        )
+        tables.mpp_locations = {
+            code
+            for code, name in tables.hearing_location.items()
+            if _MPP_NAME.search(str(name).upper())
+        }
     tables.mpp_locations |= {code.strip().upper() for code in mpp_hearing_locs if code.strip()}
     if "decision" in lookups:
         _decisions(lookups["decision"], tables)
@@ -179,8 +184,9 @@ def build_code_tables(lookups: dict[str, pd.DataFrame], *,
         tables.adjournment = _pairs(lookups["adjournment"], "STRCODE", "STRDESCRIPTION")
     tables.cal_type = dict(CAL_TYPES)
     if "cal_type" in lookups:
-        for code, text in _pairs(lookups["cal_type"], "STRCALTYPECODE",
-                                 "STRCALTYPEDESCRIPTION").items():
+        for code, text in _pairs(
+            lookups["cal_type"], "STRCALTYPECODE", "STRCALTYPEDESCRIPTION"
+        ).items():
             upper = str(text).upper()
             for kind in ("MASTER", "INDIVIDUAL"):
                 if kind in upper:
@@ -190,8 +196,9 @@ def build_code_tables(lookups: dict[str, pd.DataFrame], *,
 
 def _decisions(frame: pd.DataFrame, tables: CodeTables) -> None:
     by_code: dict[str, set[str]] = {}
-    for case_type, code, text in frame[["STRCASETYPE", "STRDECCODE", "STRDECDESCRIPTION"]] \
-            .itertuples(index=False):
+    for case_type, code, text in frame[
+        ["STRCASETYPE", "STRDECCODE", "STRDECDESCRIPTION"]
+    ].itertuples(index=False):
         if pd.isna(code) or pd.isna(text):
             continue
         status = classify_decision(str(text))

@@ -32,17 +32,35 @@ class Identifiers:
     family_docket: set[str] = field(default_factory=set)
 
 
-def read_identifiers(path: Path, case_ids: pd.Index, case_file: str, rejects: Rejects,
-                     stats: FileStats, counts: Counts) -> Identifiers:
+def read_identifiers(
+    path: Path,
+    case_ids: pd.Index,
+    case_file: str,
+    rejects: Rejects,
+    stats: FileStats,
+    counts: Counts,
+) -> Identifiers:
     """Stream ``A_TblCaseIdentifier`` and keep the cases with MPP or FA identifiers."""
     found = Identifiers()
-    for chunk in stream_table(path, CASE_IDENTIFIER.wanted, required=CASE_IDENTIFIER.required,
-                              rejects=rejects, stats=stats):
+    for chunk in stream_table(
+        path,
+        CASE_IDENTIFIER.wanted,
+        required=CASE_IDENTIFIER.required,
+        rejects=rejects,
+        stats=stats,
+    ):
         for column in ("IDNCASE", "CASE_ID"):
-            chunk = drop_rows(chunk, chunk[column].isna(), rejects, path.name, column,
-                              f"missing {column}")
-        chunk = drop_rows(chunk, ~member(chunk["IDNCASE"], case_ids), rejects, path.name,
-                          "IDNCASE", unknown_case(case_file))
+            chunk = drop_rows(
+                chunk, chunk[column].isna(), rejects, path.name, column, f"missing {column}"
+            )
+        chunk = drop_rows(
+            chunk,
+            ~member(chunk["IDNCASE"], case_ids),
+            rejects,
+            path.name,
+            "IDNCASE",
+            unknown_case(case_file),
+        )
         code = chunk["CASE_ID"].str.upper()
         mpp = code.isin(MPP_CASE_IDS)
         family = code.isin(FAMILY_CASE_IDS)
@@ -52,39 +70,65 @@ def read_identifiers(path: Path, case_ids: pd.Index, case_file: str, rejects: Re
     return found
 
 
-def read_links(path: Path, case_ids: pd.Index, case_file: str, rejects: Rejects,
-               stats: FileStats, counts: Counts) -> pd.DataFrame:
+def read_links(
+    path: Path,
+    case_ids: pd.Index,
+    case_file: str,
+    rejects: Rejects,
+    stats: FileStats,
+    counts: Counts,
+) -> pd.DataFrame:
     """The counting lead/rider links: ``lead``, ``rider``, ``order`` (rows checked, others counted).
 
     Links naming no case, a case the case table lacks, or the same case twice are rejected.
     """
-    frame = read_table(path, LEAD_RIDER.wanted, required=LEAD_RIDER.required, rejects=rejects,
-                       stats=stats)
+    frame = read_table(
+        path, LEAD_RIDER.wanted, required=LEAD_RIDER.required, rejects=rejects, stats=stats
+    )
     file = path.name
     for column in ("IDNLEADCASE", "IDNRIDERCASE"):
         frame = drop_rows(frame, frame[column].isna(), rejects, file, column, f"missing {column}")
-    frame = drop_rows(frame, frame["IDNLEADCASE"] == frame["IDNRIDERCASE"], rejects, file,
-                      "IDNRIDERCASE", "lead and rider are the same case")
+    frame = drop_rows(
+        frame,
+        frame["IDNLEADCASE"] == frame["IDNRIDERCASE"],
+        rejects,
+        file,
+        "IDNRIDERCASE",
+        "lead and rider are the same case",
+    )
     for column in ("IDNLEADCASE", "IDNRIDERCASE"):
-        frame = drop_rows(frame, ~member(frame[column], case_ids), rejects, file, column,
-                          unknown_case(case_file).replace("IDNCASE", column))
+        frame = drop_rows(
+            frame,
+            ~member(frame[column], case_ids),
+            rejects,
+            file,
+            column,
+            unknown_case(case_file).replace("IDNCASE", column),
+        )
     has_flag = frame["BLNACTIVE"].notna().any()
     active = is_true(frame["BLNACTIVE"]) if has_flag else pd.Series(True, index=frame.index)
     counting = active & frame["DATSEVEREDON"].isna()
     counts.note("lead/rider links inactive or severed (not used)", int((~counting).sum()))
     frame = frame[counting]
     order = pd.to_numeric(frame["IDNLEADRIDER"], errors="coerce").fillna(-1)
-    return pd.DataFrame({"lead": frame["IDNLEADCASE"].to_numpy(),
-                         "rider": frame["IDNRIDERCASE"].to_numpy(),
-                         "order": order.to_numpy(), LINE: frame[LINE].to_numpy()})
+    return pd.DataFrame(
+        {
+            "lead": frame["IDNLEADCASE"].to_numpy(),
+            "rider": frame["IDNRIDERCASE"].to_numpy(),
+            "order": order.to_numpy(),
+            LINE: frame[LINE].to_numpy(),
+        }
+    )
 
 
 def lead_cases(links: pd.DataFrame, counts: Counts) -> pd.Series:
     """Rider case -> its lead case; a rider with several counting links keeps the latest."""
     ordered = links.sort_values(["order", LINE], kind="stable")
     several = ordered["rider"].duplicated(keep=False)
-    counts.note("rider cases with several active leads (latest kept)",
-                int(ordered.loc[several, "rider"].nunique()))
+    counts.note(
+        "rider cases with several active leads (latest kept)",
+        int(ordered.loc[several, "rider"].nunique()),
+    )
     last = ordered.drop_duplicates("rider", keep="last")
     return pd.Series(last["lead"].to_numpy(), index=pd.Index(last["rider"].to_numpy()))
 
@@ -109,8 +153,11 @@ def family_units(links: pd.DataFrame, leads: pd.Series) -> pd.DataFrame:
 ['EOIR-LR-1', '4', None]]
     """
     m = len(links)
-    found, cases = pd.factorize(np.concatenate([links["lead"].to_numpy(dtype=object),
-                                                links["rider"].to_numpy(dtype=object)]))
+    found, cases = pd.factorize(
+        np.concatenate(
+            [links["lead"].to_numpy(dtype=object), links["rider"].to_numpy(dtype=object)]
+        )
+    )
     parent = list(range(len(cases)))
 
     def find(x: int) -> int:
@@ -126,16 +173,20 @@ def family_units(links: pd.DataFrame, leads: pd.Series) -> pd.DataFrame:
         if ra != rb:
             parent[max(ra, rb)] = min(ra, rb)
     ids = pd.Series(cases, dtype=object).astype(str)
-    members = pd.DataFrame({
-        "record_id": ids,
-        "group": [find(i) for i in range(len(cases))],
-        "rider": ids.isin(set(leads.index.astype(str))),
-        "length": ids.str.len(),  # with the id: IDNCASE order as numbers ("9" before "10")
-    }).sort_values(["group", "rider", "length", "record_id"], kind="stable")
+    members = pd.DataFrame(
+        {
+            "record_id": ids,
+            "group": [find(i) for i in range(len(cases))],
+            "rider": ids.isin(set(leads.index.astype(str))),
+            "length": ids.str.len(),  # with the id: IDNCASE order as numbers ("9" before "10")
+        }
+    ).sort_values(["group", "rider", "length", "record_id"], kind="stable")
     head = members.groupby("group", sort=False)["record_id"].transform("first")
-    frame = pd.DataFrame({
-        "family_unit_id": UNIT_PREFIX + head,
-        "record_id": members["record_id"],
-        "role": (head == members["record_id"]).map({True: "HEAD", False: None}),
-    })
+    frame = pd.DataFrame(
+        {
+            "family_unit_id": UNIT_PREFIX + head,
+            "record_id": members["record_id"],
+            "role": (head == members["record_id"]).map({True: "HEAD", False: None}),
+        }
+    )
     return frame.sort_values(["family_unit_id", "record_id"], kind="stable").reset_index(drop=True)

@@ -32,12 +32,22 @@ from kinlink.loaders.eoir.values import (
     positions,
 )
 
-COLUMNS = ["hearing_id", "case_id", "date", "court", "type", "result", "proceeding_id",
-           "cal_type", "adj_rsn"]
+COLUMNS = [
+    "hearing_id",
+    "case_id",
+    "date",
+    "court",
+    "type",
+    "result",
+    "proceeding_id",
+    "cal_type",
+    "adj_rsn",
+]
 
 
-def _results(chunk: pd.DataFrame, dates: pd.Series, completion: pd.DataFrame,
-             codes: CodeTables) -> pd.Series:
+def _results(
+    chunk: pd.DataFrame, dates: pd.Series, completion: pd.DataFrame, codes: CodeTables
+) -> pd.Series:
     reason = chunk["ADJ_RSN"].str.upper()
     description = reason.map(codes.adjournment).astype("string").str.upper()
     cancelled = description.str.contains("CANCEL").fillna(False).astype(bool)
@@ -52,17 +62,28 @@ def _results(chunk: pd.DataFrame, dates: pd.Series, completion: pd.DataFrame,
     if len(completion):
         comp = np.where(found, completion["comp_date"].to_numpy()[at], comp)
         absent = found & completion["absentia"].to_numpy(dtype=bool)[at]
-    same_day = reason.isna() & dates.notna() & pd.Series(comp == dates.to_numpy(),
-                                                          index=chunk.index)
+    same_day = (
+        reason.isna() & dates.notna() & pd.Series(comp == dates.to_numpy(), index=chunk.index)
+    )
     absentia = pd.Series(absent, index=chunk.index)
     result[same_day & absentia] = "IN_ABSENTIA"
     result[same_day & ~absentia] = "HELD"
     return result
 
 
-def write_hearings(path: Path, out: Path, *, case_ids: pd.Index, case_file: str,
-                   completion: pd.DataFrame, codes: CodeTables, rejects: Rejects,
-                   stats: FileStats, counts: Counts, chunk_bytes: int) -> set[str]:
+def write_hearings(
+    path: Path,
+    out: Path,
+    *,
+    case_ids: pd.Index,
+    case_file: str,
+    completion: pd.DataFrame,
+    codes: CodeTables,
+    rejects: Rejects,
+    stats: FileStats,
+    counts: Counts,
+    chunk_bytes: int,
+) -> set[str]:
     """Stream the schedule into ``out`` (CSV) and return the cases heard at MPP locations.
 
     Parameters
@@ -81,35 +102,52 @@ def write_hearings(path: Path, out: Path, *, case_ids: pd.Index, case_file: str,
     mpp_cases: set[str] = set()
     writer = CsvWriter(out, COLUMNS)
     try:
-        for chunk in stream_table(path, SCHEDULE.wanted, required=SCHEDULE.required,
-                                  rejects=rejects, stats=stats, chunk_bytes=chunk_bytes):
+        for chunk in stream_table(
+            path,
+            SCHEDULE.wanted,
+            required=SCHEDULE.required,
+            rejects=rejects,
+            stats=stats,
+            chunk_bytes=chunk_bytes,
+        ):
             for column in ("IDNSCHEDULE", "IDNCASE"):
-                chunk = drop_rows(chunk, chunk[column].isna(), rejects, path.name, column,
-                                  f"missing {column}")
-            chunk = drop_rows(chunk, ~member(chunk["IDNCASE"], case_ids), rejects, path.name,
-                              "IDNCASE", unknown_case(case_file))
+                chunk = drop_rows(
+                    chunk, chunk[column].isna(), rejects, path.name, column, f"missing {column}"
+                )
+            chunk = drop_rows(
+                chunk,
+                ~member(chunk["IDNCASE"], case_ids),
+                rejects,
+                path.name,
+                "IDNCASE",
+                unknown_case(case_file),
+            )
             if chunk.empty:
                 continue
             dates, bad = parse_dates(chunk["ADJ_DATE"])
             counts.note("unparseable ADJ_DATE (left empty)", bad)
             cal = chunk["CAL_TYPE"].str.upper()
             kind = cal.map(codes.cal_type).astype(TEXT)
-            counts.note("CAL_TYPE codes with no hearing type (left empty)",
-                        int((cal.notna() & kind.isna()).sum()))
+            counts.note(
+                "CAL_TYPE codes with no hearing type (left empty)",
+                int((cal.notna() & kind.isna()).sum()),
+            )
             location = chunk["HEARING_LOC_CODE"].str.upper()
             at_mpp = location.isin(codes.mpp_locations).fillna(False).astype(bool)
             mpp_cases.update(chunk.loc[at_mpp, "IDNCASE"].tolist())
-            out_chunk = pd.DataFrame({
-                "hearing_id": chunk["IDNSCHEDULE"],
-                "case_id": chunk["IDNCASE"],
-                "date": iso_dates(dates),
-                "court": chunk["HEARING_LOC_CODE"],
-                "type": kind,
-                "result": _results(chunk, dates, completion, codes),
-                "proceeding_id": chunk["IDNPROCEEDING"],
-                "cal_type": chunk["CAL_TYPE"],
-                "adj_rsn": chunk["ADJ_RSN"],
-            })
+            out_chunk = pd.DataFrame(
+                {
+                    "hearing_id": chunk["IDNSCHEDULE"],
+                    "case_id": chunk["IDNCASE"],
+                    "date": iso_dates(dates),
+                    "court": chunk["HEARING_LOC_CODE"],
+                    "type": kind,
+                    "result": _results(chunk, dates, completion, codes),
+                    "proceeding_id": chunk["IDNPROCEEDING"],
+                    "cal_type": chunk["CAL_TYPE"],
+                    "adj_rsn": chunk["ADJ_RSN"],
+                }
+            )
             writer.write(out_chunk)
             counts.note("hearings written", len(out_chunk))
     finally:

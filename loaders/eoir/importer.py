@@ -51,11 +51,18 @@ class ImportSummary:
             "seconds": round(self.seconds, 1),
             "counts": dict(sorted(self.counts.items())),
             "missing_tables": self.missing_tables,
-            "files": [{"file": s.file, "delimiter": "tab" if s.delimiter == "\t" else "pipe",
-                       "encoding": s.encoding, "rows_read": s.rows_read,
-                       "rows_rejected_as_malformed": s.rows_rejected, "nul_bytes": s.nul_bytes,
-                       "trailing_empty_fields_trimmed": s.trailing_fields_trimmed}
-                      for s in self.files],
+            "files": [
+                {
+                    "file": s.file,
+                    "delimiter": "tab" if s.delimiter == "\t" else "pipe",
+                    "encoding": s.encoding,
+                    "rows_read": s.rows_read,
+                    "rows_rejected_as_malformed": s.rows_rejected,
+                    "nul_bytes": s.nul_bytes,
+                    "trailing_empty_fields_trimmed": s.trailing_fields_trimmed,
+                }
+                for s in self.files
+            ],
         }
 
     def text(self) -> str:
@@ -86,25 +93,42 @@ class ImportSummary:
         return "\n".join(lines)
 
 
-_HEADLINE = {"individuals", "cases", "mpp cases", "hearings written", "family units",
-             "rows rejected"}
+_HEADLINE = {
+    "individuals",
+    "cases",
+    "mpp cases",
+    "hearings written",
+    "family units",
+    "rows rejected",
+}
 
 
-def _lookups(found: dict[str, Path], rejects: Rejects,
-             files: list[FileStats]) -> dict[str, pd.DataFrame]:
+def _lookups(
+    found: dict[str, Path], rejects: Rejects, files: list[FileStats]
+) -> dict[str, pd.DataFrame]:
     frames = {}
     for table in LOOKUP_TABLES:
         if table.key in found:
             stats = FileStats(found[table.key].name)
-            frames[table.key] = read_table(found[table.key], table.wanted,
-                                           required=table.required, rejects=rejects, stats=stats)
+            frames[table.key] = read_table(
+                found[table.key],
+                table.wanted,
+                required=table.required,
+                rejects=rejects,
+                stats=stats,
+            )
             files.append(stats)
     return frames
 
 
-def import_release(folder: str | Path, out: str | Path, *, mpp_hearing_locs: tuple[str, ...] = (),
-                   court_from: case_side.CourtFrom = "hearing-location",
-                   chunk_bytes: int = CHUNK_BYTES) -> ImportSummary:
+def import_release(
+    folder: str | Path,
+    out: str | Path,
+    *,
+    mpp_hearing_locs: tuple[str, ...] = (),
+    court_from: case_side.CourtFrom = "hearing-location",
+    chunk_bytes: int = CHUNK_BYTES,
+) -> ImportSummary:
     """Read an unzipped EOIR release folder and write a contract bundle.
 
     Parameters
@@ -156,19 +180,30 @@ def import_release(folder: str | Path, out: str | Path, *, mpp_hearing_locs: tup
     log.info("%s: %d cases", case_file, len(cases))
     ids = families.Identifiers()
     if "case_identifier" in found:
-        ids = families.read_identifiers(found["case_identifier"], case_ids, case_file, rejects,
-                                        stats_for("case_identifier"), counts)
+        ids = families.read_identifiers(
+            found["case_identifier"],
+            case_ids,
+            case_file,
+            rejects,
+            stats_for("case_identifier"),
+            counts,
+        )
     links = pd.DataFrame({"lead": [], "rider": [], "order": [], "_line": []})
     if "lead_rider" in found:
-        links = families.read_links(found["lead_rider"], case_ids, case_file, rejects,
-                                    stats_for("lead_rider"), counts)
+        links = families.read_links(
+            found["lead_rider"], case_ids, case_file, rejects, stats_for("lead_rider"), counts
+        )
     leads = families.lead_cases(links, counts)
     units = families.family_units(links, leads)
-    log.info("%d counting lead/rider links, %d family units", len(links),
-             units["family_unit_id"].nunique())
+    log.info(
+        "%d counting lead/rider links, %d family units",
+        len(links),
+        units["family_unit_id"].nunique(),
+    )
     del links
-    proceedings = case_side.read_proceedings(found["proceeding"], case_ids, case_file, rejects,
-                                             stats_for("proceeding"))
+    proceedings = case_side.read_proceedings(
+        found["proceeding"], case_ids, case_file, rejects, stats_for("proceeding")
+    )
     log.info("%d proceedings read", len(proceedings))
     side = case_side.summarise_proceedings(proceedings, codes, counts, court_from=court_from)
     del proceedings
@@ -176,10 +211,18 @@ def import_release(folder: str | Path, out: str | Path, *, mpp_hearing_locs: tup
     heard_at_mpp: set[str] = set()
     partial = bundle / "hearings.csv.partial"
     if "schedule" in found:
-        heard_at_mpp = write_hearings(found["schedule"], partial, case_ids=case_ids,
-                                      case_file=case_file, completion=side.completion,
-                                      codes=codes, rejects=rejects, stats=stats_for("schedule"),
-                                      counts=counts, chunk_bytes=chunk_bytes)
+        heard_at_mpp = write_hearings(
+            found["schedule"],
+            partial,
+            case_ids=case_ids,
+            case_file=case_file,
+            completion=side.completion,
+            codes=codes,
+            rejects=rejects,
+            stats=stats_for("schedule"),
+            counts=counts,
+            chunk_bytes=chunk_bytes,
+        )
     else:
         write_csv(pd.DataFrame(columns=HEARING_COLUMNS), partial)
     log.info("%d hearings written", counts["hearings written"])
@@ -193,50 +236,65 @@ def import_release(folder: str | Path, out: str | Path, *, mpp_hearing_locs: tup
     counts.note("cases with no proceeding (status empty)", int(case_rows["status"].isna().sum()))
     counts.note("family units", units["family_unit_id"].nunique())
     counts.note("rows rejected", len(rejects.rows))
-    summary = ImportSummary(bundle, dict(counts), files, missing,
-                            time.perf_counter() - started)
-    (bundle / SUMMARY_FILE).write_text(json.dumps(summary.as_dict(), indent=2) + "\n",
-                                       encoding="utf-8")
+    summary = ImportSummary(bundle, dict(counts), files, missing, time.perf_counter() - started)
+    (bundle / SUMMARY_FILE).write_text(
+        json.dumps(summary.as_dict(), indent=2) + "\n", encoding="utf-8"
+    )
     return summary
 
 
-def _case_rows(cases: pd.DataFrame, side: case_side.CaseSide, leads: pd.Series,
-               ids: families.Identifiers, heard_at_mpp: set[str],
-               codes: CodeTables) -> pd.DataFrame:
+def _case_rows(
+    cases: pd.DataFrame,
+    side: case_side.CaseSide,
+    leads: pd.Series,
+    ids: families.Identifiers,
+    heard_at_mpp: set[str],
+    codes: CodeTables,
+) -> pd.DataFrame:
     # Columns stay Arrow-backed text: as Python strings, a million cases' rows cost gigabytes.
     case_id = cases["IDNCASE"].reset_index(drop=True)
     facts = side.cases.reindex(pd.Index(case_id)).reset_index(drop=True)
     by_identifier = member(case_id, id_set(pd.Series(sorted(ids.mpp), dtype=object))).to_numpy()
     by_location = facts["mpp_location"].astype("boolean").fillna(False).to_numpy(dtype=bool)
     by_hearing = member(case_id, id_set(pd.Series(sorted(heard_at_mpp), dtype=object))).to_numpy()
-    basis = (pd.Series(np.where(by_identifier, "case_identifier;", ""), dtype=object)
-             + np.where(by_location, "proceeding_location;", "")
-             + np.where(by_hearing, "hearing_location;", "")).str.rstrip(";")
+    basis = (
+        pd.Series(np.where(by_identifier, "case_identifier;", ""), dtype=object)
+        + np.where(by_location, "proceeding_location;", "")
+        + np.where(by_hearing, "hearing_location;", "")
+    ).str.rstrip(";")
     docket = member(case_id, id_set(pd.Series(sorted(ids.family_docket), dtype=object)))
-    return pd.DataFrame({
-        "case_id": case_id,
-        "record_id": case_id,
-        "lead_case_id": case_id.map(leads).astype(TEXT),
-        "court": facts["court"],
-        "mpp": by_identifier | by_location | by_hearing,
-        "status": facts["status"],
-        "status_date": iso_dates(facts["status_date"]),
-        "nta_date": iso_dates(facts["nta_date"]),
-        "court_name": facts["court_name"],
-        "base_city": facts["base_city"],
-        "base_city_name": facts["base_city"].str.upper().map(codes.base_city).astype(TEXT),
-        "decision_code": facts["decision_code"],
-        "absentia": facts["absentia"].map({True: "true", False: "false"}).astype(TEXT),
-        "case_type": cases["CASE_TYPE"].reset_index(drop=True).fillna(facts["case_type"]),
-        "custody": cases["CUSTODY"].reset_index(drop=True),
-        "family_docket": docket,
-        "mpp_basis": basis.astype(TEXT),
-        "proceedings": facts["proceedings"].fillna(0).astype("int64"),
-    })
+    return pd.DataFrame(
+        {
+            "case_id": case_id,
+            "record_id": case_id,
+            "lead_case_id": case_id.map(leads).astype(TEXT),
+            "court": facts["court"],
+            "mpp": by_identifier | by_location | by_hearing,
+            "status": facts["status"],
+            "status_date": iso_dates(facts["status_date"]),
+            "nta_date": iso_dates(facts["nta_date"]),
+            "court_name": facts["court_name"],
+            "base_city": facts["base_city"],
+            "base_city_name": facts["base_city"].str.upper().map(codes.base_city).astype(TEXT),
+            "decision_code": facts["decision_code"],
+            "absentia": facts["absentia"].map({True: "true", False: "false"}).astype(TEXT),
+            "case_type": cases["CASE_TYPE"].reset_index(drop=True).fillna(facts["case_type"]),
+            "custody": cases["CUSTODY"].reset_index(drop=True),
+            "family_docket": docket,
+            "mpp_basis": basis.astype(TEXT),
+            "proceedings": facts["proceedings"].fillna(0).astype("int64"),
+        }
+    )
 
 
-def _write(bundle: Path, people: pd.DataFrame, case_rows: pd.DataFrame, units: pd.DataFrame,
-           rejects: Rejects, partial: Path) -> None:
+def _write(
+    bundle: Path,
+    people: pd.DataFrame,
+    case_rows: pd.DataFrame,
+    units: pd.DataFrame,
+    rejects: Rejects,
+    partial: Path,
+) -> None:
     try:
         write_csv(people, bundle / "individuals.csv")
         write_csv(case_rows, bundle / "cases.csv")

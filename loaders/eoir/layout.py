@@ -33,32 +33,58 @@ class ReleaseTable:
 CASE = ReleaseTable(
     key="case",
     stems=("A_TblCase",),
-    wanted={"IDNCASE": (), "NAT": (), "LANG": (), "SEX": ("GENDER",), "CUSTODY": (),
-            "CASE_TYPE": ()},
+    wanted={
+        "IDNCASE": (),
+        "NAT": (),
+        "LANG": (),
+        "SEX": ("GENDER",),
+        "CUSTODY": (),
+        "CASE_TYPE": (),
+    },
     required=("IDNCASE",),
     required_table=True,
 )
 PROCEEDING = ReleaseTable(
     key="proceeding",
     stems=("B_TblProceeding",),
-    wanted={"IDNPROCEEDING": (), "IDNCASE": (), "OSC_DATE": (), "HEARING_LOC_CODE": (),
-            "BASE_CITY_CODE": (), "DEC_CODE": (), "ABSENTIA": (), "COMP_DATE": (),
-            "CASE_TYPE": ("CASETYPE",)},
+    wanted={
+        "IDNPROCEEDING": (),
+        "IDNCASE": (),
+        "OSC_DATE": (),
+        "HEARING_LOC_CODE": (),
+        "BASE_CITY_CODE": (),
+        "DEC_CODE": (),
+        "ABSENTIA": (),
+        "COMP_DATE": (),
+        "CASE_TYPE": ("CASETYPE",),
+    },
     required=("IDNPROCEEDING", "IDNCASE"),
     required_table=True,
 )
 SCHEDULE = ReleaseTable(
     key="schedule",
     stems=("tbl_schedule",),
-    wanted={"IDNSCHEDULE": (), "IDNCASE": (), "IDNPROCEEDING": (), "ADJ_DATE": (),
-            "HEARING_LOC_CODE": (), "CAL_TYPE": (), "ADJ_RSN": ()},
+    wanted={
+        "IDNSCHEDULE": (),
+        "IDNCASE": (),
+        "IDNPROCEEDING": (),
+        "ADJ_DATE": (),
+        "HEARING_LOC_CODE": (),
+        "CAL_TYPE": (),
+        "ADJ_RSN": (),
+    },
     required=("IDNSCHEDULE", "IDNCASE"),
 )
 LEAD_RIDER = ReleaseTable(
     key="lead_rider",
     stems=("tbl_Lead_Rider", "tbl_LeadRider"),
-    wanted={"IDNLEADRIDER": (), "IDNLEADCASE": (), "IDNRIDERCASE": (), "BLNACTIVE": (),
-            "DATSEVEREDON": ()},
+    wanted={
+        "IDNLEADRIDER": (),
+        "IDNLEADCASE": (),
+        "IDNRIDERCASE": (),
+        "BLNACTIVE": (),
+        "DATSEVEREDON": (),
+    },
     required=("IDNLEADCASE", "IDNRIDERCASE"),
 )
 CASE_IDENTIFIER = ReleaseTable(
@@ -96,8 +122,11 @@ HEARING_LOCATION = ReleaseTable(
 DECISION = ReleaseTable(
     key="decision",
     stems=("tblLookupCourtDecision", "tblLookupCourtDecision_final", "tblDecCode"),
-    wanted={"STRCASETYPE": (), "STRDECCODE": ("DEC_CODE",),
-            "STRDECDESCRIPTION": ("DEC_DESCRIPTION",)},
+    wanted={
+        "STRCASETYPE": (),
+        "STRDECCODE": ("DEC_CODE",),
+        "STRDECDESCRIPTION": ("DEC_DESCRIPTION",),
+    },
     required=("STRDECCODE",),
 )
 ADJOURNMENT = ReleaseTable(
@@ -115,8 +144,15 @@ CAL_TYPE = ReleaseTable(
 )
 
 DATA_TABLES = (CASE, CASE_IDENTIFIER, LEAD_RIDER, PROCEEDING, SCHEDULE)
-LOOKUP_TABLES = (NATIONALITY, LANGUAGE, BASE_CITY, HEARING_LOCATION, DECISION, ADJOURNMENT,
-                 CAL_TYPE)
+LOOKUP_TABLES = (
+    NATIONALITY,
+    LANGUAGE,
+    BASE_CITY,
+    HEARING_LOCATION,
+    DECISION,
+    ADJOURNMENT,
+    CAL_TYPE,
+)
 
 
 def find_files(folder: Path) -> dict[str, Path]:
@@ -143,11 +179,13 @@ def find_files(folder: Path) -> dict[str, Path]:
         paths = [p for stem in table.stems for p in by_stem.get(stem.lower(), [])]
         if len(paths) > 1:
             names = ", ".join(str(p.relative_to(folder)) for p in paths)
-            raise SchemaError(f"{folder}: table {table.stems[0]} found more than once ({names}); "
-                              "keep one")
+            raise SchemaError(
+                f"{folder}: table {table.stems[0]} found more than once ({names}); keep one"
+            )
         if paths:
             found[table.key] = paths[0]
         elif table.required_table:
-            raise SchemaError(f"{folder}: required table {table.stems[0]} (.csv, .tsv or .txt) "
-                              "is missing")
+            raise SchemaError(
+                f"{folder}: required table {table.stems[0]} (.csv, .tsv or .txt) is missing"
+            )
     return found

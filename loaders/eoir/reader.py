@@ -85,8 +85,10 @@ def detect_delimiter(header: str, path: Path) -> str:
     counts = {delim: header.count(delim) for delim in DELIMITERS}
     best = max(DELIMITERS, key=lambda d: counts[d])
     if counts[best] == 0:
-        raise SchemaError(f"{path.name}, line 1: header has neither tabs nor pipes "
-                          "(EOIR tables are tab- or pipe-delimited)")
+        raise SchemaError(
+            f"{path.name}, line 1: header has neither tabs nor pipes "
+            "(EOIR tables are tab- or pipe-delimited)"
+        )
     return best
 
 
@@ -112,8 +114,9 @@ def _read_header(path: Path, raw: bytes, stats: FileStats) -> list[str]:
     return names
 
 
-def _resolve(path: Path, header: list[str], wanted: dict[str, Sequence[str]],
-             required: Sequence[str]) -> dict[str, int]:
+def _resolve(
+    path: Path, header: list[str], wanted: dict[str, Sequence[str]], required: Sequence[str]
+) -> dict[str, int]:
     """Map each wanted column (by its aliases, case-insensitive) to its header position."""
     position: dict[str, int] = {}
     for i, name in enumerate(header):
@@ -131,8 +134,9 @@ def _resolve(path: Path, header: list[str], wanted: dict[str, Sequence[str]],
     return found
 
 
-def _split_chunk(text: str, first_line: int, width: int, keep: int, stats: FileStats,
-                 rejects: Rejects) -> tuple[list[list[str]], list[int]]:
+def _split_chunk(
+    text: str, first_line: int, width: int, keep: int, stats: FileStats, rejects: Rejects
+) -> tuple[list[list[str]], list[int]]:
     """Rows (fields up to column ``keep - 1`` at least) and their line numbers."""
     lines = text.split("\n")
     if lines and lines[-1] == "":
@@ -153,8 +157,9 @@ def _split_chunk(text: str, first_line: int, width: int, keep: int, stats: FileS
             else:
                 stats.rows_read += 1
                 stats.rows_rejected += 1
-                rejects.add(stats.file, first_line + offset, "",
-                            f"expected {width} fields, found {count}")
+                rejects.add(
+                    stats.file, first_line + offset, "", f"expected {width} fields, found {count}"
+                )
                 continue
         stats.rows_read += 1
         rows.append(line.split(delim, keep))
@@ -162,8 +167,9 @@ def _split_chunk(text: str, first_line: int, width: int, keep: int, stats: FileS
     return rows, numbers
 
 
-def _frame(rows: list[list[str]], numbers: list[int], names: Sequence[str],
-           columns: dict[str, int]) -> pd.DataFrame:
+def _frame(
+    rows: list[list[str]], numbers: list[int], names: Sequence[str], columns: dict[str, int]
+) -> pd.DataFrame:
     data = {}
     for name in names:
         if name not in columns:
@@ -249,8 +255,14 @@ def stream_table(
         log.warning("%s: not UTF-8; read as cp1252", path.name)
 
 
-def read_table(path: Path, wanted: dict[str, Sequence[str]], *, required: Sequence[str] = (),
-               rejects: Rejects, stats: FileStats | None = None) -> pd.DataFrame:
+def read_table(
+    path: Path,
+    wanted: dict[str, Sequence[str]],
+    *,
+    required: Sequence[str] = (),
+    rejects: Rejects,
+    stats: FileStats | None = None,
+) -> pd.DataFrame:
     """Read the wanted columns of a whole (small) table into one frame."""
     chunks = list(stream_table(path, wanted, required=required, rejects=rejects, stats=stats))
     return pd.concat(chunks, ignore_index=True) if chunks else empty_frame(list(wanted))

@@ -37,14 +37,15 @@ def parse_dates(values: pd.Series) -> tuple[pd.Series, int]:
     iso = text.str.match(r"^\d{4}-\d{2}-\d{2}").fillna(False).astype(bool)
     parsed = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
     if iso.any():
-        parsed[iso] = pd.to_datetime(text[iso].str.slice(0, 10), format="%Y-%m-%d",
-                                     errors="coerce")
+        parsed[iso] = pd.to_datetime(text[iso].str.slice(0, 10), format="%Y-%m-%d", errors="coerce")
     other = ~iso
     if other.any():
         parsed[other] = pd.to_datetime(text[other], format="mixed", errors="coerce")
     parsed = parsed.where(parsed.dt.year.between(1900, 2100))
-    out = parsed.to_numpy()[np.where(codes >= 0, codes, 0)] if len(parsed) else np.full(
-        len(values), np.datetime64("NaT"), dtype="datetime64[ns]"
+    out = (
+        parsed.to_numpy()[np.where(codes >= 0, codes, 0)]
+        if len(parsed)
+        else np.full(len(values), np.datetime64("NaT"), dtype="datetime64[ns]")
     )
     result = pd.Series(out, index=values.index, dtype="datetime64[ns]")
     result[codes < 0] = pd.NaT
@@ -83,8 +84,9 @@ def iso_dates(values: pd.Series) -> pd.Series:
     return values.dt.strftime("%Y-%m-%d").astype("string")
 
 
-def drop_rows(frame: pd.DataFrame, bad: pd.Series, rejects: Rejects, file: str, column: str,
-              reason: str) -> pd.DataFrame:
+def drop_rows(
+    frame: pd.DataFrame, bad: pd.Series, rejects: Rejects, file: str, column: str, reason: str
+) -> pd.DataFrame:
     """Reject the rows where ``bad`` holds (file, line, column, reason) and return the rest."""
     bad = bad.fillna(False).astype(bool)
     if not bad.any():
@@ -126,8 +128,9 @@ class CsvWriter:
 
     def __init__(self, path: Path, columns: list[str]) -> None:
         self._schema = pa.schema([(name, pa.string()) for name in columns])
-        self._writer = pacsv.CSVWriter(str(path), self._schema,
-                                       write_options=pacsv.WriteOptions(quoting_style="needed"))
+        self._writer = pacsv.CSVWriter(
+            str(path), self._schema, write_options=pacsv.WriteOptions(quoting_style="needed")
+        )
 
     def write(self, frame: pd.DataFrame) -> None:
         """Append the rows of ``frame`` (its columns as given at creation)."""

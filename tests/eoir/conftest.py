@@ -77,8 +77,15 @@ def row(columns: list[str], **values: str) -> list[str]:
     return [values.get(name, "") for name in columns]
 
 
-def write_table(path: Path, columns: list[str], rows: list[list[str]], *, delimiter: str = "\t",
-                newline: str = "\n", encoding: str = "utf-8") -> None:
+def write_table(
+    path: Path,
+    columns: list[str],
+    rows: list[list[str]],
+    *,
+    delimiter: str = "\t",
+    newline: str = "\n",
+    encoding: str = "utf-8",
+) -> None:
     """Write rows unquoted, the way the release does."""
     path.parent.mkdir(parents=True, exist_ok=True)
     lines = [delimiter.join(columns)] + [delimiter.join(r) for r in rows]
@@ -87,13 +94,26 @@ def write_table(path: Path, columns: list[str], rows: list[list[str]], *, delimi
 
 def _cases() -> list[str]:
     def case(idn: str, nat: str, sex: str, lang: str = "SP", **extra: str) -> list[str]:
-        return row(CASE_COLUMNS, IDNCASE=idn, NAT=nat, Sex=sex, LANG=lang, CUSTODY="N",
-                   CASE_TYPE="RMV", DATE_OF_ENTRY=day("2019-03-01"), **extra)
+        return row(
+            CASE_COLUMNS,
+            IDNCASE=idn,
+            NAT=nat,
+            Sex=sex,
+            LANG=lang,
+            CUSTODY="N",
+            CASE_TYPE="RMV",
+            DATE_OF_ENTRY=day("2019-03-01"),
+            **extra,
+        )
 
     rows = [
-        case("1001", "HO", "F"), case("1002", "HO", "M"), case("1003", "GT", "M", "QC"),
-        case("2001", "ES", "F"), case("2002", "ES", "M"),
-        case("3001", "MX", "F"), case("3002", "MX", "M"),
+        case("1001", "HO", "F"),
+        case("1002", "HO", "M"),
+        case("1003", "GT", "M", "QC"),
+        case("2001", "ES", "F"),
+        case("2002", "ES", "M"),
+        case("3001", "MX", "F"),
+        case("3002", "MX", "M"),
     ]
     tab = "\t"
     lines = [tab.join(r) for r in rows]  # lines 2-8
@@ -115,37 +135,67 @@ def write_release(folder: Path) -> Path:
     (folder / "A_TblCase.csv").write_text(text, encoding="utf-8")
 
     def proc(idn: str, case: str, base: str, hloc: str, **extra: str) -> list[str]:
-        values = {"OSC_DATE": day("2019-05-02"), "INPUT_DATE": day("2019-05-10"),
-                  "CASE_TYPE": "RMV", **extra}
-        return row(PROCEEDING_COLUMNS, IDNPROCEEDING=idn, IDNCASE=case, BASE_CITY_CODE=base,
-                   HEARING_LOC_CODE=hloc, **values)
+        values = {
+            "OSC_DATE": day("2019-05-02"),
+            "INPUT_DATE": day("2019-05-10"),
+            "CASE_TYPE": "RMV",
+            **extra,
+        }
+        return row(
+            PROCEEDING_COLUMNS,
+            IDNPROCEEDING=idn,
+            IDNCASE=case,
+            BASE_CITY_CODE=base,
+            HEARING_LOC_CODE=hloc,
+            **values,
+        )
 
     procs = [
         proc("5001", "1001", "SNA", "LRD"),
-        proc("5002", "1002", "SNA", "LRD", COMP_DATE=day("2019-11-01"), OTHER_COMP="C",
-             OSC_DATE=day("2019-04-20")),
+        proc(
+            "5002",
+            "1002",
+            "SNA",
+            "LRD",
+            COMP_DATE=day("2019-11-01"),
+            OTHER_COMP="C",
+            OSC_DATE=day("2019-04-20"),
+        ),
         proc("5010", "1002", "HLG", "HLG", OSC_DATE=day("2019-06-01")),
-        proc("5003", "1003", "SNA", "LRD", DEC_CODE="X", ABSENTIA="Y",
-             COMP_DATE=day("2020-01-15")),
+        proc("5003", "1003", "SNA", "LRD", DEC_CODE="X", ABSENTIA="Y", COMP_DATE=day("2020-01-15")),
         proc("5004", "2001", "SNA", "LRD"),
         proc("5005", "2002", "MIA", "MIA"),
         proc("5006", "3001", "SNA", "SNA"),
         proc("5007", "4001", "SNA", "SNA"),
-        proc("5008", "4002", "HLG", "HLG", DEC_CODE="R", ABSENTIA="N",
-             COMP_DATE=day("2020-03-03")),
+        proc("5008", "4002", "HLG", "HLG", DEC_CODE="R", ABSENTIA="N", COMP_DATE=day("2020-03-03")),
         proc("5009", "4003", "HLG", "HLG", DEC_CODE="Q", COMP_DATE=day("2020-04-04")),
         proc("5011", "9001", "HLG", "HLG"),  # line 12: its case row was malformed
     ]
     bad = proc("5012", "3002", "SNA", "SNA")
     bad.insert(5, "EXTRA")  # line 13: a stray field mid-row
-    write_table(folder / "B_TblProceeding.csv", PROCEEDING_COLUMNS, [*procs, bad],
-                delimiter="|", newline="\r\n")
+    write_table(
+        folder / "B_TblProceeding.csv",
+        PROCEEDING_COLUMNS,
+        [*procs, bad],
+        delimiter="|",
+        newline="\r\n",
+    )
 
-    def hearing(idn: str, proc_id: str, case: str, hloc: str, cal: str, date: str,
-                **extra: str) -> list[str]:
-        return row(SCHEDULE_COLUMNS, IDNSCHEDULE=idn, IDNPROCEEDING=proc_id, IDNCASE=case,
-                   HEARING_LOC_CODE=hloc, CAL_TYPE=cal, ADJ_DATE=day(date),
-                   ADJ_TIME_START="0830", SCHEDULE_TYPE="AA", **extra)
+    def hearing(
+        idn: str, proc_id: str, case: str, hloc: str, cal: str, date: str, **extra: str
+    ) -> list[str]:
+        return row(
+            SCHEDULE_COLUMNS,
+            IDNSCHEDULE=idn,
+            IDNPROCEEDING=proc_id,
+            IDNCASE=case,
+            HEARING_LOC_CODE=hloc,
+            CAL_TYPE=cal,
+            ADJ_DATE=day(date),
+            ADJ_TIME_START="0830",
+            SCHEDULE_TYPE="AA",
+            **extra,
+        )
 
     sched = [
         hearing("601", "5001", "1001", "LRD", "M", "2019-09-01", ADJ_RSN="1A"),
@@ -160,57 +210,130 @@ def write_release(folder: Path) -> Path:
     (folder / "tbl_schedule.csv").write_bytes(("\n".join(lines) + "\n").encode("utf-8"))
 
     def link(idn: str, lead: str, rider: str, active: str = "1", severed: str = "") -> list[str]:
-        return row(LEAD_RIDER_COLUMNS, idnLeadRider=idn, idnLeadCase=lead, idnRiderCase=rider,
-                   datCreatedOn=day("2019-05-10"), datSeveredOn=severed, blnActive=active)
+        return row(
+            LEAD_RIDER_COLUMNS,
+            idnLeadRider=idn,
+            idnLeadCase=lead,
+            idnRiderCase=rider,
+            datCreatedOn=day("2019-05-10"),
+            datSeveredOn=severed,
+            blnActive=active,
+        )
 
-    write_table(folder / "tbl_Lead_Rider.csv", LEAD_RIDER_COLUMNS, [
-        link("1", "1001", "1002"), link("2", "1001", "1003"), link("3", "2001", "2002"),
-        link("4", "3001", "3002", severed=day("2020-02-02")),
-        link("5", "3001", "8888"),  # line 6: unknown rider case
-        link("6", "3001", "3003", active="0"),
-    ])
-    write_table(folder / "A_TblCaseIdentifier.csv", ["IDNCASEID", "IDNCASE", "CASE_ID"], [
-        ["1", "1001", "MP"], ["2", "1002", "RM"], ["3", "1003", "MP"], ["4", "3001", "FA"],
-        ["5", "2002", "JV"],
-    ])
+    write_table(
+        folder / "tbl_Lead_Rider.csv",
+        LEAD_RIDER_COLUMNS,
+        [
+            link("1", "1001", "1002"),
+            link("2", "1001", "1003"),
+            link("3", "2001", "2002"),
+            link("4", "3001", "3002", severed=day("2020-02-02")),
+            link("5", "3001", "8888"),  # line 6: unknown rider case
+            link("6", "3001", "3003", active="0"),
+        ],
+    )
+    write_table(
+        folder / "A_TblCaseIdentifier.csv",
+        ["IDNCASEID", "IDNCASE", "CASE_ID"],
+        [
+            ["1", "1001", "MP"],
+            ["2", "1002", "RM"],
+            ["3", "1003", "MP"],
+            ["4", "3001", "FA"],
+            ["5", "2002", "JV"],
+        ],
+    )
     lookup = folder / "Lookup"
-    write_table(lookup / "tblLookupNationality.csv",
-                ["ID", "NAT_CODE", "NAT_NAME", "NAT_COUNTRY_NAME", "NAT_NACARA_COUNTRY",
-                 "datCreatedOn", "datModifiedOn", "blnActive"],
-                [[str(i), code, name, name, "", "", "", "1"] for i, (code, name) in enumerate([
-                    ("HO", "HONDURAS"), ("GT", "GUATEMALA"), ("ES", "EL SALVADOR"),
-                    ("MX", "MEXICO"), ("CU", "CUBA"), ("XX", "SOVIET UNION"),
-                ])])
-    write_table(lookup / "tblLanguage.csv",
-                ["idnLang", "strCode", "strDescription", "datCreatedOn", "datModifiedOn",
-                 "blnActive"],
-                [["1", "SP", "SPANISH", "", "", "1"], ["2", "QC", "K'ICHÉ", "", "", "1"]],
-                encoding="cp1252")
-    write_table(lookup / "tblLookupBaseCity.csv", ["idnBaseCity", "BASE_CITY_CODE",
-                                                   "BASE_CITY_NAME", "BASE_STATE"],
-                [["1", "SNA", "SAN ANTONIO", "TX"], ["2", "HLG", "HARLINGEN", "TX"],
-                 ["3", "MIA", "MIAMI", "FL"]])
-    write_table(lookup / "tblLookupHloc.csv", ["HEARING_LOC_CODE", "HEARING_LOC_NAME",
-                                               "HEARING_CITY", "HEARING_STATE", "blnActive"],
-                [["SNA", "SAN ANTONIO IMMIGRATION COURT", "SAN ANTONIO", "TX", "1"],
-                 ["LRD", "LAREDO MPP IMMIGRATION HEARING FACILITY", "LAREDO", "TX", "1"],
-                 ["HLG", "HARLINGEN IMMIGRATION COURT", "HARLINGEN", "TX", "1"],
-                 ["MIA", "MIAMI IMMIGRATION COURT", "MIAMI", "FL", "1"]])
-    write_table(lookup / "tblLookupCourtDecision.csv",
-                ["idnCourtDecision", "strCaseType", "strDecCode", "strDecDescription",
-                 "strDecType", "strFinalDisposition", "blnActive", "datCreatedOn",
-                 "datModifiedOn"],
-                [[str(i), "RMV", code, text, "", "", "1", "", ""] for i, (code, text) in enumerate([
-                    ("X", "Removal"), ("T", "Terminated"), ("V", "Voluntary Departure"),
-                    ("R", "Relief Granted"), ("C", "Case Closed"),
-                ])])
-    write_table(lookup / "tblAdjournmentCodes.csv",
-                ["idnAdjCode", "strcode", "strDesciption", "blnActive"],
-                [["1", "1A", "Alien to seek representation", "1"],
-                 ["2", "CX", "Hearing cancelled by the court", "1"]])
-    write_table(lookup / "tblLookupCal_Type.csv",
-                ["idnCalType", "strCalTypeCode", "strCalTypeDescription"],
-                [["1", "M", "Master"], ["2", "I", "Individual"]])
+    write_table(
+        lookup / "tblLookupNationality.csv",
+        [
+            "ID",
+            "NAT_CODE",
+            "NAT_NAME",
+            "NAT_COUNTRY_NAME",
+            "NAT_NACARA_COUNTRY",
+            "datCreatedOn",
+            "datModifiedOn",
+            "blnActive",
+        ],
+        [
+            [str(i), code, name, name, "", "", "", "1"]
+            for i, (code, name) in enumerate(
+                [
+                    ("HO", "HONDURAS"),
+                    ("GT", "GUATEMALA"),
+                    ("ES", "EL SALVADOR"),
+                    ("MX", "MEXICO"),
+                    ("CU", "CUBA"),
+                    ("XX", "SOVIET UNION"),
+                ]
+            )
+        ],
+    )
+    write_table(
+        lookup / "tblLanguage.csv",
+        ["idnLang", "strCode", "strDescription", "datCreatedOn", "datModifiedOn", "blnActive"],
+        [["1", "SP", "SPANISH", "", "", "1"], ["2", "QC", "K'ICHÉ", "", "", "1"]],
+        encoding="cp1252",
+    )
+    write_table(
+        lookup / "tblLookupBaseCity.csv",
+        ["idnBaseCity", "BASE_CITY_CODE", "BASE_CITY_NAME", "BASE_STATE"],
+        [
+            ["1", "SNA", "SAN ANTONIO", "TX"],
+            ["2", "HLG", "HARLINGEN", "TX"],
+            ["3", "MIA", "MIAMI", "FL"],
+        ],
+    )
+    write_table(
+        lookup / "tblLookupHloc.csv",
+        ["HEARING_LOC_CODE", "HEARING_LOC_NAME", "HEARING_CITY", "HEARING_STATE", "blnActive"],
+        [
+            ["SNA", "SAN ANTONIO IMMIGRATION COURT", "SAN ANTONIO", "TX", "1"],
+            ["LRD", "LAREDO MPP IMMIGRATION HEARING FACILITY", "LAREDO", "TX", "1"],
+            ["HLG", "HARLINGEN IMMIGRATION COURT", "HARLINGEN", "TX", "1"],
+            ["MIA", "MIAMI IMMIGRATION COURT", "MIAMI", "FL", "1"],
+        ],
+    )
+    write_table(
+        lookup / "tblLookupCourtDecision.csv",
+        [
+            "idnCourtDecision",
+            "strCaseType",
+            "strDecCode",
+            "strDecDescription",
+            "strDecType",
+            "strFinalDisposition",
+            "blnActive",
+            "datCreatedOn",
+            "datModifiedOn",
+        ],
+        [
+            [str(i), "RMV", code, text, "", "", "1", "", ""]
+            for i, (code, text) in enumerate(
+                [
+                    ("X", "Removal"),
+                    ("T", "Terminated"),
+                    ("V", "Voluntary Departure"),
+                    ("R", "Relief Granted"),
+                    ("C", "Case Closed"),
+                ]
+            )
+        ],
+    )
+    write_table(
+        lookup / "tblAdjournmentCodes.csv",
+        ["idnAdjCode", "strcode", "strDesciption", "blnActive"],
+        [
+            ["1", "1A", "Alien to seek representation", "1"],
+            ["2", "CX", "Hearing cancelled by the court", "1"],
+        ],
+    )
+    write_table(
+        lookup / "tblLookupCal_Type.csv",
+        ["idnCalType", "strCalTypeCode", "strCalTypeDescription"],
+        [["1", "M", "Master"], ["2", "I", "Individual"]],
+    )
     return folder
 
 

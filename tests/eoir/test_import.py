@@ -59,8 +59,9 @@ def test_every_release_row_is_loaded_or_rejected(bundle: Path) -> None:
 
 
 def test_release_defects_are_detected_per_file(bundle: Path) -> None:
-    files = {f["file"]: f for f in
-             json.loads((bundle / "import_summary.json").read_text())["files"]}
+    files = {
+        f["file"]: f for f in json.loads((bundle / "import_summary.json").read_text())["files"]
+    }
     assert files["B_TblProceeding.csv"]["delimiter"] == "pipe"
     assert files["A_TblCase.csv"]["delimiter"] == "tab"
     assert files["tblLanguage.csv"]["encoding"] == "cp1252"
@@ -81,14 +82,42 @@ def test_individuals_have_no_identifying_columns(bundle: Path) -> None:
 def test_cases_map_latest_proceeding_links_and_mpp(bundle: Path) -> None:
     cases = _csv(bundle / "cases.csv").set_index("case_id")
     expect = {  # court, status, status_date, nta_date, lead, mpp, basis
-        "1001": ("LRD", "PENDING", "", "2019-05-02", "", "true",
-                 "case_identifier;proceeding_location;hearing_location"),
-        "1002": ("HLG", "PENDING", "", "2019-04-20", "1001", "true",
-                 "case_identifier;proceeding_location"),
-        "1003": ("LRD", "IN_ABSENTIA", "2020-01-15", "2019-05-02", "1001", "true",
-                 "case_identifier;proceeding_location;hearing_location"),
-        "2001": ("LRD", "PENDING", "", "2019-05-02", "", "true",
-                 "proceeding_location;hearing_location"),
+        "1001": (
+            "LRD",
+            "PENDING",
+            "",
+            "2019-05-02",
+            "",
+            "true",
+            "case_identifier;proceeding_location;hearing_location",
+        ),
+        "1002": (
+            "HLG",
+            "PENDING",
+            "",
+            "2019-04-20",
+            "1001",
+            "true",
+            "case_identifier;proceeding_location",
+        ),
+        "1003": (
+            "LRD",
+            "IN_ABSENTIA",
+            "2020-01-15",
+            "2019-05-02",
+            "1001",
+            "true",
+            "case_identifier;proceeding_location;hearing_location",
+        ),
+        "2001": (
+            "LRD",
+            "PENDING",
+            "",
+            "2019-05-02",
+            "",
+            "true",
+            "proceeding_location;hearing_location",
+        ),
         "2002": ("MIA", "PENDING", "", "2019-05-02", "2001", "false", ""),
         "3002": ("", "", "", "", "", "false", ""),  # severed link; its proceeding was malformed
         "4001": ("SNA", "PENDING", "", "2019-05-02", "", "true", "hearing_location"),
@@ -105,8 +134,10 @@ def test_cases_map_latest_proceeding_links_and_mpp(bundle: Path) -> None:
 def test_family_units_come_from_counting_links_only(bundle: Path) -> None:
     units = _csv(bundle / "family_units.csv")
     assert units.values.tolist() == [
-        ["EOIR-LR-1001", "1001", "HEAD"], ["EOIR-LR-1001", "1002", ""],
-        ["EOIR-LR-1001", "1003", ""], ["EOIR-LR-2001", "2001", "HEAD"],
+        ["EOIR-LR-1001", "1001", "HEAD"],
+        ["EOIR-LR-1001", "1002", ""],
+        ["EOIR-LR-1001", "1003", ""],
+        ["EOIR-LR-2001", "2001", "HEAD"],
         ["EOIR-LR-2001", "2002", ""],
     ]
 
@@ -115,21 +146,45 @@ def test_hearings_types_and_results(bundle: Path) -> None:
     hearings = _csv(bundle / "hearings.csv").set_index("hearing_id")
     got = hearings[["case_id", "date", "court", "type", "result"]].to_dict("index")
     assert got == {
-        "601": {"case_id": "1001", "date": "2019-09-01", "court": "LRD", "type": "MASTER",
-                "result": "ADJOURNED"},
-        "602": {"case_id": "1003", "date": "2020-01-15", "court": "LRD", "type": "MASTER",
-                "result": "IN_ABSENTIA"},
-        "603": {"case_id": "4002", "date": "2020-03-03", "court": "HLG", "type": "INDIVIDUAL",
-                "result": "HELD"},
-        "604": {"case_id": "4001", "date": "2019-10-10", "court": "LRD", "type": "MASTER",
-                "result": "CANCELLED"},
-        "605": {"case_id": "2001", "date": "2021-08-01", "court": "LRD", "type": "MASTER",
-                "result": ""},
+        "601": {
+            "case_id": "1001",
+            "date": "2019-09-01",
+            "court": "LRD",
+            "type": "MASTER",
+            "result": "ADJOURNED",
+        },
+        "602": {
+            "case_id": "1003",
+            "date": "2020-01-15",
+            "court": "LRD",
+            "type": "MASTER",
+            "result": "IN_ABSENTIA",
+        },
+        "603": {
+            "case_id": "4002",
+            "date": "2020-03-03",
+            "court": "HLG",
+            "type": "INDIVIDUAL",
+            "result": "HELD",
+        },
+        "604": {
+            "case_id": "4001",
+            "date": "2019-10-10",
+            "court": "LRD",
+            "type": "MASTER",
+            "result": "CANCELLED",
+        },
+        "605": {
+            "case_id": "2001",
+            "date": "2021-08-01",
+            "court": "LRD",
+            "type": "MASTER",
+            "result": "",
+        },
     }
 
 
-def test_bundle_loads_cleanly_and_analyses_flag_the_families(bundle: Path,
-                                                              tmp_path: Path) -> None:
+def test_bundle_loads_cleanly_and_analyses_flag_the_families(bundle: Path, tmp_path: Path) -> None:
     loaded = load_bundle(bundle)
     assert loaded.rejects.empty
     assert len(loaded.individuals) == 11 and len(loaded.hearings) == 5
@@ -139,8 +194,10 @@ def test_bundle_loads_cleanly_and_analyses_flag_the_families(bundle: Path,
 
     def flags(name: str, column: str) -> dict[str, set[str]]:
         frame = _csv(tmp_path / "report" / name)
-        return {ids: set(value.split(";")) for ids, value in
-                zip(frame["record_ids"], frame[column], strict=True)}
+        return {
+            ids: set(value.split(";"))
+            for ids, value in zip(frame["record_ids"], frame[column], strict=True)
+        }
 
     assert flags("separated_families.csv", "codes") == {
         "1001;1002;1003": {"COURT_SPLIT"},
@@ -148,7 +205,8 @@ def test_bundle_loads_cleanly_and_analyses_flag_the_families(bundle: Path,
     }
     assert flags("joint_reprocessing.csv", "codes") == {"1001;1002;1003": {"WIND_DOWN_SPLIT"}}
     assert flags("mixed_nationality_units.csv", "nationalities") == {
-        "1001;1002;1003": {"GTM", "HND"}}
+        "1001;1002;1003": {"GTM", "HND"}
+    }
 
 
 def test_extra_mpp_hearing_location(release: Path, tmp_path: Path) -> None:
@@ -169,8 +227,9 @@ def test_court_can_be_the_base_city(release: Path, tmp_path: Path) -> None:
     assert codes == {"1001;1002;1003": "COURT_SPLIT", "2001;2002": "COURT_SPLIT;MPP_SPLIT"}
 
 
-def test_cli_imports_and_reports_missing_tables(release: Path, tmp_path: Path,
-                                               capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_imports_and_reports_missing_tables(
+    release: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["import-eoir", str(release), "--out", str(tmp_path / "b")]) == 0
     out = capsys.readouterr().out
     assert "rows rejected 7" in out and "B_TblProceeding.csv: 12 rows, pipe-delimited" in out
@@ -205,8 +264,14 @@ def test_optional_tables_may_be_missing(release: Path, tmp_path: Path) -> None:
 
 
 def test_a_rider_with_several_active_leads_keeps_the_latest() -> None:
-    links = pd.DataFrame({"lead": ["1", "5", "1"], "rider": ["2", "2", "3"],
-                          "order": [7.0, 9.0, 8.0], "_line": [2, 3, 4]})
+    links = pd.DataFrame(
+        {
+            "lead": ["1", "5", "1"],
+            "rider": ["2", "2", "3"],
+            "order": [7.0, 9.0, 8.0],
+            "_line": [2, 3, 4],
+        }
+    )
     counts = Counts()
     assert lead_cases(links, counts).to_dict() == {"2": "5", "3": "1"}
     assert counts["rider cases with several active leads (latest kept)"] == 1

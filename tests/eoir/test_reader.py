@@ -18,8 +18,11 @@ WANTED = {"A": (), "C": ("C_ALIAS",)}
 
 def _read(path: Path, chunk_bytes: int = 1 << 20) -> tuple[pd.DataFrame, Rejects, FileStats]:
     rejects, stats = Rejects(), FileStats(path.name)
-    chunks = list(stream_table(path, WANTED, required=("A",), rejects=rejects, stats=stats,
-                               chunk_bytes=chunk_bytes))
+    chunks = list(
+        stream_table(
+            path, WANTED, required=("A",), rejects=rejects, stats=stats, chunk_bytes=chunk_bytes
+        )
+    )
     frame = pd.concat(chunks, ignore_index=True) if chunks else pd.DataFrame()
     return frame, rejects, stats
 
@@ -39,7 +42,8 @@ def test_bad_rows_are_rejected_with_their_lines(tmp_path: Path) -> None:
     frame, rejects, _ = _read(path)
     assert frame["_line"].tolist() == [2, 7]
     assert [(line, reason) for _, line, _, reason in rejects.rows] == [
-        (4, "expected 3 fields, found 2"), (5, "expected 3 fields, found 4"),
+        (4, "expected 3 fields, found 2"),
+        (5, "expected 3 fields, found 4"),
         (6, "expected 3 fields, found 4"),
     ]
     assert frame["C"].isna().tolist() == [False, False]
@@ -68,14 +72,18 @@ def test_alias_and_missing_columns(tmp_path: Path) -> None:
         _read(path)
 
 
-@settings(max_examples=40, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(rows=st.lists(st.lists(st.sampled_from(["", "x", "ÿ", "7", "a b"]), min_size=1,
-                              max_size=5), max_size=40),
-       chunk=st.integers(min_value=1, max_value=64))
-def test_every_line_is_a_row_or_a_reject_whatever_the_chunking(tmp_path: Path,
-                                                               rows: list[list[str]],
-                                                               chunk: int) -> None:
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    rows=st.lists(
+        st.lists(st.sampled_from(["", "x", "ÿ", "7", "a b"]), min_size=1, max_size=5), max_size=40
+    ),
+    chunk=st.integers(min_value=1, max_value=64),
+)
+def test_every_line_is_a_row_or_a_reject_whatever_the_chunking(
+    tmp_path: Path, rows: list[list[str]], chunk: int
+) -> None:
     path = tmp_path / "p.csv"
     path.write_text("A\tB\tC\n" + "".join("\t".join(r) + "\n" for r in rows), encoding="utf-8")
     frame, rejects, _ = _read(path, chunk_bytes=chunk)
@@ -90,9 +98,13 @@ def test_every_line_is_a_row_or_a_reject_whatever_the_chunking(tmp_path: Path,
 
 
 def test_decision_lookup_beats_defaults_and_depends_on_case_type(tmp_path: Path) -> None:
-    lookup = pd.DataFrame({"STRCASETYPE": ["RMV", "RMV", "AOC"],
-                           "STRDECCODE": ["R", "X", "X"],
-                           "STRDECDESCRIPTION": ["Relief Granted", "Removal", "Terminated"]})
+    lookup = pd.DataFrame(
+        {
+            "STRCASETYPE": ["RMV", "RMV", "AOC"],
+            "STRDECCODE": ["R", "X", "X"],
+            "STRDECDESCRIPTION": ["Relief Granted", "Removal", "Terminated"],
+        }
+    )
     codes = build_code_tables({"decision": lookup})
     assert codes.decision_status("RMV", "r") == "RELIEF_GRANTED"
     assert codes.decision_status("AOC", "X") == "TERMINATED"

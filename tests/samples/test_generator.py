@@ -10,6 +10,7 @@ from pathlib import Path
 import networkx as nx
 import pandas as pd
 import pytest
+
 from kinlink.samples.generator import CHUNK_HOUSEHOLDS, TABLES, TRUTH_FILES, generate_bundle
 from kinlink.samples.truth import compute_truth
 

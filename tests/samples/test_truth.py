@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 import pytest
+
 from kinlink.samples.truth import compute_truth
 
 IND_COLUMNS = ["record_id", "nationality", "country_of_location", "as_of", "uac",
