@@ -1,0 +1,25 @@
+"""Identity resolution: which records are the same person.
+
+>>> from kinlink.graph.resolve import resolve, ResolverSettings, Resolution, explain_pair
+
+Steps (one module each): :mod:`.normalize` (name keys, phonetics, nicknames), :mod:`.blocking`
+(candidate pairs), :mod:`.comparisons` (declared levels) and :mod:`.engine` (their vectorised
+evaluation), :mod:`.model` (Fellegi-Sunter, EM, term frequencies), :mod:`.family` and
+:mod:`.cluster` (family-aware clustering), :mod:`.explain`; :mod:`.pipeline` runs them.
+"""
+
+from kinlink.graph.resolve.blocking import blocking_recall
+from kinlink.graph.resolve.explain import explain_pair, explain_with
+from kinlink.graph.resolve.pipeline import Resolution, Scorer, fit, resolve
+from kinlink.graph.resolve.settings import ResolverSettings
+
+__all__ = [
+    "Resolution",
+    "ResolverSettings",
+    "Scorer",
+    "blocking_recall",
+    "explain_pair",
+    "explain_with",
+    "fit",
+    "resolve",
+]

@@ -1,0 +1,368 @@
+"""Evaluate declared comparisons over arrays of candidate pairs, vectorised.
+
+String similarities run in rapidfuzz's C++ (``process.cpdist``: element-wise over two equally
+long lists, multi-threaded); dates and identifiers run in numpy. Work is done in chunks of pairs
+so memory stays flat whatever the number of candidates.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA, Hamming, JaroWinkler, Levenshtein
+
+from kinlink.graph.resolve.comparisons import Comparison, Test
+from kinlink.graph.resolve.normalize import MISSING_DAYS, NICKNAMES
+
+_SCORERS: dict[str, Callable[..., float]] = {
+    "jaro_winkler": JaroWinkler.normalized_similarity,
+    "token_set": fuzz.token_set_ratio,
+    "levenshtein": Levenshtein.distance,
+    "hamming": Hamming.distance,
+    "transposition": OSA.distance,
+}
+_BEST_WORST = {
+    "jaro_winkler": (1.0, 0.0), "token_set": (100.0, 0.0), "levenshtein": (0.0, 1e9),
+    "hamming": (0.0, 1e9), "transposition": (0.0, 1e9),
+}  # fmt: skip
+_SWAPPABLE = (("given", "surname"), ("given1", "surname1"))
+
+
+@dataclass
+class Columns:
+    """The prepared records as integer codes into tables of distinct strings.
+
+    Comparing codes is cheaper than comparing strings, and a similarity is computed once per
+    distinct *pair of values*: names repeat a lot, so a chunk of a million pairs often holds
+    only a few tens of thousands of distinct name pairs.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"given": ["ana", None, "ana"], "dob": ["19800102", None, None],
+    ...                       "dob_days": [3653, MISSING_DAYS, MISSING_DAYS]})
+    >>> cols = Columns.from_prepared(frame)
+    >>> cols.codes["given"].tolist(), cols.uniques["given"].tolist(), cols.ymd[0].tolist()
+    ([0, -1, 0], ['ana'], [1980, 0, 0])
+    """
+
+    codes: dict[str, np.ndarray]
+    uniques: dict[str, np.ndarray]
+    ymd: tuple[np.ndarray, np.ndarray, np.ndarray]
+    days: np.ndarray
+    tf: dict[str, np.ndarray] = field(default_factory=dict)
+    digits: np.ndarray | None = None
+    recoded: dict[tuple[str, str], np.ndarray] = field(default_factory=dict)
+    digit_columns: dict[str, np.ndarray | None] = field(default_factory=dict)
+    phonetic: np.ndarray | None = None  # (n, 6): given-name then surname phonetic key codes
+
+    @classmethod
+    def from_prepared(cls, prepared: pd.DataFrame) -> Columns:
+        """Build from :func:`kinlink.graph.resolve.normalize.prepare` output."""
+        codes, uniques = {}, {}
+        for name in prepared.columns:
+            if prepared[name].dtype != object:
+                continue
+            code, table = pd.factorize(prepared[name].to_numpy(dtype=object))
+            codes[name] = code.astype(np.int32)
+            uniques[name] = np.asarray(table, dtype=object)
+        n = len(prepared)
+        days = (
+            prepared["dob_days"].to_numpy()
+            if "dob_days" in prepared
+            else np.full(n, MISSING_DAYS, dtype=np.int64)
+        )
+        absent = days == MISSING_DAYS
+        stamp = np.where(absent, 0, days).astype("datetime64[D]")
+        year = stamp.astype("datetime64[Y]").astype(np.int32) + 1970
+        month = stamp.astype("datetime64[M]").astype(np.int32) % 12 + 1
+        day = (stamp - stamp.astype("datetime64[M]")).astype(np.int32) + 1
+        ymd = tuple(np.where(absent, 0, a).astype(np.int32) for a in (year, month, day))
+        cols = cls(codes, uniques, ymd, days)  # type: ignore[arg-type]
+        slots = [c for c in ("pg0", "pg1", "pg2", "ps0", "ps1", "ps2") if c in prepared]
+        if len(slots) == 6:
+            cols.phonetic = prepared[slots].to_numpy(dtype=np.int32)
+        return cols
+
+
+def _digits(y: np.ndarray, m: np.ndarray, d: np.ndarray) -> np.ndarray:
+    """YYYYMMDD as an (n, 8) array of digits."""
+    number = y.astype(np.int64) * 10000 + m * 100 + d
+    powers = 10 ** np.arange(7, -1, -1, dtype=np.int64)
+    return (number[:, None] // powers) % 10
+
+
+class PairEvaluator:
+    """Evaluate tests for one chunk of pairs, caching similarities shared by several levels."""
+
+    def __init__(self, cols: Columns, il: np.ndarray, ir: np.ndarray, workers: int = -1):
+        self.cols, self.il, self.ir, self.workers = cols, il, ir, workers
+        self._cache: dict[tuple[str, str], np.ndarray] = {}
+        self.swapped: np.ndarray | None = None
+        self.swapped = self._detect_swaps()
+
+    def side(self, column: str) -> tuple[np.ndarray, np.ndarray]:
+        """Codes of ``column`` on the left and right of each pair (-1: missing).
+
+        When the given names and surnames of a pair were found swapped, the right side's given
+        names are read from its surnames and vice versa.
+        """
+        codes = self.cols.codes[column]
+        left, right = codes[self.il], codes[self.ir]
+        if self.swapped is not None and self.swapped.any():
+            for a, b in _SWAPPABLE:
+                if column in (a, b):
+                    other = b if column == a else a
+                    table = self._recode(other, column)
+                    right = right.copy()
+                    right[self.swapped] = table[self.cols.codes[other][self.ir[self.swapped]] + 1]
+        return left, right
+
+    def _recode(self, source: str, target: str) -> np.ndarray:
+        """Map codes of ``source`` to codes of the same strings in ``target`` (-1 unknown).
+
+        Index 0 of the result is for the missing code -1; strings absent from ``target`` get new
+        codes appended to its table.
+        """
+        key = ("recode", f"{source}->{target}")
+        if key in self.cols.recoded:
+            self._cache[key] = self.cols.recoded[key]
+        if key not in self._cache:
+            table = self.cols.uniques[target]
+            position = {value: i for i, value in enumerate(table.tolist())}
+            strings = self.cols.uniques[source].tolist()
+            if target.startswith("given"):  # a given name written as a surname: map nicknames
+                strings = [" ".join(NICKNAMES.get(t, t) for t in v.split(" ")) for v in strings]
+            extra = [v for v in dict.fromkeys(strings) if v not in position]
+            for value in extra:
+                position[value] = len(position)
+            if extra:
+                self.cols.uniques[target] = np.concatenate([table, np.asarray(extra, dtype=object)])
+            mapped = [position[v] for v in strings]
+            self._cache[key] = np.asarray([-1, *mapped], dtype=np.int64)
+            self.cols.recoded[key] = self._cache[key]
+        return self._cache[key]
+
+    def missing(self, column: str) -> np.ndarray:
+        """Either side missing."""
+        left, right = self.side(column)
+        return (left < 0) | (right < 0)
+
+    def _pairs_score(self, kind: str, column: str, left: np.ndarray, right: np.ndarray):
+        """Score code pairs once per distinct pair of values.
+
+        Only pairs with both values present and different are scored: equal values get the
+        best score and pairs with a missing side the worst (the null level catches them first).
+        """
+        best, worst = _BEST_WORST[kind]
+        out = np.where(left == right, best, worst).astype(np.float64)
+        todo = np.flatnonzero((left >= 0) & (right >= 0) & (left != right))
+        if not len(todo):
+            return out
+        table = self.cols.uniques[column]
+        width = np.int64(len(table))
+        key = left[todo].astype(np.int64) * width + right[todo]
+        inverse, distinct = pd.factorize(key)
+        scores = process.cpdist(
+            table[distinct // width], table[distinct % width],
+            scorer=_SCORERS[kind], workers=self.workers,
+        )  # fmt: skip
+        out[todo] = np.asarray(scores)[inverse]
+        return out
+
+    def score(self, kind: str, column: str) -> np.ndarray:
+        """The raw similarity or distance of ``kind`` on ``column`` (cached)."""
+        key = (kind, column)
+        if key not in self._cache:
+            self._cache[key] = self._pairs_score(kind, column, *self.side(column))
+        return self._cache[key]
+
+    def _detect_swaps(self) -> np.ndarray | None:
+        """Pairs whose given names and surnames are written in each other's columns."""
+        if not all(c in self.cols.codes for c in ("given", "surname")):
+            return None
+        g, s = self.cols.codes["given"], self.cols.codes["surname"]
+        gl, gr, sl, sr = g[self.il], g[self.ir], s[self.il], s[self.ir]
+        jw_given = self._pairs_score("jaro_winkler", "given", gl, gr)
+        jw_surname = self._pairs_score("jaro_winkler", "surname", sl, sr)
+        straight = jw_given + jw_surname
+        maybe = (straight < 1.6) & (gl >= 0) & (gr >= 0) & (sl >= 0) & (sr >= 0)
+        if self.cols.phonetic is not None:  # a swap shares a phonetic key across the columns
+            left, right = self.cols.phonetic[self.il], self.cols.phonetic[self.ir]
+            cross = np.zeros(len(self.il), dtype=bool)
+            for a in range(3):
+                for b in range(3, 6):
+                    cross |= (left[:, a] == right[:, b]) & (left[:, a] >= 0)
+                    cross |= (left[:, b] == right[:, a]) & (left[:, b] >= 0)
+            maybe &= cross
+        todo = np.flatnonzero(maybe)
+        swapped = np.zeros(len(self.il), dtype=bool)
+        if len(todo):
+            to_given = self._recode("surname", "given")
+            to_surname = self._recode("given", "surname")
+            cross_given = self._pairs_score(
+                "jaro_winkler", "given", gl[todo], to_given[sr[todo] + 1]
+            )
+            cross_surname = self._pairs_score(
+                "jaro_winkler", "surname", sl[todo], to_surname[gr[todo] + 1]
+            )
+            crossed = cross_given + cross_surname
+            hit = (crossed >= 1.7) & (crossed > straight[todo] + 0.2)
+            swapped[todo] = hit
+            jw_given[todo[hit]] = cross_given[hit]
+            jw_surname[todo[hit]] = cross_surname[hit]
+        # the plain Jaro-Winkler scores (after the swap) serve the comparison levels too
+        self._cache[("jaro_winkler", "given")] = jw_given
+        self._cache[("jaro_winkler", "surname")] = jw_surname
+        return swapped
+
+    def test(self, test: Test) -> np.ndarray:
+        """Boolean result of one test for every pair in the chunk."""
+        kind, col, t = test.kind, test.column, test.threshold
+        if kind == "null":
+            return self.missing(col)
+        if kind == "else":
+            return np.ones(len(self.il), dtype=bool)
+        if kind == "exact":
+            left, right = self.side(col)
+            return left == right
+        if kind in ("jaro_winkler", "token_set"):
+            scale = 100.0 if kind == "token_set" else 1.0
+            return self.score(kind, col) >= (t if t is not None else 1.0) * scale - 1e-9
+        if kind in ("hamming", "transposition") and self._digits_of(col) is not None:
+            return self._digit_test(kind, col, 1 if t is None else int(t))
+        if kind in ("levenshtein", "hamming"):
+            ok = self.score(kind, col) <= (t if t is not None else 1)
+            if kind == "hamming":
+                left, right = self.side(col)
+                lengths = np.r_[0, [len(v) for v in self.cols.uniques[col].tolist()]]
+                ok &= lengths[left + 1] == lengths[right + 1]
+            return ok
+        if kind == "transposition":
+            return self.score("transposition", col) <= 1
+        return self._date_test(kind, t)
+
+    def _digits_of(self, column: str) -> np.ndarray | None:
+        """Per record, the digits of an all-digit column of fixed length (else ``None``)."""
+        if column not in self.cols.digit_columns:
+            table = self.cols.uniques[column].tolist()
+            width = len(table[0]) if table else 0
+            ok = all(len(v) == width and v.isdigit() for v in table) and 0 < width <= 18
+            matrix = None
+            if ok:
+                per_value = np.frombuffer("".join(table).encode(), dtype=np.uint8)
+                per_value = (per_value.reshape(len(table), width) - 48).astype(np.int8)
+                padded = np.vstack([per_value, np.full((1, width), -1, dtype=np.int8)])
+                matrix = padded[self.cols.codes[column]]  # code -1 -> the padding row
+            self.cols.digit_columns[column] = matrix
+        return self.cols.digit_columns[column]
+
+    def _digit_test(self, kind: str, column: str, limit: int) -> np.ndarray:
+        """Hamming distance, or one adjacent transposition, over digit matrices."""
+        matrix = self._digits_of(column)
+        assert matrix is not None
+        left, right = matrix[self.il], matrix[self.ir]
+        diff = left != right
+        hamming = diff.sum(axis=1)
+        if kind == "hamming":
+            return hamming <= limit
+        swap = diff[:, :-1] & diff[:, 1:] & (left[:, :-1] == right[:, 1:])
+        swap &= left[:, 1:] == right[:, :-1]
+        return (hamming <= 1) | ((hamming == 2) & swap.any(axis=1))
+
+    def _date_test(self, kind: str, threshold: float | None) -> np.ndarray:
+        y, m, d = self.cols.ymd
+        il, ir = self.il, self.ir
+        if kind == "date_swap":
+            return (y[il] == y[ir]) & (m[il] == d[ir]) & (d[il] == m[ir])
+        if kind == "date_one_digit":
+            if self.cols.digits is None:
+                self.cols.digits = _digits(y, m, d).astype(np.int8)
+            digits = self.cols.digits
+            return (digits[il] != digits[ir]).sum(axis=1) == 1
+        if kind == "date_year_off":
+            return (m[il] == m[ir]) & (d[il] == d[ir]) & (np.abs(y[il] - y[ir]) == 1)
+        if kind == "date_within":
+            days = self.cols.days
+            return np.abs(days[il] - days[ir]) <= (threshold or 0)
+        raise ValueError(f"unknown test kind {kind!r}")
+
+
+def evaluate(comparisons: tuple[Comparison, ...], ev: PairEvaluator) -> np.ndarray:
+    """Level index of every pair for every comparison: an ``(n_pairs, n_comparisons)`` int8.
+
+    Level 0 is the null level; the first level whose tests pass wins.
+    """
+    out = np.empty((len(ev.il), len(comparisons)), dtype=np.int8)
+    for j, comp in enumerate(comparisons):
+        level = np.full(len(ev.il), len(comp.levels) - 1, dtype=np.int8)
+        todo = np.ones(len(ev.il), dtype=bool)
+        for k, lev in enumerate(comp.levels[:-1]):
+            passed = np.zeros(len(ev.il), dtype=bool)
+            for test in lev.tests:
+                passed |= ev.test(test)
+            hit = todo & passed
+            level[hit] = k
+            todo &= ~hit
+        out[:, j] = level
+    return out
+
+
+def chunks(n: int, size: int) -> Iterator[slice]:
+    """Slices covering ``range(n)`` in steps of ``size``.
+
+    Examples
+    --------
+    >>> list(chunks(5, 2))
+    [slice(0, 2, None), slice(2, 4, None), slice(4, 5, None)]
+    """
+    for start in range(0, n, size):
+        yield slice(start, min(n, start + size))
+
+
+def compare_pairs(
+    comparisons: tuple[Comparison, ...],
+    cols: Columns,
+    il: np.ndarray,
+    ir: np.ndarray,
+    *,
+    chunk: int = 1_000_000,
+    workers: int = -1,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Levels of every pair (``(n, k)`` int8) and the mask of pairs compared with names swapped.
+
+    Examples
+    --------
+    >>> from kinlink.graph.resolve.comparisons import exact_or_else
+    >>> frame = pd.DataFrame({"sex": ["M", "M", None], "dob_days": [-1, -1, -1]})
+    >>> levels, swapped = compare_pairs((exact_or_else("sex"),), Columns.from_prepared(frame),
+    ...                                 np.array([0, 0]), np.array([1, 2]))
+    >>> levels[:, 0].tolist()
+    [1, 0]
+    """
+    levels = np.empty((len(il), len(comparisons)), dtype=np.int8)
+    swapped = np.zeros(len(il), dtype=bool)
+
+    def run(part: slice, threads: int) -> None:
+        ev = PairEvaluator(cols, il[part], ir[part], threads)
+        levels[part] = evaluate(comparisons, ev)
+        if ev.swapped is not None:
+            swapped[part] = ev.swapped
+
+    parts = list(chunks(len(il), chunk))
+    if parts:  # the first chunk fills the shared caches (recoded names, digit tables)
+        run(parts[0], workers)
+    cores = (os.cpu_count() or 1) if workers < 0 else workers
+    if len(parts) > 1 and cores > 1:
+        # numpy and rapidfuzz release the GIL: one chunk per core keeps every core busy
+        with ThreadPoolExecutor(max_workers=cores) as pool:
+            list(pool.map(lambda part: run(part, 1), parts[1:]))
+    else:
+        for part in parts[1:]:
+            run(part, workers)
+    return levels, swapped

@@ -1,0 +1,169 @@
+"""Family evidence: cannot-link keys and boosts from matched relatives.
+
+* Two records that one source put in the same family unit are different people (twins, a son
+  named after his father): they share a *cannot-link key* and never end up in one person.
+* When two family units (usually from two sources) hold records already matched with high
+  confidence (the parents), the other pairs across the same two units (the children) earn a
+  boost: their relatives are evidence that they are the same family.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+
+def memberships(record_ids: pd.Series, family_units: pd.DataFrame | None) -> pd.DataFrame:
+    """``(record, unit)`` integer codes for every recorded membership.
+
+    Examples
+    --------
+    >>> units = pd.DataFrame({"family_unit_id": ["u1", "u1", "u2"],
+    ...                       "record_id": ["b", "c", "zz"]})
+    >>> memberships(pd.Series(["a", "b", "c"]), units).values.tolist()
+    [[1, 0], [2, 0]]
+    """
+    if family_units is None or family_units.empty:
+        return pd.DataFrame({"record": np.empty(0, np.int64), "unit": np.empty(0, np.int64)})
+    position = pd.Series(np.arange(len(record_ids)), index=record_ids.astype(str).to_numpy())
+    record = family_units["record_id"].astype(str).map(position)
+    known = record.notna().to_numpy()
+    unit = pd.factorize(family_units["family_unit_id"].astype(str).to_numpy()[known])[0]
+    frame = pd.DataFrame({"record": record[known].astype(np.int64).to_numpy(), "unit": unit})
+    return frame.drop_duplicates().reset_index(drop=True)
+
+
+def cannot_link_keys(
+    sources: np.ndarray,
+    member: pd.DataFrame,
+    *,
+    link_only: bool,
+    different: list[tuple[int, int]] | None = None,
+) -> dict[int, set[str]]:
+    """Per record index, the keys it shares with the records it must not join.
+
+    Parameters
+    ----------
+    sources : ndarray
+        Source of every record.
+    member : DataFrame
+        Output of :func:`memberships`.
+    link_only : bool
+        Two records of one source are always different people (the key is the source).
+    different : list of (int, int)
+        Record index pairs an analyst declared different.
+
+    Examples
+    --------
+    >>> member = pd.DataFrame({"record": [0, 1], "unit": [7, 7]})
+    >>> keys = cannot_link_keys(np.array(["CBP", "CBP", "NGO"]), member, link_only=False)
+    >>> keys[0] & keys[1], 2 in keys
+    ({'unit:7|CBP'}, False)
+    """
+    keys: dict[int, set[str]] = {}
+    for record, unit in zip(member["record"].tolist(), member["unit"].tolist(), strict=True):
+        keys.setdefault(record, set()).add(f"unit:{unit}|{sources[record]}")
+    if link_only:
+        for record, source in enumerate(sources.tolist()):
+            keys.setdefault(record, set()).add(f"source:{source}")
+    for i, (a, b) in enumerate(different or []):
+        keys.setdefault(a, set()).add(f"review:{i}")
+        keys.setdefault(b, set()).add(f"review:{i}")
+    return keys
+
+
+def unit_pair_codes(member: pd.DataFrame, il: np.ndarray, ir: np.ndarray) -> pd.DataFrame:
+    """Every ``(pair, unit_lo, unit_hi)`` for pairs whose two records sit in different units."""
+    pairs = pd.DataFrame({"pair": np.arange(len(il)), "l": il, "r": ir})
+    left = pairs.merge(member.rename(columns={"record": "l", "unit": "ul"}), on="l")
+    both = left.merge(member.rename(columns={"record": "r", "unit": "ur"}), on="r")
+    both = both[both["ul"] != both["ur"]]
+    lo = np.minimum(both["ul"].to_numpy(), both["ur"].to_numpy())
+    hi = np.maximum(both["ul"].to_numpy(), both["ur"].to_numpy())
+    return pd.DataFrame({"pair": both["pair"].to_numpy(), "lo": lo, "hi": hi})
+
+
+def linked_units(
+    member: pd.DataFrame, il: np.ndarray, ir: np.ndarray, probability: np.ndarray, *, anchor: float
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """Unit pairs linked by confident pairs, and which pairs are such anchors.
+
+    Returns
+    -------
+    linked : DataFrame
+        ``lo, hi, anchors``: two units and the number of anchor pairs across them.
+    is_anchor : ndarray
+        Per pair, whether it is an anchor (probability >= ``anchor``).
+    """
+    is_anchor = probability >= anchor
+    codes = unit_pair_codes(member, il[is_anchor], ir[is_anchor])
+    linked = codes.groupby(["lo", "hi"]).size().rename("anchors").reset_index()
+    return linked, is_anchor
+
+
+def family_boost(
+    member: pd.DataFrame,
+    il: np.ndarray,
+    ir: np.ndarray,
+    linked: pd.DataFrame,
+    *,
+    bits: float,
+    is_anchor: np.ndarray | None = None,
+) -> np.ndarray:
+    """Extra log2-odds for pairs whose two units are linked by *another* confident pair.
+
+    Parameters
+    ----------
+    member : DataFrame
+        Output of :func:`memberships`.
+    il, ir : ndarray
+        Pairs to boost.
+    linked : DataFrame
+        Output of :func:`linked_units`.
+    bits : float
+        Boost added to a pair whose units are linked.
+    is_anchor : ndarray, optional
+        Which of these pairs are anchors themselves (their own link does not count).
+
+    Examples
+    --------
+    >>> member = pd.DataFrame({"record": [0, 1, 2, 3], "unit": [0, 0, 1, 1]})
+    >>> il, ir, p = np.array([0, 1]), np.array([2, 3]), np.array([0.99, 0.4])
+    >>> linked, anchor = linked_units(member, il, ir, p, anchor=0.95)
+    >>> family_boost(member, il, ir, linked, bits=3.0, is_anchor=anchor).tolist()
+    [0.0, 3.0]
+    """
+    out = np.zeros(len(il), dtype=np.float32)
+    if member.empty or bits == 0 or not len(il) or linked.empty:
+        return out
+    codes = unit_pair_codes(member, il, ir).merge(linked, on=["lo", "hi"])
+    if codes.empty:
+        return out
+    own = is_anchor[codes["pair"].to_numpy()] if is_anchor is not None else False
+    others = codes["anchors"].to_numpy() - np.asarray(own, dtype=int)
+    out[codes.loc[others > 0, "pair"].unique()] = bits
+    return out
+
+
+def pairs_across_linked_units(member: pd.DataFrame, linked: pd.DataFrame) -> np.ndarray:
+    """Pair codes (``lo << 32 | hi``) of every two records in two linked units.
+
+    Once two units are known to describe one family (their parents matched), each of their
+    members is a candidate for each member of the other: this finds the sparse records (a
+    child with no birth date or A-number) that name-based blocking ranks too far apart.
+
+    Examples
+    --------
+    >>> member = pd.DataFrame({"record": [0, 1, 2, 3], "unit": [0, 0, 1, 1]})
+    >>> codes = pairs_across_linked_units(member, pd.DataFrame({"lo": [0], "hi": [1]}))
+    >>> [(int(c >> 32), int(c & 0xFFFFFFFF)) for c in codes]
+    [(0, 2), (0, 3), (1, 2), (1, 3)]
+    """
+    if linked.empty or member.empty:
+        return np.empty(0, dtype=np.int64)
+    left = linked[["lo", "hi"]].merge(member.rename(columns={"unit": "lo", "record": "a"}))
+    both = left.merge(member.rename(columns={"unit": "hi", "record": "b"}))
+    a, b = both["a"].to_numpy(np.int64), both["b"].to_numpy(np.int64)
+    keep = a != b
+    codes = (np.minimum(a, b)[keep] << 32) | np.maximum(a, b)[keep]
+    return np.unique(codes)

@@ -1,0 +1,291 @@
+"""Name, date and identifier keys for comparing and blocking person records.
+
+Everything here works once per *distinct* value and maps back, so a 2-million-row column with a
+few tens of thousands of distinct names costs a few tens of thousands of calls.
+
+Names are treated the Latin American way: accents and case are dropped, particles (de, del,
+de la, da, dos, y, ...) are removed, nicknames map to their given name (Pepe -> jose,
+Paco/Pancho -> francisco, Lupe -> guadalupe, Chuy -> jesus, ...), and surnames keep their order
+(paternal, maternal) as separate tokens so that comparisons can accept either order or one
+surname missing.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+
+PARTICLES = frozenset(
+    {"de", "del", "la", "las", "los", "da", "das", "do", "dos", "di", "y", "e", "van", "von", "der"}
+)
+
+# nickname or short form -> the given name it stands for (Spanish, Portuguese, a few English)
+NICKNAMES: dict[str, str] = {
+    "pepe": "jose", "pepito": "jose", "chepe": "jose", "che": "jose", "ze": "jose",
+    "paco": "francisco", "pancho": "francisco", "curro": "francisco", "chico": "francisco",
+    "paquito": "francisco", "frank": "francisco", "pancha": "francisca", "paca": "francisca",
+    "lupe": "guadalupe", "lupita": "guadalupe", "chuy": "jesus", "chucho": "jesus",
+    "nacho": "ignacio", "memo": "guillermo", "lalo": "eduardo", "dudu": "eduardo",
+    "beto": "roberto", "tono": "antonio", "tonio": "antonio", "toninho": "antonio",
+    "quique": "enrique", "kike": "enrique", "pili": "pilar", "charo": "rosario",
+    "chayo": "rosario", "concha": "concepcion", "conchita": "concepcion", "lola": "dolores",
+    "lolita": "dolores", "merche": "mercedes", "rafa": "rafael", "fito": "adolfo",
+    "poncho": "alfonso", "chalo": "gonzalo", "goyo": "gregorio", "nando": "fernando",
+    "tere": "teresa", "chela": "graciela", "paty": "patricia", "pati": "patricia",
+    "lucho": "luis", "manolo": "manuel", "manu": "manuel", "juancho": "juan",
+    "santi": "santiago", "alex": "alejandro", "tiao": "sebastiao", "guto": "augusto",
+    "bia": "beatriz", "gabi": "gabriela", "chente": "vicente", "chabela": "isabel",
+    "chavela": "isabel", "licha": "alicia", "meche": "mercedes", "nena": "elena",
+    "chelo": "consuelo", "pepa": "josefa", "fina": "josefina", "lencho": "lorenzo",
+    "cuca": "refugio", "cuco": "refugio", "toño": "antonio", "maru": "maria",
+    "bill": "william", "bob": "robert", "jim": "james", "mike": "michael",
+}  # fmt: skip
+
+_NON_LETTER = re.compile(r"[^a-z ]+")
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+_DIGITS = re.compile(r"\D+")
+_SPACES = re.compile(r"\s+")
+MISSING_DAYS = -(10**9)  # dob_days of a record without a date of birth
+PHONETIC_SLOTS = 3  # phonetic keys kept per name part (given names, surnames)
+
+
+def fold(text: str) -> str:
+    """Lower-case, strip accents and keep letters and single spaces.
+
+    Examples
+    --------
+    >>> fold("  María-José  Ñúñez ")
+    'maria jose nunez'
+    """
+    decomposed = unicodedata.normalize("NFKD", text.replace("ç", "s").replace("Ç", "s"))
+    ascii_text = decomposed.encode("ascii", "ignore").decode("ascii").lower()
+    return _SPACES.sub(" ", _NON_LETTER.sub(" ", ascii_text)).strip()
+
+
+def name_tokens(text: str, *, nicknames: bool = True) -> list[str]:
+    """Fold a name, drop particles and map nicknames to the names they stand for.
+
+    Examples
+    --------
+    >>> name_tokens("Pepe de la Cruz")
+    ['jose', 'cruz']
+    >>> name_tokens("María de los Ángeles")
+    ['maria', 'angeles']
+    """
+    tokens = [t for t in fold(text).split(" ") if t and t not in PARTICLES]
+    if nicknames:
+        tokens = [NICKNAMES.get(t, t) for t in tokens]
+    return tokens
+
+
+_PHONETIC_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), replacement)
+    for pattern, replacement in (
+        (r"ph", "f"), (r"sch", "x"), (r"ch", "x"), (r"sh", "x"), (r"lh", "l"), (r"nh", "n"),
+        (r"ll", "y"), (r"qu", "k"), (r"gu(?=[ei])", "g"), (r"c(?=[ei])", "s"), (r"c", "k"),
+        (r"q", "k"), (r"z", "s"), (r"g(?=[ei])", "j"), (r"^x", "j"), (r"h", ""), (r"v", "b"),
+        (r"w", "b"), (r"y", "i"), (r"(?<=[aeiou])x(?=[aeiou])", "j"), (r"x", "s"),
+        (r"mb", "nb"), (r"mp", "np"),
+    )
+)  # fmt: skip
+
+
+def phonetic(token: str) -> str:
+    """A phonetic key suited to Spanish and Portuguese names (at most 6 characters).
+
+    The first sound is kept; later vowels are dropped and doubled letters collapse, so common
+    spelling variants share a key.
+
+    Examples
+    --------
+    >>> phonetic("Hernández") == phonetic("ernandes"), phonetic("hernan") == phonetic("fernan")
+    (True, False)
+    >>> phonetic("gonzalez") == phonetic("gonsales"), phonetic("yesenia") == phonetic("llesenia")
+    (True, True)
+    >>> phonetic("ximena") == phonetic("jimena"), phonetic("vasquez") == phonetic("basques")
+    (True, True)
+    """
+    word = fold(token).replace(" ", "")
+    if not word:
+        return ""
+    for pattern, replacement in _PHONETIC_RULES:
+        word = pattern.sub(replacement, word)
+    if not word:
+        return ""
+    head, tail = word[0], re.sub(r"[aeiou]", "", word[1:])
+    collapsed = re.sub(r"(.)\1+", r"\1", head + tail)
+    return collapsed[:6]
+
+
+def by_distinct(values: pd.Series, func: Callable[[str], object]) -> np.ndarray:
+    """Apply ``func`` once per distinct non-missing value; an object array (``None`` missing).
+
+    Examples
+    --------
+    >>> by_distinct(pd.Series(["a", None, "a"]), str.upper).tolist()
+    ['A', None, 'A']
+    """
+    codes, uniques = pd.factorize(values.to_numpy(dtype=object))
+    table = np.empty(len(uniques) + 1, dtype=object)
+    table[:-1] = [func(v) for v in uniques.tolist()]
+    table[-1] = None
+    return table[codes]
+
+
+def _name_parts(text: str, *, nicknames: bool) -> tuple[str | None, str | None, str | None]:
+    tokens = name_tokens(text, nicknames=nicknames)
+    if not tokens:
+        return None, None, None
+    return " ".join(tokens), tokens[0], tokens[1] if len(tokens) > 1 else None
+
+
+def _date_key(days: np.ndarray, present: np.ndarray) -> np.ndarray:
+    codes, uniques = pd.factorize(np.where(present, days, MISSING_DAYS))
+    distinct = np.asarray(uniques)
+    absent = distinct == MISSING_DAYS
+    stamps = pd.to_datetime(np.where(absent, 0, distinct), unit="D")
+    text = np.asarray(stamps.strftime("%Y%m%d"), dtype=object)
+    text[absent] = None
+    return text[codes]
+
+
+def _names(raw: pd.Series, *, nicknames: bool) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Codes of the distinct raw names and, per distinct name, full / first / second token."""
+    codes, uniques = pd.factorize(raw.to_numpy(dtype=object))
+    parts = [_name_parts(v, nicknames=nicknames) for v in uniques.tolist()]
+    columns = []
+    for k in range(3):
+        table = np.empty(len(parts) + 1, dtype=object)
+        table[:-1] = [p[k] for p in parts]
+        table[-1] = None
+        columns.append(table)
+    return codes, columns
+
+
+def prepare(individuals: pd.DataFrame) -> pd.DataFrame:
+    """Derive the comparison and blocking keys of every record.
+
+    Parameters
+    ----------
+    individuals : DataFrame
+        The loaded ``individuals`` frame (DESIGN.md). Only ``record_id`` is required; every other
+        column the resolver uses is optional.
+
+    Returns
+    -------
+    DataFrame
+        One row per record, same order, with string keys (``None`` when missing):
+        ``given``, ``given1``, ``surname``, ``surname1``, ``surname2``, ``dob`` (YYYYMMDD),
+        ``dob_days`` (days since 1970, ``MISSING_DAYS`` if missing), ``a_number``, ``sex``,
+        ``nationality``, ``other_id``, ``phone``, ``address``, ``source``; and ``pg0..pg2``,
+        ``ps0..ps2``: integer codes of the phonetic keys of the first three given-name and
+        surname tokens (-1: none; equal codes mean equal keys).
+
+    Notes
+    -----
+    Python runs once per distinct raw value; everything per record is a numpy gather.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"record_id": ["r1"], "given_names": ["Pepe"],
+    ...                       "surnames": ["de la Cruz Núñez"],
+    ...                       "dob": pd.to_datetime(["1980-02-01"])})
+    >>> row = prepare(frame).iloc[0]
+    >>> row["given"], row["surname"], row["surname2"], row["dob"]
+    ('jose', 'cruz nunez', 'nunez', '19800201')
+    >>> [int(row[c]) for c in ("pg0", "pg1", "ps0", "ps1", "ps2")]
+    [0, -1, 1, 2, -1]
+    """
+    n = len(individuals)
+
+    def column(name: str) -> pd.Series:
+        if name in individuals.columns:
+            return individuals[name].astype(object).where(individuals[name].notna(), None)
+        return pd.Series([None] * n, index=individuals.index, dtype=object)
+
+    out = pd.DataFrame(index=pd.RangeIndex(n))
+    out["record_id"] = individuals["record_id"].astype(str).to_numpy()
+    out["source"] = column("source").to_numpy()
+    g_codes, (given, given1, _) = _names(column("given_names"), nicknames=True)
+    s_codes, (surname, surname1, surname2) = _names(column("surnames"), nicknames=False)
+    out["given"], out["given1"] = given[g_codes], given1[g_codes]
+    out["surname"], out["surname1"], out["surname2"] = (
+        surname[s_codes], surname1[s_codes], surname2[s_codes]
+    )  # fmt: skip
+
+    if "dob" in individuals.columns:
+        dob = pd.to_datetime(individuals["dob"], errors="coerce").to_numpy()
+        present = ~np.isnat(dob)
+        days = np.full(n, MISSING_DAYS, dtype=np.int64)
+        days[present] = dob[present].astype("datetime64[D]").astype(np.int64)
+    else:
+        present = np.zeros(n, dtype=bool)
+        days = np.full(n, MISSING_DAYS, dtype=np.int64)
+    out["dob_days"] = days
+    out["dob"] = _date_key(days, present)
+
+    out["a_number"] = by_distinct(column("a_number"), lambda s: _DIGITS.sub("", s) or None)
+    out["sex"] = by_distinct(column("sex"), lambda s: s.strip().upper()[:1] or None)
+    out["nationality"] = by_distinct(column("nationality"), lambda s: s.strip().upper() or None)
+    out["other_id"] = by_distinct(
+        column("other_id"), lambda s: _NON_ALNUM.sub("", s.lower()) or None
+    )
+    out["phone"] = by_distinct(column("phone"), lambda s: _DIGITS.sub("", s)[-10:] or None)
+    out["address"] = by_distinct(column("address"), lambda s: fold_any(s) or None)
+
+    # rank of "surname|given" (sorted-neighbourhood order), computed over distinct pairs
+    pair_code, pairs = pd.factorize((s_codes.astype(np.int64) + 1) * (len(given) + 1) + g_codes + 1)
+    pairs = np.asarray(pairs)
+    text = [
+        f"{(surname[s - 1] if s else '') or ''}|{(given[g - 1] if g else '') or ''}"
+        for s, g in zip(
+            (pairs // (len(given) + 1)).tolist(), (pairs % (len(given) + 1)).tolist(), strict=True
+        )
+    ]
+    rank = np.argsort(np.argsort(np.asarray(text, dtype=object), kind="stable"), kind="stable")
+    out["name_rank"] = rank[pair_code] if len(text) else np.zeros(n, dtype=np.int64)
+
+    vocabulary: dict[str, int] = {}
+    keys_of: dict[str, str] = {}
+    for prefix, codes, table in (("pg", g_codes, given), ("ps", s_codes, surname)):
+        keys = np.full((len(table), PHONETIC_SLOTS), -1, dtype=np.int32)
+        for row, full in enumerate(table.tolist()):
+            for slot, token in enumerate(full.split(" ")[:PHONETIC_SLOTS] if full else []):
+                key = keys_of.get(token)
+                if key is None:
+                    key = keys_of[token] = phonetic(token)
+                if key:
+                    keys[row, slot] = vocabulary.setdefault(key, len(vocabulary))
+        for slot in range(PHONETIC_SLOTS):
+            out[f"{prefix}{slot}"] = keys[codes, slot]
+    return out
+
+
+def fold_any(text: str) -> str:
+    """Like :func:`fold` but keeps digits (for addresses and identifiers).
+
+    Examples
+    --------
+    >>> fold_any("Calle 5 de Mayo #12, Tijuana")
+    'calle 5 de mayo 12 tijuana'
+    """
+    decomposed = unicodedata.normalize("NFKD", text)
+    ascii_text = decomposed.encode("ascii", "ignore").decode("ascii").lower()
+    return _SPACES.sub(" ", _NON_ALNUM.sub(" ", ascii_text)).strip()
+
+
+def term_frequencies(values: pd.Series) -> pd.Series:
+    """Relative frequency of each record's value among the non-missing values (NaN if missing).
+
+    Examples
+    --------
+    >>> term_frequencies(pd.Series(["a", "a", "b", None])).tolist()
+    [0.6666666666666666, 0.6666666666666666, 0.3333333333333333, nan]
+    """
+    counts = values.value_counts(dropna=True)
+    total = counts.sum()
+    return values.map(counts / total if total else counts).astype(float)

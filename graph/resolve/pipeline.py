@@ -1,0 +1,373 @@
+"""The resolver's steps end to end: prepare, block, compare, fit, score, cluster."""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from kinlink.errors import InputError
+from kinlink.graph.ids import person_id, person_ids
+from kinlink.graph.resolve import family
+from kinlink.graph.resolve.blocking import candidate_pairs, default_keys
+from kinlink.graph.resolve.cluster import cluster
+from kinlink.graph.resolve.comparisons import Comparison, default_comparisons
+from kinlink.graph.resolve.engine import Columns, compare_pairs
+from kinlink.graph.resolve.model import FSModel
+from kinlink.graph.resolve.normalize import prepare, term_frequencies
+from kinlink.graph.resolve.settings import ResolverSettings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Resolution:
+    """What the resolver hands to the graph builder.
+
+    Attributes
+    ----------
+    persons : DataFrame
+        ``record_id, person_id``: one row per input record.
+    matches : DataFrame
+        ``record_id_l, record_id_r, probability`` and one ``<comparison>_level`` column per
+        comparison (plus ``match_weight``, ``names_swapped``, ``family_boost`` and ``veto``: a
+        field rules the pair out), for the pairs scoring at least ``review_probability``.
+    stats : dict
+        Counts for logs and reports: pairs per blocking key, model parameters, clustering.
+    """
+
+    persons: pd.DataFrame
+    matches: pd.DataFrame
+    stats: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Scorer:
+    """A fitted model with everything needed to score any pair of the bundle."""
+
+    prepared: pd.DataFrame
+    cols: Columns
+    comparisons: tuple[Comparison, ...]
+    model: FSModel
+    settings: ResolverSettings
+    member: pd.DataFrame
+    linked: pd.DataFrame | None = None
+
+    def weights(self, il: np.ndarray, ir: np.ndarray) -> dict[str, np.ndarray]:
+        """Levels, per-comparison weights, tf adjustment and name-swap flags of pairs."""
+        levels, swapped = compare_pairs(
+            self.comparisons, self.cols, il, ir,
+            chunk=self.settings.chunk_pairs, workers=self.settings.workers,
+        )  # fmt: skip
+        return {"levels": levels, "swapped": swapped, "tf": self.tf(levels, il, ir)}
+
+    def tf(self, levels: np.ndarray, il: np.ndarray, ir: np.ndarray) -> np.ndarray:
+        """Term-frequency adjustment of pairs (zeros when switched off)."""
+        if not self.settings.term_frequency:
+            return np.zeros(len(il), dtype=np.float32)
+        return self.model.tf_adjustment(levels, il, ir, self.cols.tf)
+
+    def boost(self, il: np.ndarray, ir: np.ndarray, is_anchor: np.ndarray | None = None):
+        """Family boost (log2-odds) of pairs, once the unit links are known."""
+        if self.linked is None or not self.settings.family_boost_bits:
+            return np.zeros(len(il), dtype=np.float32)
+        return family.family_boost(
+            self.member, il, ir, self.linked,
+            bits=self.settings.family_boost_bits, is_anchor=is_anchor,
+        )  # fmt: skip
+
+    def probability(self, il: np.ndarray, ir: np.ndarray) -> np.ndarray:
+        """Match probability of arbitrary pairs (family boost included)."""
+        w = self.weights(il, ir)
+        total = self.model.total_weight(w["levels"]) + w["tf"] + self.boost(il, ir)
+        return self.model.probability(total)
+
+    def cluster_probability(self, il: np.ndarray, ir: np.ndarray) -> np.ndarray:
+        """Like :meth:`probability`, but 0 for vetoed pairs (what clustering sees)."""
+        w = self.weights(il, ir)
+        total = self.model.total_weight(w["levels"]) + w["tf"] + self.boost(il, ir)
+        veto = self.model.veto(w["levels"], self.settings.veto_bits)
+        return _vetoed(self.model.probability(total), veto)
+
+
+def _vetoed(probability: np.ndarray, veto: np.ndarray) -> np.ndarray:
+    """What clustering sees: 0 for a vetoed pair unless the other fields still make it likely.
+
+    A vetoed pair that still scores 0.5 or more (same A-number, same names, but a birth date
+    written wrong in a way no level covers) keeps its probability: one bad field among several
+    records of one person must not split it.
+    """
+    return np.where(veto & (probability < 0.5), 0.0, probability)
+
+
+def _random_pairs(n: int, count: int, rng: np.random.Generator, sources: np.ndarray | None):
+    if n < 2:
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+    left = rng.integers(0, n, size=count)
+    right = rng.integers(0, n, size=count)
+    keep = left != right
+    if sources is not None:
+        keep &= sources[left] != sources[right]
+    return left[keep], right[keep]
+
+
+def _check_input(individuals: pd.DataFrame) -> None:
+    if "record_id" not in individuals.columns:
+        raise InputError("individuals has no record_id column")
+    if individuals["record_id"].duplicated().any():
+        dupes = individuals.loc[individuals["record_id"].duplicated(), "record_id"].head(5)
+        raise InputError(f"record_id values repeat: {', '.join(map(str, dupes))}")
+
+
+def _reviews(
+    reviews: pd.DataFrame | None, record_ids: pd.Series
+) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """Analyst decisions as (same, different) lists of record index pairs."""
+    if reviews is None or reviews.empty:
+        return [], []
+    position = pd.Series(np.arange(len(record_ids)), index=record_ids.astype(str).to_numpy())
+    a = reviews["record_id_a"].astype(str).map(position)
+    b = reviews["record_id_b"].astype(str).map(position)
+    decision = reviews["decision"].astype(str).str.strip().str.lower()
+    unknown = a.isna() | b.isna()
+    if unknown.any():
+        log.warning("%d review rows name unknown records and are ignored", int(unknown.sum()))
+    same, different = [], []
+    for x, y, d in zip(a[~unknown], b[~unknown], decision[~unknown], strict=True):
+        pair = (int(min(x, y)), int(max(x, y)))
+        if pair[0] == pair[1]:
+            continue
+        if d == "same":
+            same.append(pair)
+        elif d == "different":
+            different.append(pair)
+        else:
+            log.warning("review decision %r is neither 'same' nor 'different'", d)
+    return same, different
+
+
+def fit(
+    individuals: pd.DataFrame,
+    family_units: pd.DataFrame | None,
+    settings: ResolverSettings,
+    *,
+    reviews: pd.DataFrame | None = None,
+    comparisons: tuple[Comparison, ...] | None = None,
+) -> tuple[Scorer, dict[str, Any], dict[str, np.ndarray]]:
+    """Prepare, block, compare and fit; returns the scorer, stats and the scored candidates."""
+    _check_input(individuals)
+    clock = time.perf_counter()
+    stats: dict[str, Any] = {"records": len(individuals), "seconds": {}}
+    comparisons = comparisons or default_comparisons()
+    prepared = prepare(individuals)
+    cols = Columns.from_prepared(prepared)
+    cols.tf = {
+        c: term_frequencies(prepared[c]).to_numpy()
+        for c in {lev.tf for comp in comparisons for lev in comp.levels if lev.tf}
+    }
+    member = family.memberships(prepared["record_id"], family_units)
+    stats["seconds"]["prepare"] = round(time.perf_counter() - clock, 2)
+
+    link_only = settings.link_type == "link_only"
+    il, ir, counts = candidate_pairs(prepared, default_keys(settings.window), link_only=link_only)
+    stats["blocking"] = counts
+    stats["candidate_pairs"] = len(il)
+    stats["seconds"]["blocking"] = round(time.perf_counter() - clock, 2)
+
+    model = FSModel.from_priors(comparisons)
+    model.tf_max_bits = settings.tf_max_bits
+    scorer = Scorer(prepared, cols, comparisons, model, settings, member)
+    rng = np.random.default_rng(settings.seed)
+    sources = prepared["source"].fillna("").to_numpy(dtype=object) if link_only else None
+    rl, rr = _random_pairs(len(prepared), settings.u_sample_pairs, rng, sources)
+    random_levels = compare_pairs(comparisons, cols, rl, rr, chunk=settings.chunk_pairs,
+                                  workers=settings.workers)[0]  # fmt: skip
+    model.estimate_u(random_levels)
+    del random_levels
+    cand: dict[str, np.ndarray] = {}
+    cand["levels"], cand["swapped"] = compare_pairs(
+        comparisons, cols, il, ir, chunk=settings.chunk_pairs, workers=settings.workers
+    )
+    stats["seconds"]["compare"] = round(time.perf_counter() - clock, 2)
+
+    same, different = _reviews(reviews, prepared["record_id"])
+    labelled, labels = None, None
+    if same or different:
+        pairs = np.array(same + different, dtype=np.int64)
+        labelled = scorer.weights(pairs[:, 0], pairs[:, 1])["levels"]
+        labels = np.r_[np.ones(len(same)), np.zeros(len(different))]
+    model.fit_em(
+        cand["levels"],
+        labelled=labelled,
+        labels=labels,
+        fix_u=False,
+        max_iterations=settings.em_max_iterations,
+        tolerance=settings.em_tolerance,
+    )
+    cand["tf"] = scorer.tf(cand["levels"], il, ir)
+    stats["em_iterations"] = model.iterations
+    stats["prior"] = model.prior
+    stats["model"] = model.table()
+    stats["seconds"]["fit"] = round(time.perf_counter() - clock, 2)
+
+    base = model.total_weight(cand["levels"]) + cand["tf"]
+    cand["il"], cand["ir"] = il, ir
+    cand["boost"] = np.zeros(len(il), dtype=np.float32)
+    if settings.family_boost_bits and not member.empty:
+        probability = model.probability(base)
+        linked, _ = family.linked_units(
+            member, il, ir, probability, anchor=settings.family_anchor_probability
+        )
+        scorer.linked = linked
+        il, ir, base = _add_family_pairs(scorer, cand, il, ir, base, linked, stats)
+        probability = model.probability(base)
+        cand["boost"] = np.zeros(len(il), dtype=np.float32)
+        # only pairs the boost could move across the conflict or match thresholds
+        boosted = model.probability(base + settings.family_boost_bits)
+        reach = boosted >= settings.conflict_probability
+        near = np.flatnonzero(reach & (probability < 0.999999))
+        anchor = probability[near] >= settings.family_anchor_probability
+        cand["boost"][near] = scorer.boost(il[near], ir[near], anchor)
+        stats["family_boosted_pairs"] = int((cand["boost"] > 0).sum())
+    cand["weight"] = base + cand["boost"]
+    stats["seconds"]["family"] = round(time.perf_counter() - clock, 2)
+    cand["veto"] = model.veto(cand["levels"], settings.veto_bits)
+    stats["vetoed_pairs"] = int(cand["veto"].sum())
+    cand["probability"] = model.probability(cand["weight"])
+    cand["same"] = np.array(same, dtype=np.int64).reshape(-1, 2)
+    cand["different"] = np.array(different, dtype=np.int64).reshape(-1, 2)
+    return scorer, stats, cand
+
+
+def _add_family_pairs(
+    scorer: Scorer,
+    cand: dict[str, np.ndarray],
+    il: np.ndarray,
+    ir: np.ndarray,
+    base: np.ndarray,
+    linked: pd.DataFrame,
+    stats: dict[str, Any],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Add the pairs across linked family units that blocking missed (scored, appended)."""
+    codes = family.pairs_across_linked_units(scorer.member, linked)
+    known = (il << 32) | ir  # sorted: candidate_pairs returns pairs in code order
+    at = np.minimum(np.searchsorted(known, codes), max(len(known) - 1, 0))
+    new = codes[known[at] != codes] if len(known) else codes
+    stats["blocking"]["family_units"] = {"pairs": len(codes), "new": len(new)}
+    log.info("blocking key family_units: %d candidate pairs (%d new)", len(codes), len(new))
+    if not len(new):
+        return il, ir, base
+    nl, nr = new >> 32, new & 0xFFFFFFFF
+    w = scorer.weights(nl, nr)
+    cand["levels"] = np.concatenate([cand["levels"], w["levels"]])
+    cand["swapped"] = np.concatenate([cand["swapped"], w["swapped"]])
+    cand["tf"] = np.concatenate([cand["tf"], w["tf"]])
+    extra = scorer.model.total_weight(w["levels"]) + w["tf"]
+    il, ir = np.concatenate([il, nl]), np.concatenate([ir, nr])
+    cand["il"], cand["ir"] = il, ir
+    stats["candidate_pairs"] = len(il)
+    return il, ir, np.concatenate([base, extra])
+
+
+def resolve(
+    individuals: pd.DataFrame,
+    family_units: pd.DataFrame | None = None,
+    *,
+    settings: ResolverSettings | None = None,
+    reviews: pd.DataFrame | None = None,
+    progress: bool = False,
+) -> Resolution:
+    """Group records into persons.
+
+    Parameters
+    ----------
+    individuals : DataFrame
+        The loaded individuals (DESIGN.md); ``record_id`` must be unique.
+    family_units : DataFrame, optional
+        ``family_unit_id, record_id``: same unit + same source means different people, and
+        matched relatives boost each other.
+    settings : ResolverSettings, optional
+    reviews : DataFrame, optional
+        ``record_id_a, record_id_b, decision`` (``same`` / ``different``): must-links and
+        cannot-links; they also act as labelled pairs for the model.
+    progress : bool
+        Log each step at INFO (the CLI shows them).
+
+    Returns
+    -------
+    Resolution
+
+    Raises
+    ------
+    kinlink.errors.InputError
+        ``record_id`` missing or repeated.
+
+    Notes
+    -----
+    Linear in the records times the blocking window; see :mod:`.blocking`.
+    """
+    settings = settings or ResolverSettings()
+    start = time.perf_counter()
+    if len(individuals) < 2:
+        _check_input(individuals)
+        ids = individuals["record_id"].astype(str).reset_index(drop=True)
+        persons = pd.DataFrame({"record_id": ids, "person_id": [person_id([r]) for r in ids]})
+        return Resolution(
+            persons,
+            pd.DataFrame(columns=["record_id_l", "record_id_r", "probability"]),
+            {"records": len(ids)},
+        )
+    scorer, stats, cand = fit(individuals, family_units, settings, reviews=reviews)
+    prepared, n = scorer.prepared, len(scorer.prepared)
+    keys: dict[int, set[str]] = {}
+    if settings.family_constraints or settings.link_type == "link_only" or len(cand["different"]):
+        member = scorer.member if settings.family_constraints else scorer.member.iloc[0:0]
+        keys = family.cannot_link_keys(
+            prepared["source"].fillna("").to_numpy(dtype=object), member,
+            link_only=settings.link_type == "link_only",
+            different=[tuple(p) for p in cand["different"].tolist()],
+        )  # fmt: skip
+    labels, cstats = cluster(
+        n, cand["il"], cand["ir"], _vetoed(cand["probability"], cand["veto"]),
+        threshold=settings.match_threshold, conflict=settings.conflict_probability,
+        cannot_link=keys, must_link=[tuple(p) for p in cand["same"].tolist()],
+        score=scorer.cluster_probability, max_component=settings.max_component,
+        ambiguity=settings.ambiguity_bits,
+    )  # fmt: skip
+    stats["clustering"] = cstats.__dict__
+    stats["seconds"]["cluster"] = round(time.perf_counter() - start, 2)
+    persons = pd.DataFrame({
+        "record_id": prepared["record_id"].to_numpy(),
+        "person_id": person_ids(prepared["record_id"], labels).to_numpy(),
+    })  # fmt: skip
+    stats["persons"] = int(persons["person_id"].nunique())
+    keep = cand["probability"] >= settings.review_probability
+    matches = _matches(scorer, cand, keep)
+    stats["matches"] = len(matches)
+    stats["seconds"]["total"] = round(time.perf_counter() - start, 2)
+    log_step = log.info if progress else log.debug
+    log_step("resolved %d records into %d persons in %.1fs", n, stats["persons"],
+             stats["seconds"]["total"])  # fmt: skip
+    return Resolution(persons, matches, stats)
+
+
+def _matches(scorer: Scorer, cand: dict[str, np.ndarray], keep: np.ndarray) -> pd.DataFrame:
+    ids = scorer.prepared["record_id"].to_numpy(dtype=object)
+    il, ir = cand["il"][keep], cand["ir"][keep]
+    frame = pd.DataFrame({
+        "record_id_l": ids[il], "record_id_r": ids[ir],
+        "probability": cand["probability"][keep], "match_weight": cand["weight"][keep],
+    })  # fmt: skip
+    for j, comp in enumerate(scorer.comparisons):
+        frame[f"{comp.name}_level"] = pd.Categorical.from_codes(
+            cand["levels"][keep, j].astype(np.int64), categories=comp.labels()
+        )
+    frame["names_swapped"] = cand["swapped"][keep]
+    frame["family_boost"] = cand["boost"][keep]
+    frame["veto"] = cand["veto"][keep]
+    order = np.lexsort((ir, il))  # record order of the bundle, cheaper than sorting strings
+    return frame.iloc[order].reset_index(drop=True)

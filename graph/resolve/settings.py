@@ -1,0 +1,135 @@
+"""Resolver settings: one frozen dataclass, validated all at once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import Literal, get_args
+
+from kinlink.errors import SettingsError
+
+LinkType = Literal["dedupe", "link_only"]
+
+
+@dataclass(frozen=True)
+class ResolverSettings:
+    """Thresholds and sizes of the resolver.
+
+    Attributes
+    ----------
+    link_type : {"dedupe", "link_only"}
+        ``link_only`` links records across sources only (two records of one source are always
+        different people), as when linking two files.
+    match_threshold : float
+        Pairs at or above this probability are merged (subject to the constraints).
+    conflict_probability : float
+        Two clusters are not merged when a record of one and a record of the other score below it.
+    review_probability : float
+        Pairs at or above it are kept in ``Resolution.matches`` for review.
+    window : int
+        Sorted-neighbourhood window of the blocking keys (pairs per record per key).
+    u_sample_pairs : int
+        Random pairs used to estimate u.
+    em_max_iterations, em_tolerance
+        EM stopping rules.
+    term_frequency : bool
+        Adjust exact name and birth-date agreement by the value's frequency.
+    tf_max_bits : float
+        Cap (in bits, either way) of one field's term-frequency adjustment.
+    family_constraints : bool
+        Same family unit + same source means different people.
+    family_boost_bits, family_anchor_probability
+        Log2-odds added to a pair whose two family units are linked by another pair scoring at
+        least ``family_anchor_probability``.
+    veto_bits : float
+        A pair with one field weighing -veto_bits or less (different A-numbers, different
+        birth dates, as the fitted model judges them) and a probability under 0.5 is never put
+        in one person (no chaining through a sparse record), unless an analyst said "same".
+    ambiguity_bits : float
+        A record that fits a conflicting person within this many bits of the person it joined
+        is left on its own (0: off).
+    max_component : int
+        Components up to this size get every inner pair scored before clustering.
+    chunk_pairs : int
+        Pairs compared per chunk (memory).
+    workers : int
+        Threads for rapidfuzz (-1: all cores).
+    seed : int
+        Seed of the random pairs.
+
+    Examples
+    --------
+    >>> ResolverSettings(match_threshold=0.8).match_threshold
+    0.8
+    >>> ResolverSettings(match_threshold=2.0, window=0)  # doctest: +NORMALIZE_WHITESPACE
+    Traceback (most recent call last):
+    ...
+    kinlink.errors.SettingsError: invalid resolver settings:
+    match_threshold must be in (0, 1), got 2.0; window must be >= 1, got 0
+    """
+
+    link_type: LinkType = "dedupe"
+    match_threshold: float = 0.9
+    conflict_probability: float = 0.001
+    review_probability: float = 0.2
+    window: int = 8
+    u_sample_pairs: int = 100_000
+    em_max_iterations: int = 40
+    em_tolerance: float = 1e-5
+    term_frequency: bool = True
+    tf_max_bits: float = 64.0
+    family_constraints: bool = True
+    family_boost_bits: float = 3.0
+    family_anchor_probability: float = 0.95
+    veto_bits: float = 10.0
+    ambiguity_bits: float = 2.0
+    max_component: int = 60
+    chunk_pairs: int = 1_000_000
+    workers: int = -1
+    seed: int = 42
+
+    def __post_init__(self) -> None:
+        problems = []
+        if self.link_type not in get_args(LinkType):
+            allowed = get_args(LinkType)
+            problems.append(f"link_type must be one of {allowed}, got {self.link_type!r}")
+        for name in (
+            "match_threshold",
+            "conflict_probability",
+            "review_probability",
+            "family_anchor_probability",
+            "em_tolerance",
+        ):
+            value = getattr(self, name)
+            if not isinstance(value, int | float) or not 0 < value < 1:
+                problems.append(f"{name} must be in (0, 1), got {value!r}")
+        for name, low in (
+            ("window", 1),
+            ("u_sample_pairs", 1000),
+            ("em_max_iterations", 1),
+            ("max_component", 2),
+            ("chunk_pairs", 1000),
+        ):
+            value = getattr(self, name)
+            if not isinstance(value, int) or value < low:
+                problems.append(f"{name} must be >= {low}, got {value!r}")
+        for name in ("ambiguity_bits", "tf_max_bits"):
+            value = getattr(self, name)
+            if not isinstance(value, int | float) or value < 0:
+                problems.append(f"{name} must be >= 0, got {value!r}")
+        if not isinstance(self.veto_bits, int | float) or self.veto_bits <= 0:
+            problems.append(f"veto_bits must be > 0, got {self.veto_bits!r}")
+        if not isinstance(self.family_boost_bits, int | float) or self.family_boost_bits < 0:
+            problems.append(f"family_boost_bits must be >= 0, got {self.family_boost_bits!r}")
+        if (
+            isinstance(self.conflict_probability, float)
+            and isinstance(self.match_threshold, float)
+            and self.conflict_probability >= self.match_threshold
+        ):
+            problems.append("conflict_probability must be below match_threshold")
+        if problems:
+            raise SettingsError("invalid resolver settings: " + "; ".join(problems))
+
+    @classmethod
+    def field_names(cls) -> list[str]:
+        """Names of the settings (for CLI help and config files)."""
+        return [f.name for f in fields(cls)]

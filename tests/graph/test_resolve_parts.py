@@ -1,0 +1,158 @@
+"""The resolver's parts: name keys, comparison levels, blocking, EM, clustering, ids."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from kinlink.graph.ids import person_id, person_ids
+from kinlink.graph.resolve.blocking import candidate_pairs, default_keys, window_pairs
+from kinlink.graph.resolve.cluster import cluster, components
+from kinlink.graph.resolve.comparisons import check, default_comparisons
+from kinlink.graph.resolve.engine import Columns, compare_pairs
+from kinlink.graph.resolve.model import FSModel
+from kinlink.graph.resolve.normalize import name_tokens, phonetic, prepare
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [("Pepe", "José"), ("Paco", "Francisco"), ("Pancho", "Francisco"), ("Lupe", "Guadalupe"),
+     ("Chuy", "Jesús"), ("JOSÉ", "jose")],
+)  # fmt: skip
+def test_nicknames_map_to_the_name(a, b):
+    assert name_tokens(a) == name_tokens(b)
+
+
+def test_particles_are_dropped():
+    assert name_tokens("de la Cruz del Río") == ["cruz", "rio"]
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [("Hernández", "Hernandes"), ("Gonzalez", "Gonsales"), ("Yesenia", "Llesenia"),
+     ("Ximena", "Jimena"), ("Vásquez", "Basquez"), ("Conceição", "Conseisao"),
+     ("Quiñónez", "Kinonez")],
+)  # fmt: skip
+def test_phonetic_keys_absorb_spanish_and_portuguese_spellings(a, b):
+    assert phonetic(a) == phonetic(b)
+
+
+def _levels(rows: list[dict], pairs: list[tuple[int, int]]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows)
+    if "dob" in frame:
+        frame["dob"] = pd.to_datetime(frame["dob"])
+    frame.insert(0, "record_id", [f"r{i}" for i in range(len(frame))])
+    prepared = prepare(frame)
+    comparisons = default_comparisons()
+    il = np.array([a for a, _ in pairs])
+    ir = np.array([b for _, b in pairs])
+    levels, swapped = compare_pairs(comparisons, Columns.from_prepared(prepared), il, ir)
+    out = pd.DataFrame(
+        {c.name: [c.levels[k].label for k in levels[:, j]] for j, c in enumerate(comparisons)}
+    )
+    out["swapped"] = swapped
+    return out
+
+
+def test_date_levels():
+    dates = ["1990-03-04", "1990-03-04", "1990-04-03", "1990-03-07", "1989-03-04", "1970-01-01",
+             None]  # fmt: skip
+    got = _levels([{"dob": d} for d in dates], [(0, i) for i in range(1, 7)])["dob"].tolist()
+    assert got == ["exact", "typo", "typo", "year_off", "else", "null"]
+
+
+def test_a_number_levels():
+    numbers = ["208123456", "208123456", "208123457", "208124356", "208999999", None]
+    got = _levels([{"a_number": a} for a in numbers], [(0, i) for i in range(1, 6)])
+    assert got["a_number"].tolist() == ["exact", "one_edit", "one_edit", "else", "null"]
+
+
+def test_surnames_in_either_order_or_one_missing():
+    rows = [{"surnames": s} for s in ["Hernández López", "López Hernández", "HERNANDEZ",
+                                      "Hernandes Lopes", "Turcios"]]  # fmt: skip
+    got = _levels(rows, [(0, 1), (0, 2), (0, 3), (0, 4)])["surnames"].tolist()
+    assert got == ["subset", "subset", "jw>=0.92", "else"]
+
+
+def test_given_names_and_surnames_swapped_are_detected():
+    rows = [{"given_names": "Wilmer Antonio", "surnames": "Zelaya Turcios"},
+            {"given_names": "Zelaya Turcios", "surnames": "Wilmer Antonio"}]  # fmt: skip
+    got = _levels(rows, [(0, 1)])
+    assert got["swapped"].tolist() == [True]
+    assert got["given_names"].tolist() == ["exact"]
+    assert got["surnames"].tolist() == ["exact"]
+
+
+def test_comparisons_are_well_formed():
+    assert check(default_comparisons()) == []
+
+
+def test_window_pairs_never_exceed_rows_times_window():
+    n, window = 1000, 5
+    codes = window_pairs(np.arange(n), np.zeros(n, dtype=np.int64), np.arange(n), window)
+    assert len(codes) <= n * window
+    assert ((codes >> 32) < (codes & 0xFFFFFFFF)).all()
+
+
+def test_blocking_finds_shared_a_number_and_transposed_one():
+    frame = pd.DataFrame({"record_id": ["a", "b", "c", "d"],
+                          "a_number": ["208123456", "208123456", "208213456", "777777777"],
+                          "given_names": ["Ana", "Eva", "Rut", "Luz"],
+                          "surnames": ["Paz", "Oro", "Sol", "Mar"]})  # fmt: skip
+    il, ir, counts = candidate_pairs(prepare(frame), default_keys(3))
+    pairs = set(zip(il.tolist(), ir.tolist(), strict=True))
+    assert {(0, 1), (0, 2), (1, 2)} <= pairs
+    assert counts["a_number"]["pairs"] == 1
+
+
+def test_em_recovers_m_and_prior():
+    rng = np.random.default_rng(0)
+    comparisons = default_comparisons()[:3]
+    n_match, n_non = 20_000, 80_000
+    true_m = [np.array([1, 0.8, 0.1, 0.05, 0.03, 0.02]), np.array([1, 0.7, 0.1, 0.1, 0.05, 0.05]),
+              np.array([1, 0.9, 0.05, 0.03, 0.02])]  # fmt: skip
+    true_u = [np.array([1, 0.01, 0.01, 0.03, 0.05, 0.9]), np.array([1, 0.05, 0.02, 0.03, 0.1, 0.8]),
+              np.array([1, 0.01, 0.01, 0.02, 0.96])]  # fmt: skip
+    columns = []
+    for m, u in zip(true_m, true_u, strict=True):
+        levels_match = rng.choice(len(m) - 1, size=n_match, p=m[1:] / m[1:].sum()) + 1
+        levels_non = rng.choice(len(u) - 1, size=n_non, p=u[1:] / u[1:].sum()) + 1
+        columns.append(np.r_[levels_match, levels_non])
+    levels = np.column_stack(columns).astype(np.int8)
+    model = FSModel.from_priors(comparisons)
+    model.fit_em(levels, fix_u=False, max_iterations=200)
+    assert model.prior == pytest.approx(0.2, abs=0.02)
+    assert model.m[0][1] == pytest.approx(0.8, abs=0.05)
+
+
+def test_cluster_respects_cannot_link_and_conflicts():
+    il, ir = np.array([0, 1, 0, 3]), np.array([1, 2, 2, 4])
+    p = np.array([0.99, 0.97, 1e-6, 0.95])
+    labels, stats = cluster(5, il, ir, p, threshold=0.9, conflict=1e-3,
+                            cannot_link={3: {"u1|CBP"}, 4: {"u1|CBP"}})  # fmt: skip
+    assert labels[0] == labels[1] != labels[2]
+    assert labels[3] != labels[4]
+    assert stats.refused_conflict == 1 and stats.refused_cannot_link == 1
+
+
+def test_components_and_partition():
+    labels = components(6, np.array([0, 2, 4]), np.array([1, 3, 5]))
+    assert labels.tolist() == [0, 0, 2, 2, 4, 4]
+
+
+def test_adding_a_larger_record_keeps_the_person_id():
+    before = person_ids(pd.Series(["CBP-1", "NGO-7"]), np.array([0, 0]))
+    after = person_ids(pd.Series(["CBP-1", "NGO-7", "USCIS-3"]), np.array([0, 0, 0]))
+    assert before[0] == after[0] == person_id(["CBP-1"])
+
+
+def test_ambiguous_record_is_left_alone():
+    # 1 fits 0 (joined first) and 2 almost as well, but 0 and 2 conflict: 1 stands alone
+    il, ir = np.array([0, 1, 0]), np.array([1, 2, 2])
+    p = np.array([0.99, 0.985, 1e-6])
+    labels, stats = cluster(3, il, ir, p, threshold=0.9, conflict=1e-3, cannot_link={},
+                            ambiguity=2.0)  # fmt: skip
+    assert len(set(labels.tolist())) == 3 and stats.detached_ambiguous == 1
+    labels, _ = cluster(3, il, ir, p, threshold=0.9, conflict=1e-3, cannot_link={})
+    assert labels[0] == labels[1] != labels[2]
