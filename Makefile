@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 SAMPLE := data/samples/bundle
 REPORT := reports/sample
 
-.PHONY: setup report test lint typecheck check evaluate sample clean
+.PHONY: setup report test lint typecheck check evaluate sample golden lock dashboard browser clean
 
 setup: $(STAMP)
 
@@ -14,7 +14,7 @@ setup: $(STAMP)
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[dev,neo4j,dashboard]'
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[dev,neo4j,falkordb,dashboard]'
 	touch $(STAMP)
 
 report: $(STAMP)
@@ -23,21 +23,43 @@ report: $(STAMP)
 evaluate: report
 	$(BIN)/kinlink evaluate $(REPORT) --truth $(SAMPLE)/truth
 
-test: $(STAMP)
+# The end-to-end dashboard test drives Debian's Chromium; this installs it when it is missing.
+browser:
+	bash scripts/install-browser.sh
+
+test: $(STAMP) browser
 	$(BIN)/python -m pytest
+
+dashboard: $(STAMP)
+	$(BIN)/kinlink dashboard $(SAMPLE)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
 typecheck: $(STAMP)
-	$(BIN)/mypy kinlink loaders graph queries
+	$(BIN)/mypy kinlink loaders graph queries dashboard
 
 check: lint typecheck test
 
 # Regenerate the committed sample bundle (deterministic: same seed, same bytes).
 sample: $(STAMP)
 	$(BIN)/kinlink generate $(SAMPLE) --records 3000 --seed 2019
+
+# Refresh the golden files of the sample report after a deliberate change; review the diff.
+golden: report
+	mkdir -p tests/golden/sample
+	cp $(REPORT)/persons.csv $(REPORT)/families.csv $(REPORT)/separated_families.csv \
+	   $(REPORT)/mixed_nationality_units.csv $(REPORT)/joint_reprocessing.csv \
+	   $(REPORT)/rejects.csv tests/golden/sample/
+
+# Re-pin every dependency from a clean virtualenv (needs the package registry).
+lock:
+	rm -rf .lockvenv && $(PYTHON) -m venv .lockvenv
+	.lockvenv/bin/pip install --quiet '.[dev,neo4j,falkordb,dashboard,bench]'
+	{ echo "# Pinned versions of every dependency (all extras), from a clean venv: make lock"; \
+	  .lockvenv/bin/pip freeze --exclude kinlink; } > requirements.lock
+	rm -rf .lockvenv
 
 clean:
 	rm -rf $(VENV) reports .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,23 @@
+"""``kinlink explain``: each field's contribution to two records' match probability."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+NAME = "explain"
+HELP = "show why two records are (not) the same person"
+EXAMPLE = "kinlink explain data/samples/bundle CBP-00000001 NGO-00000123"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("bundle", type=Path, help="bundle folder")
+    parser.add_argument("record_a", help="a record_id")
+    parser.add_argument("record_b", help="another record_id")
+
+
+def run(args: argparse.Namespace) -> int:
+    from kinlink.pipeline import explain
+
+    print(explain(args.bundle, args.record_a, args.record_b))
+    return 0

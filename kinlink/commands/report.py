@@ -1,0 +1,51 @@
+"""``kinlink report``: resolve a bundle and write the batch linkage report."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from kinlink.commands import progress_enabled
+
+NAME = "report"
+HELP = "resolve a bundle and write the batch linkage report"
+EXAMPLE = "kinlink report data/samples/bundle --out reports/sample"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("bundle", type=Path, help="bundle folder (CSV or Parquet tables)")
+    parser.add_argument("--out", type=Path, required=True, help="report folder to write")
+    parser.add_argument(
+        "--resolver",
+        choices=["fellegi-sunter", "exact"],
+        default="fellegi-sunter",
+        help="identity resolver (exact = the exact-key baseline)",
+    )
+    parser.add_argument(
+        "--engine",
+        choices=["networkx", "cypher"],
+        default="networkx",
+        help="compute the contract flag files with the Python analyses or the saved Cypher "
+        "queries on a private FalkorDB (same rows either way)",
+    )
+    parser.add_argument(
+        "--save-graph",
+        action="store_true",
+        help="also save the graph as Parquet under OUT/graph (the dashboard can then open OUT)",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    from kinlink.pipeline import run_report
+
+    summary = run_report(
+        args.bundle,
+        args.out,
+        resolver=args.resolver,
+        engine=args.engine,
+        save_graph=args.save_graph,
+        progress=progress_enabled(args),
+    )
+    if not args.quiet:
+        print(summary.text())
+    return 0

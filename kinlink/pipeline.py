@@ -1,0 +1,125 @@
+"""The batch pipeline: load -> resolve -> graph -> analyses -> report.
+
+The CLI and the dashboard call these functions. They hold no state between calls.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import pandas as pd
+
+from kinlink.errors import InputError
+from kinlink.graph.baseline import exact_clusters
+from kinlink.graph.build import build_graph
+from kinlink.graph.resolve import Resolution, explain_pair, resolve
+from kinlink.loaders import Bundle, load_bundle
+from kinlink.queries.report import write_report
+
+log = logging.getLogger(__name__)
+
+ResolverName = Literal["fellegi-sunter", "exact"]
+EngineName = Literal["networkx", "cypher"]
+
+
+@dataclass
+class ReportSummary:
+    """What a report run read, resolved, flagged and wrote, for the end-of-run summary."""
+
+    out: Path
+    counts: dict[str, int]
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def text(self) -> str:
+        """A short human summary."""
+        c = self.counts
+        lines = [
+            f"report written to {self.out}",
+            f"  records read {c.get('individuals_read', 0)}, loaded "
+            f"{c.get('individuals_loaded', 0)}; rows rejected (all tables) {c.get('rejected', 0)}",
+            f"  persons {c.get('persons', 0)}, families {c.get('families', 0)}",
+        ]
+        flags = {k: v for k, v in c.items() if k.startswith("flag:")}
+        if flags:
+            lines.append("  flags: " + ", ".join(f"{k[5:]} {v}" for k, v in sorted(flags.items())))
+        lines.append("  time: " + ", ".join(f"{k} {v:.1f}s" for k, v in self.seconds.items()))
+        return "\n".join(lines)
+
+
+def resolve_bundle(
+    bundle: Bundle, *, resolver: ResolverName = "fellegi-sunter", progress: bool = False
+) -> Resolution:
+    """Resolve a loaded bundle's records into persons with the chosen resolver."""
+    reviews = _read_reviews(bundle.path)
+    if resolver == "exact":
+        persons = exact_clusters(bundle.individuals)
+        return Resolution(persons=persons, matches=pd.DataFrame(), stats={"resolver": "exact"})
+    return resolve(bundle.individuals, bundle.family_units, reviews=reviews, progress=progress)
+
+
+def _read_reviews(folder: Path) -> pd.DataFrame | None:
+    """The analyst decisions saved beside the bundle (``reviews.csv``), if any."""
+    path = folder / "reviews.csv"
+    if not path.is_file():
+        return None
+    reviews = pd.read_csv(path, dtype=str, keep_default_na=False)
+    needed = {"record_id_a", "record_id_b", "decision"}
+    if not needed <= set(reviews.columns):
+        raise InputError(f"{path}: needs columns {', '.join(sorted(needed))}")
+    return reviews
+
+
+def run_report(
+    bundle_path: str | Path,
+    out_dir: str | Path,
+    *,
+    resolver: ResolverName = "fellegi-sunter",
+    engine: EngineName = "networkx",
+    save_graph: bool = False,
+    progress: bool = False,
+) -> ReportSummary:
+    """Load a bundle, resolve it, build the graph, run the analyses, write the report.
+
+    Raises
+    ------
+    SchemaError
+        The bundle cannot be read (a required table or column is missing).
+    """
+    seconds: dict[str, float] = {}
+    started = time.perf_counter()
+
+    def lap(name: str) -> None:
+        nonlocal started
+        now = time.perf_counter()
+        seconds[name] = now - started
+        started = now
+
+    bundle = load_bundle(bundle_path)
+    lap("load")
+    resolution = resolve_bundle(bundle, resolver=resolver, progress=progress)
+    lap("resolve")
+    G = build_graph(bundle, resolution.persons, progress=progress)
+    lap("graph")
+    report_counts = write_report(
+        G, bundle, resolution, out_dir, engine=engine, include_graph=save_graph, progress=progress
+    )
+    lap("analyses+report")
+    counts = {**bundle.summary(), **report_counts}
+    summary = ReportSummary(Path(out_dir), counts, seconds)
+    log.info("%s", summary.text())
+    return summary
+
+
+def explain(bundle_path: str | Path, record_a: str, record_b: str) -> str:
+    """Per-field explanation of the match score of two records, as a text table."""
+    bundle = load_bundle(bundle_path)
+    known = set(bundle.individuals["record_id"])
+    for record in (record_a, record_b):
+        if record not in known:
+            raise InputError(f"{bundle_path}: no loaded individuals record '{record}'")
+    table = explain_pair(bundle.individuals, bundle.family_units, record_a, record_b)
+    return str(table.to_string(index=False))

@@ -1,0 +1,61 @@
+"""The committed sample: its report matches the golden files and scores well against its truth."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from kinlink.pipeline import run_report
+from kinlink.queries.evaluate import evaluate
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLE = ROOT / "data" / "samples" / "bundle"
+GOLDEN = ROOT / "tests" / "golden" / "sample"
+CONTRACT_FILES = [
+    "persons.csv",
+    "families.csv",
+    "separated_families.csv",
+    "mixed_nationality_units.csv",
+    "joint_reprocessing.csv",
+    "rejects.csv",
+]
+
+
+@pytest.fixture(scope="module")
+def sample_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("sample") / "report"
+    run_report(SAMPLE, out)
+    return out
+
+
+@pytest.mark.parametrize("name", CONTRACT_FILES)
+def test_sample_report_matches_golden_file(sample_report: Path, name: str) -> None:
+    """Any change to these files must be deliberate: regenerate with `make golden` and review."""
+    got = pd.read_csv(sample_report / name, dtype=str, keep_default_na=False)
+    want = pd.read_csv(GOLDEN / name, dtype=str, keep_default_na=False)
+    pd.testing.assert_frame_equal(got, want)
+
+
+def test_every_sample_record_is_in_persons_or_rejects(sample_report: Path) -> None:
+    persons = pd.read_csv(sample_report / "persons.csv", dtype=str)
+    rejects = pd.read_csv(sample_report / "rejects.csv", dtype=str)
+    individuals = pd.read_csv(SAMPLE / "individuals.csv", dtype=str)
+    placed = len(persons) + int((rejects["file"] == "individuals.csv").sum())
+    assert placed == len(individuals)
+    assert set(persons["record_id"]) <= set(individuals["record_id"])
+
+
+def test_sample_report_scores_against_truth(sample_report: Path) -> None:
+    """A floor under today's scores (persons 0.9987; flags 1.0, 0.979, 1.0).
+
+    Issue 4 asks for 0.98 on every flag file; mixed nationality is at 0.979 on this sample
+    because one sparse NGO record stays apart from its person. The floor guards against
+    regressions; it is not the target.
+    """
+    scores = evaluate(sample_report, SAMPLE / "truth")
+    assert scores["records_only_in_truth"] == 0
+    assert scores["persons"]["f1"] >= 0.99  # type: ignore[index]
+    for name in ("separated_families", "mixed_nationality_units", "joint_reprocessing"):
+        assert scores[name]["f1"] >= 0.97, (name, scores[name])  # type: ignore[index]
