@@ -145,16 +145,10 @@ def child(side: str, dataset: str, out: Path, *, recall: bool = True) -> None:
 
 def _candidates(individuals: pd.DataFrame, settings, out: Path) -> str:
     """Write kinlink's candidate pairs (untimed) for the blocking recall."""
-    from kinlink.graph.resolve.blocking import candidate_pairs, default_keys
-    from kinlink.graph.resolve.normalize import prepare
+    from kinlink.graph.resolve.recall import candidate_frame
 
-    prepared = prepare(individuals)
-    il, ir, _ = candidate_pairs(
-        prepared, default_keys(settings.window), link_only=settings.link_type == "link_only"
-    )
-    ids = prepared["record_id"].to_numpy(dtype=object)
     path = out.with_suffix(".candidates.parquet")
-    pd.DataFrame({"record_id_l": ids[il], "record_id_r": ids[ir]}).to_parquet(path)
+    candidate_frame(individuals, settings).to_parquet(path)
     return str(path)
 
 

@@ -114,8 +114,13 @@ def _family_of_record(persons: pd.DataFrame, families: pd.DataFrame) -> pd.Serie
     return merged.set_index("record_id")["family_id"]
 
 
-def evaluate(report_dir: str | Path, truth_dir: str | Path) -> dict[str, object]:
+def evaluate(
+    report_dir: str | Path, truth_dir: str | Path, *, bundle_dir: str | Path | None = None
+) -> dict[str, object]:
     """Score a report against truth; returns a JSON-ready dict.
+
+    With ``bundle_dir`` (the bundle the report was made from) it also measures blocking
+    recall: the share of true record pairs that the resolver's blocking proposes at all.
 
     Raises
     ------
@@ -141,6 +146,12 @@ def evaluate(report_dir: str | Path, truth_dir: str | Path) -> dict[str, object]
         got = {i for i in flag_items(_read(report, name), code_column) if i[0] in scored}
         want = {i for i in flag_items(_read(truth, name), code_column) if i[0] in scored}
         result[name] = asdict(Score.of(len(got & want), len(got), len(want)))
+    if bundle_dir is not None:
+        from kinlink.graph.resolve.recall import bundle_blocking_recall
+        from kinlink.loaders import load_bundle
+
+        individuals = load_bundle(bundle_dir).individuals
+        result["blocking"] = bundle_blocking_recall(individuals, true_persons)
     return result
 
 
@@ -155,6 +166,13 @@ def format_scores(result: dict[str, object]) -> str:
                 f"{name:<26}{value['precision']:>10.4f}{value['recall']:>10.4f}"
                 f"{value['f1']:>10.4f}{value['predicted']:>12}{value['actual']:>10}"
             )
+    blocking = result.get("blocking")
+    if isinstance(blocking, dict):
+        lines.append(
+            f"{'blocking recall':<26}{blocking['recall']:>30.4f}  "
+            f"({blocking['found']} of {blocking['true_pairs']} true pairs among "
+            f"{blocking['candidates']} candidates)"
+        )
     counts = {k: v for k, v in result.items() if not isinstance(v, dict)}
     lines.append("  ".join(f"{k}={v}" for k, v in counts.items()))
     return "\n".join(lines)

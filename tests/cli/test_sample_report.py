@@ -59,3 +59,11 @@ def test_sample_report_scores_against_truth(sample_report: Path) -> None:
     assert scores["persons"]["f1"] >= 0.99  # type: ignore[index]
     for name in ("separated_families", "mixed_nationality_units", "joint_reprocessing"):
         assert scores[name]["f1"] >= 0.97, (name, scores[name])  # type: ignore[index]
+
+
+def test_evaluate_measures_blocking_recall_from_the_bundle(sample_report: Path) -> None:
+    scores = evaluate(sample_report, SAMPLE / "truth", bundle_dir=SAMPLE)
+    blocking = scores["blocking"]
+    assert isinstance(blocking, dict)
+    assert 0 < blocking["found"] <= blocking["true_pairs"] <= blocking["candidates"]
+    assert blocking["recall"] >= 0.99
