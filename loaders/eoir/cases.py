@@ -26,15 +26,15 @@ from kinlink.loaders.eoir.reader import (
     read_table,
     stream_table,
 )
-from kinlink.loaders.eoir.values import Counts, drop_rows, member, parse_dates
+from kinlink.loaders.eoir.values import (
+    Counts,
+    drop_rows,
+    keep_known_cases,
+    parse_dates,
+)
 
 SOURCE = "EOIR"
 CourtFrom = Literal["hearing-location", "base-city"]
-
-
-def unknown_case(file: str) -> str:
-    """The reject reason for a row that names a case the case table does not hold."""
-    return f"unknown IDNCASE (not in {file})"
 
 
 def read_cases(path: Path, rejects: Rejects, stats: FileStats) -> pd.DataFrame:
@@ -88,24 +88,8 @@ def read_proceedings(
     for chunk in stream_table(
         path, PROCEEDING.wanted, required=PROCEEDING.required, rejects=rejects, stats=stats
     ):
-        chunk = drop_rows(
-            chunk,
-            chunk["IDNPROCEEDING"].isna(),
-            rejects,
-            path.name,
-            "IDNPROCEEDING",
-            "missing IDNPROCEEDING",
-        )
-        chunk = drop_rows(
-            chunk, chunk["IDNCASE"].isna(), rejects, path.name, "IDNCASE", "missing IDNCASE"
-        )
-        chunk = drop_rows(
-            chunk,
-            ~member(chunk["IDNCASE"], case_ids),
-            rejects,
-            path.name,
-            "IDNCASE",
-            unknown_case(case_file),
+        chunk = keep_known_cases(
+            chunk, ("IDNPROCEEDING", "IDNCASE"), case_ids, rejects, path.name, case_file
         )
         parts.append(chunk)
     frame = pd.concat(parts, ignore_index=True) if parts else empty_frame(list(PROCEEDING.wanted))

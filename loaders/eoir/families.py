@@ -15,11 +15,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from kinlink.loaders.eoir.cases import unknown_case
 from kinlink.loaders.eoir.codes import FAMILY_CASE_IDS, MPP_CASE_IDS, is_true
 from kinlink.loaders.eoir.layout import CASE_IDENTIFIER, LEAD_RIDER
 from kinlink.loaders.eoir.reader import LINE, FileStats, Rejects, read_table, stream_table
-from kinlink.loaders.eoir.values import Counts, drop_rows, member
+from kinlink.loaders.eoir.values import Counts, drop_rows, keep_known_cases, member, unknown_case
 
 UNIT_PREFIX = "EOIR-LR-"
 
@@ -49,17 +48,8 @@ def read_identifiers(
         rejects=rejects,
         stats=stats,
     ):
-        for column in ("IDNCASE", "CASE_ID"):
-            chunk = drop_rows(
-                chunk, chunk[column].isna(), rejects, path.name, column, f"missing {column}"
-            )
-        chunk = drop_rows(
-            chunk,
-            ~member(chunk["IDNCASE"], case_ids),
-            rejects,
-            path.name,
-            "IDNCASE",
-            unknown_case(case_file),
+        chunk = keep_known_cases(
+            chunk, ("IDNCASE", "CASE_ID"), case_ids, rejects, path.name, case_file
         )
         code = chunk["CASE_ID"].str.upper()
         mpp = code.isin(MPP_CASE_IDS)

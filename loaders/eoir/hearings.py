@@ -18,16 +18,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from kinlink.loaders.eoir.cases import unknown_case
 from kinlink.loaders.eoir.codes import CodeTables
 from kinlink.loaders.eoir.layout import SCHEDULE
 from kinlink.loaders.eoir.reader import TEXT, FileStats, Rejects, stream_table
 from kinlink.loaders.eoir.values import (
     Counts,
     CsvWriter,
-    drop_rows,
     iso_dates,
-    member,
+    keep_known_cases,
     parse_dates,
     positions,
 )
@@ -110,17 +108,8 @@ def write_hearings(
             stats=stats,
             chunk_bytes=chunk_bytes,
         ):
-            for column in ("IDNSCHEDULE", "IDNCASE"):
-                chunk = drop_rows(
-                    chunk, chunk[column].isna(), rejects, path.name, column, f"missing {column}"
-                )
-            chunk = drop_rows(
-                chunk,
-                ~member(chunk["IDNCASE"], case_ids),
-                rejects,
-                path.name,
-                "IDNCASE",
-                unknown_case(case_file),
+            chunk = keep_known_cases(
+                chunk, ("IDNSCHEDULE", "IDNCASE"), case_ids, rejects, path.name, case_file
             )
             if chunk.empty:
                 continue

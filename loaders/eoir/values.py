@@ -95,6 +95,32 @@ def drop_rows(
     return frame.loc[~bad]
 
 
+def unknown_case(file: str) -> str:
+    """The reject reason for a row that names a case the case table does not hold."""
+    return f"unknown IDNCASE (not in {file})"
+
+
+def keep_known_cases(
+    chunk: pd.DataFrame,
+    id_columns: tuple[str, ...],
+    case_ids: pd.Index,
+    rejects: Rejects,
+    file: str,
+    case_file: str,
+) -> pd.DataFrame:
+    """Reject rows missing any of ``id_columns``, then rows whose ``IDNCASE`` is unknown."""
+    for column in id_columns:
+        chunk = drop_rows(chunk, chunk[column].isna(), rejects, file, column, f"missing {column}")
+    return drop_rows(
+        chunk,
+        ~member(chunk["IDNCASE"], case_ids),
+        rejects,
+        file,
+        "IDNCASE",
+        unknown_case(case_file),
+    )
+
+
 class Counts(Counter[str]):
     """Named counts for the import summary."""
 
