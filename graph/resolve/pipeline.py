@@ -16,6 +16,7 @@ from kinlink.graph.resolve import family
 from kinlink.graph.resolve.blocking import candidate_pairs, default_keys
 from kinlink.graph.resolve.cluster import cluster
 from kinlink.graph.resolve.comparisons import Comparison, default_comparisons
+from kinlink.graph.resolve.completion import Fields, complete_families
 from kinlink.graph.resolve.engine import Columns, compare_pairs
 from kinlink.graph.resolve.model import FSModel
 from kinlink.graph.resolve.normalize import prepare, term_frequencies
@@ -71,6 +72,11 @@ class Scorer:
             return np.zeros(len(il), dtype=np.float32)
         return self.model.tf_adjustment(levels, il, ir, self.cols.tf)
 
+    def pair_levels(self, il: np.ndarray, ir: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Comparison levels of pairs and whether a field vetoes them."""
+        levels = self.weights(il, ir)["levels"]
+        return levels, self.model.veto(levels, self.settings.veto_bits)
+
     def boost(self, il: np.ndarray, ir: np.ndarray, is_anchor: np.ndarray | None = None):
         """Family boost (log2-odds) of pairs, once the unit links are known."""
         if self.linked is None or not self.settings.family_boost_bits:
@@ -92,6 +98,14 @@ class Scorer:
         total = self.model.total_weight(w["levels"]) + w["tf"] + self.boost(il, ir)
         veto = self.model.veto(w["levels"], self.settings.veto_bits)
         return _vetoed(self.model.probability(total), veto)
+
+
+def _fields(scorer: Scorer) -> Fields:
+    """Column and *else* level of each comparison (what family completion checks)."""
+    return Fields(
+        {c.name: j for j, c in enumerate(scorer.comparisons)},
+        {c.name: len(c.levels) - 1 for c in scorer.comparisons},
+    )
 
 
 def _vetoed(probability: np.ndarray, veto: np.ndarray) -> np.ndarray:
@@ -339,6 +353,14 @@ def resolve(
         ambiguity=settings.ambiguity_bits,
     )  # fmt: skip
     stats["clustering"] = cstats.__dict__
+    if settings.family_constraints and not scorer.member.empty:
+        labels, completed = complete_families(
+            prepared, scorer.member, labels, keys, scorer.pair_levels, _fields(scorer)
+        )
+        stats["family_completed"] = completed
+        (log.info if progress else log.debug)(
+            "family completion merged %d leftover unit members", completed
+        )
     stats["seconds"]["cluster"] = round(time.perf_counter() - start, 2)
     persons = pd.DataFrame({
         "record_id": prepared["record_id"].to_numpy(),
