@@ -18,6 +18,7 @@ from kinlink.graph.baseline import exact_clusters
 from kinlink.graph.build import build_graph
 from kinlink.graph.resolve import Resolution, explain_pair, resolve
 from kinlink.loaders import Bundle, load_bundle
+from kinlink.queries.privacy import mask_key
 from kinlink.queries.report import write_report
 
 log = logging.getLogger(__name__)
@@ -81,11 +82,18 @@ def run_report(
     engine: EngineName = "networkx",
     save_graph: bool = False,
     progress: bool = False,
+    mask: bool = False,
 ) -> ReportSummary:
     """Load a bundle, resolve it, build the graph, run the analyses, write the report.
 
+    With ``mask`` the report is pseudonymous (:mod:`kinlink.queries.privacy`): ids are keyed
+    hashes with the secret in ``KINLINK_MASK_KEY`` and no name, A-number or date of birth is
+    written.
+
     Raises
     ------
+    SettingsError
+        ``mask`` is set but ``KINLINK_MASK_KEY`` is not (checked before any work).
     SchemaError
         The bundle cannot be read (a required table or column is missing).
     """
@@ -98,6 +106,7 @@ def run_report(
         seconds[name] = now - started
         started = now
 
+    key = mask_key() if mask else None
     bundle = load_bundle(bundle_path)
     lap("load")
     resolution = resolve_bundle(bundle, resolver=resolver, progress=progress)
@@ -105,7 +114,14 @@ def run_report(
     G = build_graph(bundle, resolution.persons, progress=progress)
     lap("graph")
     report_counts = write_report(
-        G, bundle, resolution, out_dir, engine=engine, include_graph=save_graph, progress=progress
+        G,
+        bundle,
+        resolution,
+        out_dir,
+        engine=engine,
+        include_graph=save_graph,
+        progress=progress,
+        mask_key=key,
     )
     lap("analyses+report")
     counts = {**bundle.summary(), **report_counts}

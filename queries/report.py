@@ -36,6 +36,7 @@ import shutil
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any, Literal
 
 import networkx as nx
@@ -51,6 +52,7 @@ from kinlink.queries.facts import Facts, derive_facts
 from kinlink.queries.flags import CONTRACT_FILES, Flag
 from kinlink.queries.joint import joint_reprocessing
 from kinlink.queries.mixed import mexican_member, mixed_nationality_units
+from kinlink.queries.privacy import mask_graph, mask_matches
 from kinlink.queries.render_html import write_html
 from kinlink.queries.render_xlsx import available as xlsx_available
 from kinlink.queries.render_xlsx import write_xlsx
@@ -223,6 +225,15 @@ def _csv(frame: pd.DataFrame, path: Path) -> None:
     frame.to_csv(path, index=False, lineterminator="\n")
 
 
+def _remove_leftovers(target: Path) -> None:
+    """Delete the temporary folders a killed run left beside ``target``."""
+    for pattern in (f".{target.name}.tmp-*", f".{target.name}.old-*"):
+        for leftover in target.parent.glob(pattern):
+            if leftover.is_dir():
+                log.info("removing %s, left by an interrupted run", leftover)
+                shutil.rmtree(leftover, ignore_errors=True)
+
+
 def write_report(
     G: nx.MultiDiGraph,
     bundle: Any,
@@ -239,6 +250,7 @@ def write_report(
     include_graph: bool = False,
     analyses: Analyses | None = None,
     engine: Literal["networkx", "cypher"] = "networkx",
+    mask_key: bytes | None = None,
 ) -> dict[str, int]:
     """Run the analyses on ``G`` and write the batch linkage report folder ``out``.
 
@@ -272,6 +284,10 @@ def write_report(
         Which engine computes the three contract flag files: the Python analyses, or the saved
         Cypher queries on a private FalkorDB (:mod:`kinlink.queries.cypher.report`). Both give
         the same rows; ``flags.csv`` and the human reports always come from the Python side.
+    mask_key : bytes, optional
+        Write a pseudonymous report (:mod:`kinlink.queries.privacy`): every id is a keyed hash
+        and no name, A-number or date of birth is written (``analyses`` is then recomputed on the
+        masked graph).
 
     Raises
     ------
@@ -292,6 +308,13 @@ def write_report(
             f"{target} exists and is not a kinlink report folder; choose a new or empty folder"
         )
     target.parent.mkdir(parents=True, exist_ok=True)
+    _remove_leftovers(target)
+    if mask_key is not None:
+        G = mask_graph(G, mask_key)
+        analyses = None
+        matches = getattr(resolution, "matches", None)
+        if isinstance(matches, pd.DataFrame):
+            resolution = SimpleNamespace(matches=mask_matches(matches, mask_key))
     tmp = target.parent / f".{target.name}.tmp-{uuid.uuid4().hex[:8]}"
     tmp.mkdir()
     steps = ["facts", "analyses", "csv", "html", "xlsx", "graph", "finish"]
@@ -336,7 +359,7 @@ def write_report(
             doc = {
                 "kinlink_version": __version__,
                 "reference_date": summary.reference_date,
-                "options": {"mpp_split_none": mpp_split_none},
+                "options": {"mpp_split_none": mpp_split_none, "masked": mask_key is not None},
                 "totals": {**summary.totals, "rejects": rejects},
                 "flagged_families_by_file": {s: len(tables[s]) for s in CONTRACT_FILES},
                 "families_by_code": summary.by_code,

@@ -33,6 +33,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="also save the graph as Parquet under OUT/graph (the dashboard can then open OUT)",
     )
+    parser.add_argument(
+        "--mask",
+        action="store_true",
+        help="pseudonymous report: ids become keyed hashes (secret key from the environment "
+        "variable KINLINK_MASK_KEY) and no names, A-numbers or dates of birth are written",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -45,6 +51,7 @@ def run(args: argparse.Namespace) -> int:
         engine=args.engine,
         save_graph=args.save_graph,
         progress=progress_enabled(args),
+        mask=args.mask,
     )
     if not args.quiet:
         print(summary.text())

@@ -5,9 +5,13 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import signal
+import subprocess
 import threading
+import time
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from pathlib import Path
 from typing import Any
 
 import networkx as nx
@@ -22,6 +26,7 @@ from kinlink.graph.export import (
     embedded_falkordb,
     export_graph,
 )
+from kinlink.graph.export.embedded import _binaries
 from kinlink.graph.export.rows import LABELS, cypher_value, graph_rows
 from kinlink.graph.schema import KIND
 
@@ -201,3 +206,124 @@ def test_server_is_stopped_on_error() -> None:
         pid = engine.server_pid
         engine.run("THIS IS NOT CYPHER")
     assert pid is not None and not os.path.exists(f"/proc/{pid}")
+
+
+class PersistentServer:
+    """A FalkorDB server that keeps its data in ``folder`` (append-only file, synced on every
+    write), so it can be killed and started again with what it had committed."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.sock = str(folder / "falkordb.sock")
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> FalkorEngine:
+        server, module = _binaries()
+        self.proc = subprocess.Popen(
+            [server, "--port", "0", "--unixsocket", self.sock, "--unixsocketperm", "700",
+             "--loadmodule", module, "--save", "", "--appendonly", "yes",
+             "--appendfsync", "always", "--dir", str(self.folder)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )  # fmt: skip
+        deadline = time.monotonic() + 20
+        while True:
+            assert self.proc.poll() is None, "FalkorDB did not start"
+            try:
+                return FalkorEngine("resume", unix_socket=self.sock)
+            except ConnectionDropped:
+                assert time.monotonic() < deadline, "FalkorDB did not start in 20 s"
+                time.sleep(0.05)
+
+    def kill(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGKILL)
+            self.proc.wait(timeout=10)
+
+
+@pytest.fixture
+def persistent(tmp_path: Path) -> Iterator[PersistentServer]:
+    server = PersistentServer(tmp_path)
+    yield server
+    server.kill()
+
+
+class ServerKiller(Flaky):
+    """Kills the whole server (SIGKILL) while the ``at``-th batch is running."""
+
+    def __init__(self, inner: FalkorEngine, server: PersistentServer, at: int) -> None:
+        super().__init__(inner, {})
+        self.server, self.at = server, at
+
+    def run(self, query: str, params: Any = None, *, read_only: bool = False) -> Result:
+        self.calls += 1
+        if self.calls == self.at:
+            timer = threading.Timer(0.005, self.server.kill)
+            timer.start()
+            try:
+                return self.inner.run(query, params, read_only=read_only)
+            finally:
+                timer.join()
+        return self.inner.run(query, params, read_only=read_only)
+
+
+def _no_duplicate_keys(engine: FalkorEngine) -> bool:
+    rows = engine.run("MATCH (n) RETURN labels(n)[0], n.key, count(*) AS c ORDER BY c DESC LIMIT 1")
+    return bool(rows.rows) and rows.rows[0][2] == 1
+
+
+def test_export_resumes_after_the_server_is_killed_and_restarted(
+    sample_graph: nx.MultiDiGraph, persistent: PersistentServer
+) -> None:
+    """The server dies mid-export and comes back while the exporter retries: the export
+    finishes on the restarted server, whose data the committed batches survived, with every
+    node and relationship exactly once."""
+    engine = persistent.start()
+    killer = ServerKiller(engine, persistent, at=4)
+    before: list[int] = []
+
+    def restart(_seconds: float) -> None:  # the exporter's back-off: bring the server back
+        if persistent.proc is not None and persistent.proc.poll() is not None:
+            fresh = persistent.start()
+            before.append(fresh.run("MATCH (n) RETURN count(n)").rows[0][0])
+            fresh.close()
+
+    stats = export_graph(sample_graph, killer, batch_size=500, sleep=restart)
+    assert stats.retries >= 1 and len(before) == 1
+    assert 0 < before[0] < sample_graph.number_of_nodes()  # the earlier batches were kept
+    assert counts(engine) == graph_counts(sample_graph)
+    assert _no_duplicate_keys(engine)
+    engine.close()
+
+
+def test_export_rerun_after_a_killed_server_adds_no_duplicates(
+    sample_graph: nx.MultiDiGraph, persistent: PersistentServer
+) -> None:
+    """The server dies mid-export and stays down: the export fails cleanly; once the server is
+    started again, running the same export again completes it without duplicates."""
+    engine = persistent.start()
+    with pytest.raises(ExportError, match="still failed after 0 retries"):
+        export_graph(
+            sample_graph, ServerKiller(engine, persistent, at=4), batch_size=500, retries=0
+        )
+    engine.close()
+    engine = persistent.start()
+    partial = engine.run("MATCH (n) RETURN count(n)").rows[0][0]
+    assert 0 < partial < sample_graph.number_of_nodes()
+    export_graph(sample_graph, engine, batch_size=500)
+    assert counts(engine) == graph_counts(sample_graph)
+    assert _no_duplicate_keys(engine)
+    engine.close()
+
+
+def test_retries_against_a_server_that_stays_down_fail_cleanly(
+    sample_graph: nx.MultiDiGraph, persistent: PersistentServer
+) -> None:
+    engine = persistent.start()
+    with pytest.raises(ExportError, match="still failed after 2 retries"):
+        export_graph(
+            sample_graph, ServerKiller(engine, persistent, at=4), batch_size=500, retries=2,
+            sleep=lambda s: None,
+        )  # fmt: skip
+    engine.close()

@@ -43,6 +43,16 @@ WRITES = [
     ("MATCH (n) CALL { WITH n DELETE n } RETURN 1", "DELETE"),
     ("MATCH (n)\tSeT\tn.x=1", "SeT"),
     ("GRANT ROLE admin TO bob", "GRANT"),
+    # issue 8: separators, escapes and clause positions a naive check would miss
+    ("MATCH (n) RETURN n\u00a0CREATE (m)", "CREATE"),
+    ("MATCH (n) RETURN n\u2028CREATE (m)", "CREATE"),
+    ("MATCH (n) RETURN n/**/CREATE(m)", "CREATE"),
+    ("MATCH (n) RETURN `a``b` CREATE (m)", "CREATE"),
+    ("MATCH (n) RETURN n UNION MERGE (m)", "MERGE"),
+    ("MATCH (n) RETURN n UNION ALL CALL db.labels() YIELD label RETURN label", "CALL"),
+    ("call db.labels()", "call"),
+    ("MATCH (n) WITH n CALL db.idx.fulltext.createNodeIndex('P', 'k') RETURN 1", "CALL"),
+    ("USING PERIODIC COMMIT LOAD CSV FROM 'x' AS l RETURN l", "LOAD"),
 ]
 
 BROKEN = ["MATCH (n) RETURN 'unclosed", "MATCH (n) /* never closed", "RETURN `oops", "  "]
