@@ -196,6 +196,8 @@ class FalkorEngine:
     def run_prepared(self, prepared: Prepared, *, read_only: bool = False) -> Result:
         """Send what :meth:`prepare` made."""
         _, redis = _client_modules()
+        if self._graph is None:  # closed after a failed reconnect: the server is still away
+            raise ConnectionDropped("FalkorDB connection is closed (the server did not answer)")
         try:
             send = self._graph.ro_query if read_only else self._graph.query
             res = send(prepared.payload)
@@ -209,6 +211,8 @@ class FalkorEngine:
     def command(self, *args: Any) -> Any:
         """Run a raw server command (``GRAPH.CONSTRAINT`` and the like)."""
         _, redis = _client_modules()
+        if self._db is None:
+            raise ConnectionDropped("FalkorDB connection is closed (the server did not answer)")
         try:
             return self._db.connection.execute_command(*args)
         except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError) as e:
