@@ -17,11 +17,15 @@ Examples
 
 from __future__ import annotations
 
+import os
 import re
+import secrets
 from collections.abc import Mapping
 from typing import Any, Final
 
 import pandas as pd
+
+from kinlink.queries.privacy import MASK_KEY_ENV, pseudonym
 
 __all__ = [
     "A_NUMBER_COLUMNS",
@@ -184,3 +188,59 @@ def display_frame(frame: pd.DataFrame, *, masked: bool) -> pd.DataFrame:
             text = out[column].dt.strftime("%Y-%m-%d")
             out[column] = text.astype(object).where(text.notna(), None)
     return mask_frame(out, enabled=masked)
+
+
+#: Id columns a masked download pseudonymises, and the node kind each id names.
+ID_COLUMNS: dict[str, str] = {
+    "record_id": "record", "record_ids": "record", "record_id_a": "record",
+    "record_id_b": "record", "record_id_l": "record", "record_id_r": "record",
+    "person_id": "person", "person_ids": "person", "persons": "person",
+    "family_id": "family", "family_unit_id": "unit",
+    "case_id": "case", "case_ids": "case", "lead_case_id": "case", "cases": "case",
+    "hearing_id": "hearing",
+}  # fmt: skip
+
+_SESSION_KEY = secrets.token_bytes(32)
+
+
+def download_key() -> tuple[bytes, bool]:
+    """The pseudonym key for masked downloads and whether it is stable across runs.
+
+    ``KINLINK_MASK_KEY`` (the same key ``kinlink report --mask`` uses) gives the same
+    pseudonyms as masked reports; without it, a random key for this dashboard process keeps
+    pseudonyms consistent within the session only.
+    """
+    value = os.environ.get(MASK_KEY_ENV, "")
+    return (value.encode("utf-8"), True) if value else (_SESSION_KEY, False)
+
+
+def download_frame(frame: pd.DataFrame, *, masked: bool) -> pd.DataFrame:
+    """``frame`` as a CSV download writes it: :func:`display_frame`, and when ``masked`` every
+    id column (lists joined with ``;`` too) replaced by its keyed-hash pseudonym.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"record_ids": ["r1;r2"], "court": ["El Paso"]})
+    >>> out = download_frame(f, masked=True)
+    >>> out["court"].tolist(), out["record_ids"].str.count("R-").tolist()
+    (['El Paso'], [2])
+    >>> download_frame(f, masked=False)["record_ids"].tolist()
+    ['r1;r2']
+    """
+    out = display_frame(frame, masked=masked)
+    if not masked:
+        return out
+    key, _ = download_key()
+    out = out.copy()
+    for column in out.columns:
+        kind = ID_COLUMNS.get(str(column).lower())
+        if kind is None:
+            continue
+
+        def hide(value: object, kind: str = kind) -> object:
+            if value is None or (isinstance(value, float) and pd.isna(value)) or value == "":
+                return value
+            return ";".join(pseudonym(kind, part, key) for part in str(value).split(";"))
+
+        out[column] = out[column].map(hide)
+    return out

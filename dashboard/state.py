@@ -23,7 +23,7 @@ import streamlit as st
 from kinlink.dashboard import queues, review
 from kinlink.dashboard.cypher_view import CypherConnection, open_connection
 from kinlink.dashboard.data import SOURCE_ENV, DashboardData, load
-from kinlink.dashboard.masking import display_frame
+from kinlink.dashboard.masking import display_frame, download_frame
 from kinlink.dashboard.search import SearchIndex
 from kinlink.errors import InputError
 from kinlink.graph.resolve import Scorer
@@ -188,6 +188,7 @@ def table(frame: pd.DataFrame, *, key: str | None = None) -> None:
 
 
 def download_button(frame: pd.DataFrame, label: str, file_name: str, *, key: str) -> None:
-    """A CSV download of ``frame`` (dates as text; masked when the toggle is on)."""
-    csv = display_frame(frame, masked=masked()).to_csv(index=False, lineterminator="\n")
+    """A CSV download of ``frame`` (dates as text; when the toggle is on, A-numbers and dates of
+    birth masked and ids replaced by keyed-hash pseudonyms)."""
+    csv = download_frame(frame, masked=masked()).to_csv(index=False, lineterminator="\n")
     st.download_button(label, csv.encode("utf-8"), file_name=file_name, mime="text/csv", key=key)

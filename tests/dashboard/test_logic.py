@@ -270,3 +270,20 @@ def test_cypher_uses_neo4j_when_configured_and_closes_once(
     connection.close()
     assert Engine.closed == 1
     assert set(cypher_view.saved_queries()) >= {"person_family_and_cases", "linked_cases"}
+
+
+def test_masked_downloads_carry_pseudonyms_not_ids(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 8: with the mask on, a download holds keyed-hash pseudonyms, stable per key."""
+    from kinlink.dashboard.masking import download_frame
+    from kinlink.queries.privacy import pseudonym
+
+    frame = pd.DataFrame({"family_id": ["F1"], "record_ids": ["r1;r2"], "a_number": ["012345678"]})
+    monkeypatch.setenv("KINLINK_MASK_KEY", "test-key")
+    out = download_frame(frame, masked=True)
+    text = out.to_csv(index=False)
+    assert "F1" not in text and "r1" not in text and "012345678" not in text
+    assert out["record_ids"].iloc[0].split(";") == [
+        pseudonym("record", "r1", b"test-key"),
+        pseudonym("record", "r2", b"test-key"),
+    ]
+    assert download_frame(frame, masked=False)["record_ids"].iloc[0] == "r1;r2"
