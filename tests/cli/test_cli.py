@@ -203,3 +203,19 @@ def test_every_individuals_row_is_in_persons_or_rejects(
     families = pd.read_csv(out / "families.csv", dtype=str, keep_default_na=False)
     assert families["person_id"].is_unique  # families partition their persons
     assert set(families["person_id"]) <= set(persons["person_id"])
+
+
+def test_output_into_a_closed_pipe_stops_quietly(small_bundle: Path, tmp_path: Path) -> None:
+    """`kinlink evaluate ... | head -1` must not print a traceback when head exits."""
+    out = tmp_path / "r"
+    assert main(["report", "-q", str(small_bundle), "--out", str(out)]) == 0
+    truth = tmp_path / "truth"
+    truth.mkdir()
+    pd.read_csv(out / "persons.csv")[["record_id", "person_id"]].to_csv(
+        truth / "records.csv", index=False
+    )
+    for name in ("families", "separated_families", "mixed_nationality_units", "joint_reprocessing"):
+        (truth / f"{name}.csv").write_text((out / f"{name}.csv").read_text())
+    command = f"{sys.executable} -m kinlink.cli evaluate {out} --truth {truth} --json | head -c 1"
+    result = subprocess.run(["bash", "-c", command], capture_output=True, text=True, check=False)
+    assert "Traceback" not in result.stderr
