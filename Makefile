@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 SAMPLE := data/samples/bundle
 REPORT := reports/sample
 
-.PHONY: setup report test lint typecheck check evaluate sample golden lock dashboard browser clean
+.PHONY: setup report test lint typecheck check evaluate sample golden lock dashboard browser fuzz clean
 
 setup: $(STAMP)
 
@@ -29,6 +29,10 @@ browser:
 
 test: $(STAMP) browser
 	$(BIN)/python -m pytest
+
+# Fuzz the loaders and the resolver with a large hypothesis budget (CI runs 20 examples; ~9 min).
+fuzz: $(STAMP)
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest tests/hostile/test_fuzz.py -p no:cacheprovider
 
 dashboard: $(STAMP)
 	$(BIN)/kinlink dashboard $(SAMPLE)

@@ -3,6 +3,12 @@
 Each data row of each table ends in exactly one place: its normalised frame, or ``rejects``
 with the file, line, column and reason. Optional values that cannot be parsed become missing and
 are counted in ``quality``. Only an unreadable bundle (a required table or column missing) raises.
+
+An empty file (0 bytes, or nothing but whitespace and a byte-order mark: no header row) holds no
+table at all. For an optional table (``cases``, ``hearings``) that is the same as the table being
+absent: the bundle loads, with a warning and a ``quality`` note. For a required table
+(``individuals``, ``family_units``) the bundle is unusable and :class:`SchemaError` is raised.
+A header-only file is a table with no rows, required or not.
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ import pandas as pd
 
 from kinlink.errors import SchemaError
 from kinlink.loaders import normalize
-from kinlink.loaders.read import LINE, RawTable, find_table, read_table
+from kinlink.loaders.read import LINE, RawTable, find_table, is_empty, read_table
 from kinlink.loaders.tables import TABLES, Column, Table
 
 log = logging.getLogger(__name__)
@@ -96,7 +102,7 @@ def _normalise_column(values: pd.Series, column: Column) -> tuple[pd.Series, pd.
     if kind == "label":
         return normalize.text(values).str.upper(), None
     if kind == "name":
-        return normalize.name(values), None
+        return normalize.checked_name(values)
     if kind == "a_number":
         return normalize.a_number(values)
     if kind == "date":
@@ -143,8 +149,15 @@ def _load_table(raw: RawTable, table: Table, accounts: _Accounts) -> pd.DataFram
         out[column.name] = values
         if column.kind == "name":
             out[f"{column.name}_orig"] = raw_values.astype("string")
-        if bad is not None:
-            accounts.count(file, column.name, f"unparseable {column.kind}", int(bad.sum()))
+        if bad is not None and bad.any():
+            problem = f"unparseable {column.kind}"
+            count = int(bad.sum())
+            accounts.count(file, column.name, problem, count)
+            log.warning(
+                "%s, line %d, %s: %s, read as missing (%d row%s in all; see quality.csv)",
+                file, frame.loc[bad, LINE].min(), column.name, problem, count,
+                "" if count == 1 else "s",
+            )  # fmt: skip
     declared = {c.name for c in table.columns}
     for extra in frame.columns:
         if extra not in declared and extra != LINE:
@@ -234,13 +247,19 @@ def load_bundle(path: str | Path) -> Bundle:
     rows_read: dict[str, int] = {}
     for table in TABLES:
         found = find_table(folder, table.stem)
-        if found is None:
+        empty = found is not None and is_empty(found)
+        if found is not None and empty:
+            if table.required_table:
+                raise SchemaError(f"{found.name}: the file is empty (no header row)")
+            log.warning("%s is empty (no header row): read as an absent table", found.name)
+            accounts.count(found.name, "", "empty file: read as an absent table", 1)
+        if found is None or empty:
             if table.required_table:
                 raise SchemaError(
                     f"{folder}: required table {table.stem}.csv (or .parquet) is missing"
                 )
             frames[table.stem] = _empty_frame(table)
-            files[table.stem] = f"{table.stem}.csv"
+            files[table.stem] = found.name if found is not None else f"{table.stem}.csv"
             rows_read[table.stem] = 0
             continue
         raw = read_table(found)

@@ -167,6 +167,26 @@ def code(raw: pd.Series, allowed: Iterable[str]) -> Normalised:
     return values.astype("string"), bad
 
 
+MAX_NAME_LENGTH = 256  # characters: longer is not a name, and fuzzy comparison is quadratic
+
+
+def checked_name(raw: pd.Series) -> Normalised:
+    """:func:`name`, with cells longer than :data:`MAX_NAME_LENGTH` characters unparseable.
+
+    A name cell holding a pasted document is not a name; comparing it with every candidate
+    would cost the resolver minutes, so it is read as missing (the raw text is kept apart).
+
+    Examples
+    --------
+    >>> values, bad = checked_name(pd.Series(["Ana", "x" * 300, None]))
+    >>> values.tolist(), bad.tolist()
+    (['Ana', <NA>, <NA>], [False, True, False])
+    """
+    too_long = (raw.str.len() > MAX_NAME_LENGTH).fillna(False).astype(bool)
+    values = name(raw.mask(too_long))
+    return values, too_long
+
+
 def name(raw: pd.Series) -> pd.Series:
     """Unicode NFC, whitespace collapsed and stripped; case and accents are kept.
 

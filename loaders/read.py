@@ -7,9 +7,11 @@ count does not match the header is set aside as a reject instead of being guesse
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import logging
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,6 +25,7 @@ from kinlink.errors import SchemaError
 log = logging.getLogger(__name__)
 
 LINE = "_line"
+_EMPTY_PROBE = 4096  # bytes: a larger file is never read whole just to test emptiness
 csv.field_size_limit(1 << 30)  # a 50 MB free-text field is hostile but must not crash the read
 
 
@@ -45,6 +48,16 @@ def find_table(folder: Path, stem: str) -> Path | None:
     return existing[0] if existing else None
 
 
+def is_empty(path: Path) -> bool:
+    """True when the file holds nothing but whitespace and a byte-order mark (no header row)."""
+    try:
+        if path.stat().st_size > _EMPTY_PROBE:
+            return False
+        return not path.read_bytes().removeprefix(codecs.BOM_UTF8).strip()
+    except OSError as err:
+        raise SchemaError(f"{path}: cannot read ({err.strerror})") from err
+
+
 def read_table(path: Path) -> RawTable:
     """Read a CSV or Parquet table into a :class:`RawTable`."""
     if path.suffix == ".parquet":
@@ -52,14 +65,39 @@ def read_table(path: Path) -> RawTable:
     return _read_csv(path)
 
 
+def _cp1252_fallback(err: UnicodeError) -> tuple[str, int]:
+    """Codec error handler: read the bytes that are not UTF-8 as cp1252."""
+    if not isinstance(err, UnicodeDecodeError):
+        raise err
+    return err.object[err.start : err.end].decode("cp1252", errors="replace"), err.end
+
+
+codecs.register_error("kinlink-cp1252-fallback", _cp1252_fallback)
+_MULTIBYTE = re.compile("[^\x00-\x7f\ufffd]")  # a character only valid UTF-8 can produce
+
+
 def _decode(path: Path, data: bytes) -> tuple[str, list[tuple[str, str, int]]]:
+    """Decode UTF-8 (a BOM is dropped); a file that is not UTF-8 is read as cp1252.
+
+    A file that is mostly UTF-8 with a few stray bytes (one cp1252 row pasted into a UTF-8
+    export) keeps its UTF-8 text: only the stray bytes are read as cp1252. A file with no valid
+    multi-byte UTF-8 sequence at all is decoded as cp1252 in one pass.
+    """
     notes: list[tuple[str, str, int]] = []
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
-        log.warning("%s is not UTF-8 (byte %d); reading it as cp1252", path.name, err.start)
-        text = data.decode("cp1252", errors="replace")
-        notes.append(("", "not UTF-8: read as cp1252", 1))
+        if _MULTIBYTE.search(data.decode("utf-8-sig", errors="replace")):
+            log.warning(
+                "%s is UTF-8 with stray bytes (first at byte %d); reading those as cp1252",
+                path.name, err.start,
+            )  # fmt: skip
+            text = data.decode("utf-8-sig", errors="kinlink-cp1252-fallback")
+            notes.append(("", "not UTF-8: stray bytes read as cp1252", 1))
+        else:
+            log.warning("%s is not UTF-8 (byte %d); reading it as cp1252", path.name, err.start)
+            text = data.decode("cp1252", errors="replace")
+            notes.append(("", "not UTF-8: read as cp1252", 1))
     nul = text.count("\x00")
     if nul:
         log.warning("%s: removed %d NUL bytes", path.name, nul)
@@ -156,7 +194,10 @@ def _read_parquet(path: Path) -> RawTable:
     header = _header(path, list(table.column_names))
     frame = pd.DataFrame({name: _arrow_to_text(table.column(i)) for i, name in enumerate(header)})
     frame = pd.DataFrame(
-        {name: _cells(pa.array(frame[name].tolist(), type=pa.string())) for name in header}
+        {
+            name: _cells(pa.array(frame[name].tolist(), type=pa.string(), from_pandas=True))
+            for name in header
+        }
     )
     frame[LINE] = pd.RangeIndex(2, len(frame) + 2)  # Parquet has no lines: row index + 2
     return RawTable(path.name, frame)
