@@ -43,7 +43,7 @@ import numpy as np
 import pandas as pd
 
 from kinlink.graph.build import paused_gc
-from kinlink.graph.schema import KEY, KIND, ROLE, EdgeKind, NodeKind
+from kinlink.graph.schema import CASE_ATTRS, HEARING_ATTRS, KEY, KIND, ROLE, EdgeKind, NodeKind
 
 log = logging.getLogger(__name__)
 
@@ -65,17 +65,8 @@ RECORD_COLUMNS = (
     "fear_assessment",
     "line",
 )
-CASE_COLUMNS = (
-    "record_id",
-    "lead_case_id",
-    "court",
-    "mpp",
-    "status",
-    "status_date",
-    "nta_date",
-    "line",
-)
-HEARING_COLUMNS = ("case_id", "date", "court", "type", "result", "line")
+CASE_COLUMNS = (*CASE_ATTRS, "line")
+HEARING_COLUMNS = (*HEARING_ATTRS, "line")
 DATE_COLUMNS = frozenset({"dob", "as_of", "status_date", "nta_date", "date"})
 BOOL_COLUMNS = frozenset({"uac", "fear_claimed", "mpp"})
 
