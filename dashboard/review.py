@@ -19,13 +19,13 @@ from __future__ import annotations
 import csv
 import logging
 from pathlib import Path
-from typing import Final
 
 import pandas as pd
 
 from kinlink.errors import InputError
 from kinlink.graph.resolve import ResolverSettings, Scorer, explain_with, fit
 from kinlink.loaders import Bundle
+from kinlink.loaders.reviews import DECISIONS, REVIEW_COLUMNS, REVIEWS_FILE, read_reviews
 
 log = logging.getLogger(__name__)
 
@@ -39,18 +39,6 @@ __all__ = [
     "read_reviews",
     "same_person",
 ]
-
-REVIEW_COLUMNS: Final = ["record_id_a", "record_id_b", "decision"]
-DECISIONS: Final = ("same", "different")
-REVIEWS_FILE: Final = "reviews.csv"
-
-
-def read_reviews(folder: str | Path) -> pd.DataFrame:
-    """The decisions saved in ``folder/reviews.csv`` (empty frame when there are none)."""
-    path = Path(folder) / REVIEWS_FILE
-    if not path.is_file():
-        return pd.DataFrame(columns=REVIEW_COLUMNS)
-    return pd.read_csv(path, dtype=str, keep_default_na=False)
 
 
 def append_review(folder: str | Path, record_a: str, record_b: str, decision: str) -> Path:

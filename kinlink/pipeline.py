@@ -18,6 +18,7 @@ from kinlink.graph.baseline import exact_clusters
 from kinlink.graph.build import build_graph
 from kinlink.graph.resolve import Resolution, explain_pair, resolve
 from kinlink.loaders import Bundle, load_bundle
+from kinlink.loaders.reviews import read_reviews
 from kinlink.queries.privacy import mask_key
 from kinlink.queries.report import write_report
 
@@ -55,23 +56,11 @@ def resolve_bundle(
     bundle: Bundle, *, resolver: ResolverName = "fellegi-sunter", progress: bool = False
 ) -> Resolution:
     """Resolve a loaded bundle's records into persons with the chosen resolver."""
-    reviews = _read_reviews(bundle.path)
+    reviews = read_reviews(bundle.path)
     if resolver == "exact":
         persons = exact_clusters(bundle.individuals)
         return Resolution(persons=persons, matches=pd.DataFrame(), stats={"resolver": "exact"})
     return resolve(bundle.individuals, bundle.family_units, reviews=reviews, progress=progress)
-
-
-def _read_reviews(folder: Path) -> pd.DataFrame | None:
-    """The analyst decisions saved beside the bundle (``reviews.csv``), if any."""
-    path = folder / "reviews.csv"
-    if not path.is_file():
-        return None
-    reviews = pd.read_csv(path, dtype=str, keep_default_na=False)
-    needed = {"record_id_a", "record_id_b", "decision"}
-    if not needed <= set(reviews.columns):
-        raise InputError(f"{path}: needs columns {', '.join(sorted(needed))}")
-    return reviews
 
 
 def run_report(
