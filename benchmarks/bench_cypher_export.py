@@ -21,11 +21,10 @@ import argparse
 import os
 import resource
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-import pandas as pd
+from bench_bundles import bundle_and_persons
 
 
 def _server_cpu(pid: int | None) -> float:
@@ -53,23 +52,9 @@ def main(argv: list[str] | None = None) -> int:
 
     from kinlink.graph.build import build_graph
     from kinlink.graph.export import embedded_falkordb, export_graph
-    from kinlink.loaders import load_bundle
 
     t0 = time.perf_counter()
-    path = args.bundle
-    if path is None:
-        from kinlink.samples.generator import generate_bundle
-
-        path = Path(tempfile.mkdtemp(prefix="kinlink-bench-")) / "bundle"
-        generate_bundle(path, args.records, seed=args.seed, fmt="parquet")
-    bundle = load_bundle(path)
-    truth = Path(path) / "truth" / "records.csv"
-    if truth.is_file():
-        persons = pd.read_csv(truth, dtype=str, keep_default_na=False)[["record_id", "person_id"]]
-    else:
-        from kinlink.graph.baseline import exact_clusters
-
-        persons = exact_clusters(bundle.individuals)
+    bundle, persons = bundle_and_persons(args.bundle, records=args.records, seed=args.seed)
     G = build_graph(bundle, persons)
     print(
         f"input: {len(bundle.individuals)} records -> {G.number_of_nodes()} nodes, "

@@ -25,9 +25,8 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
-import pandas as pd
+from bench_bundles import bundle_and_persons
 
 PAGE = 4096
 
@@ -79,26 +78,6 @@ def phase(name: str, results: list[tuple[str, float, int]]) -> Iterator[None]:
     )
 
 
-def _load(args: argparse.Namespace) -> tuple[Any, pd.DataFrame]:
-    from kinlink.loaders import load_bundle
-
-    path = args.bundle
-    if path is None:
-        from kinlink.samples.generator import generate_bundle
-
-        path = Path(tempfile.mkdtemp(prefix="kinlink-bench-")) / "bundle"
-        generate_bundle(path, args.records, seed=args.seed, fmt="parquet")
-    bundle = load_bundle(path)
-    truth = Path(path) / "truth" / "records.csv"
-    if truth.is_file():
-        persons = pd.read_csv(truth, dtype=str, keep_default_na=False)[["record_id", "person_id"]]
-    else:
-        from kinlink.graph.baseline import exact_clusters
-
-        persons = exact_clusters(bundle.individuals)
-    return bundle, persons
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--bundle", type=Path, help="an existing bundle folder")
@@ -112,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
     from kinlink.queries.report import analyse, write_report
 
     t0 = time.perf_counter()
-    bundle, persons = _load(args)
+    bundle, persons = bundle_and_persons(args.bundle, records=args.records, seed=args.seed)
     print(
         f"input: {len(bundle.individuals)} records, {persons['person_id'].nunique()} persons, "
         f"{len(bundle.family_units)} unit rows, {len(bundle.cases)} cases, "
