@@ -7,22 +7,14 @@ is skipped with that reason. :mod:`test_same_answers` checks the Cypher side on 
 
 from __future__ import annotations
 
-import inspect
 from pathlib import Path
 
-import pytest
-
 from kinlink.cli import main
-from kinlink.queries.report import write_report
 from kinlink.samples.generator import generate_bundle
 
 FILES = ["separated_families.csv", "mixed_nationality_units.csv", "joint_reprocessing.csv"]
 
 
-@pytest.mark.skipif(
-    "engine" not in inspect.signature(write_report).parameters,
-    reason="report --engine cypher is not wired into the report command yet",
-)
 def test_report_engine_cypher_writes_the_same_files(tmp_path: Path) -> None:
     bundle = tmp_path / "bundle"
     generate_bundle(bundle, 1500, seed=5)
