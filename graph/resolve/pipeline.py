@@ -14,6 +14,7 @@ from kinlink.errors import InputError
 from kinlink.graph.ids import person_id, person_ids
 from kinlink.graph.resolve import family
 from kinlink.graph.resolve.blocking import candidate_pairs, default_keys
+from kinlink.graph.resolve.bridges import detach_weak_bridges
 from kinlink.graph.resolve.cluster import cluster
 from kinlink.graph.resolve.comparisons import Comparison, default_comparisons
 from kinlink.graph.resolve.completion import Fields, complete_families
@@ -354,6 +355,15 @@ def resolve(
     )  # fmt: skip
     stats["clustering"] = cstats.__dict__
     if settings.family_constraints and not scorer.member.empty:
+        if settings.detach_weak_bridges:
+            labels, detached = detach_weak_bridges(
+                scorer.member, labels, scorer.pair_levels, _fields(scorer),
+                must_link=[tuple(p) for p in cand["same"].tolist()],
+            )  # fmt: skip
+            stats["bridges_detached"] = detached
+            (log.info if progress else log.debug)(
+                "detached %d sides of persons that only a name tied to another family", detached
+            )
         labels, completed = complete_families(
             prepared, scorer.member, labels, keys, scorer.pair_levels, _fields(scorer)
         )

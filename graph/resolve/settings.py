@@ -37,6 +37,9 @@ class ResolverSettings:
         Cap (in bits, either way) of one field's term-frequency adjustment.
     family_constraints : bool
         Same family unit + same source means different people.
+    detach_weak_bridges : bool
+        Cut a person whose records are the only link between two families when nothing but
+        names ties the two sides (:mod:`.bridges`); needs ``family_constraints``.
     family_boost_bits, family_anchor_probability
         Log2-odds added to a pair whose two family units are linked by another pair scoring at
         least ``family_anchor_probability``.
@@ -78,6 +81,7 @@ class ResolverSettings:
     term_frequency: bool = True
     tf_max_bits: float = 64.0
     family_constraints: bool = True
+    detach_weak_bridges: bool = True
     family_boost_bits: float = 3.0
     family_anchor_probability: float = 0.95
     veto_bits: float = 10.0

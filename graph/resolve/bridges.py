@@ -1,0 +1,189 @@
+"""Weak bridges: a person whose records are the only link between two families, on names alone.
+
+Families are the connected parts of the graph of family units and the persons in them. A person
+whose removal cuts that graph in two (an *articulation point*), with other persons on each side,
+joins two families that share no one else. That is what a false match does: the sparse NGO
+record "María Figueroa" (no birth date, no A-number), registered with Karla Oliva's children,
+matched on its name to a María Figueroa Hernández of another family, and the two families became
+one, mixed in nationality and separated across three courts.
+
+A true person can sit in two families' units (an aunt who travelled once with her sister's
+children, once with her own), but then her records on the two sides share more than a name.
+So each side of a bridge other than the one holding most of the person's records is *detached*
+(its records become a person of their own) unless some record on it and some other record of
+the person agree on a birth date, an A-number, another identifier or a phone (any level of
+those comparisons but *null* and *else*), or an analyst said "same" across them.
+
+Detached records are then free for family completion (:mod:`.completion`) to pair with the
+person their own unit is missing.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Iterable
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+from kinlink.graph.resolve.completion import Fields, PairLevels
+
+log = logging.getLogger(__name__)
+
+# comparisons whose agreement is evidence beyond a name
+EVIDENCE = ("dob", "a_number", "other_id", "phone")
+
+
+def bridge_sides(member: pd.DataFrame, labels: np.ndarray) -> dict[int, list[list[int]]]:
+    """Persons that bridge families, with the units on each side of them.
+
+    Parameters
+    ----------
+    member : DataFrame
+        ``record, unit`` (:func:`.family.memberships`).
+    labels : ndarray
+        Person label of every record.
+
+    Returns
+    -------
+    dict
+        Person label -> its units grouped by side, for persons with two or more sides that
+        hold another person (a unit where the person is alone is no side).
+
+    Examples
+    --------
+    Person 9 is in unit 0 with person 1 and in unit 1 with person 2; nothing else joins them:
+
+    >>> member = pd.DataFrame({"record": [0, 1, 2, 3], "unit": [0, 0, 1, 1]})
+    >>> bridge_sides(member, np.array([9, 1, 9, 2]))
+    {9: [[0], [1]]}
+
+    Once person 1 is in unit 1 too, the two units are joined without person 9:
+
+    >>> member = pd.DataFrame({"record": [0, 1, 2, 3, 4], "unit": [0, 0, 1, 1, 1]})
+    >>> bridge_sides(member, np.array([9, 1, 9, 2, 1]))
+    {}
+    """
+    if member.empty:
+        return {}
+    edges = pd.DataFrame(
+        {"unit": member["unit"].to_numpy(), "person": labels[member["record"].to_numpy()]}
+    ).drop_duplicates()
+    crowded = set(edges["unit"][edges.groupby("unit")["person"].transform("size") >= 2].tolist())
+    per_person = edges.groupby("person")["unit"].transform("size")
+    # only families where some person sits in two crowded units can have a bridge
+    edges = edges[edges["unit"].isin(crowded)]
+    candidates = set(edges["person"][per_person.reindex(edges.index) >= 2].tolist())
+    if not candidates:
+        return {}
+    graph = nx.Graph()
+    graph.add_edges_from(zip((-1 - edges["unit"]).tolist(), edges["person"].tolist(), strict=True))
+    # keep the families holding a candidate (a person in two crowded units)
+    keep = set().union(*(nx.node_connected_component(graph, p) for p in candidates))
+    graph = graph.subgraph(keep)
+    cut = {p for p in nx.articulation_points(graph) if p >= 0}
+    sides: dict[int, list[list[int]]] = defaultdict(list)
+    for block in nx.biconnected_components(graph):
+        for p in cut.intersection(block):
+            units = sorted(-1 - x for x in block if x < 0 and graph.has_edge(p, x))
+            sides[p].append(units)
+    return {p: sorted(s) for p, s in sorted(sides.items()) if len(s) >= 2}
+
+
+def detach_weak_bridges(
+    member: pd.DataFrame,
+    labels: np.ndarray,
+    pair_levels: PairLevels,
+    fields: Fields,
+    must_link: Iterable[tuple[int, int]] = (),
+) -> tuple[np.ndarray, int]:
+    """Detach the sides of bridging persons that nothing but names ties to the rest.
+
+    Parameters
+    ----------
+    member : DataFrame
+        ``record, unit`` (:func:`.family.memberships`).
+    labels : ndarray
+        Person label of every record (from clustering).
+    pair_levels : callable
+        ``(il, ir) -> (levels, veto)`` for record pairs.
+    fields : Fields
+        Where the evidence comparisons sit in the levels, and their *else* levels.
+    must_link : iterable of (int, int)
+        Record pairs an analyst declared the same person: never cut.
+
+    Returns
+    -------
+    labels : ndarray
+        New labels; every part of a cut person is labelled by its smallest record index.
+    detached : int
+        Number of sides detached.
+    """
+    labels = np.asarray(labels, dtype=np.int64).copy()
+    sides = bridge_sides(member, labels)
+    if not sides:
+        return labels, 0
+    unit_records = member.groupby("unit")["record"].agg(list)
+    involved = np.flatnonzero(np.isin(labels, np.fromiter(sides, dtype=np.int64)))
+    records_of = pd.Series(involved).groupby(labels[involved]).agg(list).to_dict()
+    parts: list[tuple[int, list[int], list[int]]] = []  # (person, side to detach, the rest)
+    for p, groups in sides.items():
+        on_side = [
+            sorted({r for u in g for r in unit_records[u] if labels[r] == p}) for g in groups
+        ]
+        keep = max(range(len(on_side)), key=lambda k: (len(on_side[k]), -k))
+        for k, side in enumerate(on_side):
+            if k == keep or not side:
+                continue
+            rest = [r for r in records_of[p] if r not in set(side)]
+            if rest:
+                parts.append((p, side, rest))
+    if not parts:
+        return labels, 0
+    strong = _strong([(side, rest) for _, side, rest in parts], pair_levels, fields, must_link)
+    cut: dict[int, set[int]] = defaultdict(set)
+    detached = 0
+    for (p, side, _), tied in zip(parts, strong, strict=True):
+        side = [r for r in side if r not in cut[p]]  # a record in units on two sides
+        if tied or not side:
+            continue
+        labels[side] = min(side)  # every part takes its smallest record index as label
+        cut[p].update(side)
+        detached += 1
+    for p, gone in cut.items():
+        rest = [r for r in records_of[p] if r not in gone]
+        labels[rest] = min(rest)
+    log.debug("detached %d weakly bridged sides", detached)
+    return labels, detached
+
+
+def _strong(
+    parts: list[tuple[list[int], list[int]]],
+    pair_levels: PairLevels,
+    fields: Fields,
+    must_link: Iterable[tuple[int, int]],
+) -> np.ndarray:
+    """Whether each (side, rest) has a cross pair agreeing beyond names."""
+    same = {(min(a, b), max(a, b)) for a, b in must_link}
+    left, right, owner = [], [], []
+    for k, (side, rest) in enumerate(parts):
+        for a in side:
+            for b in rest:
+                left.append(min(a, b))
+                right.append(max(a, b))
+                owner.append(k)
+    il, ir = np.array(left, dtype=np.int64), np.array(right, dtype=np.int64)
+    levels, _ = pair_levels(il, ir)
+    agree = np.zeros(len(il), dtype=bool)
+    for name in EVIDENCE:
+        if name in fields.columns:
+            level = levels[:, fields.columns[name]]
+            agree |= (level != 0) & (level != fields.else_level[name])
+    if same:
+        agree |= np.fromiter(((a, b) in same for a, b in zip(left, right, strict=True)),
+                             dtype=bool, count=len(left))  # fmt: skip
+    strong = np.zeros(len(parts), dtype=bool)
+    np.logical_or.at(strong, np.array(owner, dtype=np.int64), agree)
+    return strong
