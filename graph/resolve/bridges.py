@@ -28,12 +28,9 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from kinlink.graph.resolve.completion import Fields, PairLevels
+from kinlink.graph.resolve.completion import Fields, PairLevels, beyond_names
 
 log = logging.getLogger(__name__)
-
-# comparisons whose agreement is evidence beyond a name
-EVIDENCE = ("dob", "a_number", "other_id", "phone")
 
 
 def bridge_sides(member: pd.DataFrame, labels: np.ndarray) -> dict[int, list[list[int]]]:
@@ -54,16 +51,22 @@ def bridge_sides(member: pd.DataFrame, labels: np.ndarray) -> dict[int, list[lis
 
     Examples
     --------
-    Person 9 is in unit 0 with person 1 and in unit 1 with person 2; nothing else joins them:
+    Person 9 is in unit 0 with person 1 and in unit 1 with person 2; each of those is also in a
+    unit of their own (2 and 3), and nothing else joins the two families:
 
-    >>> member = pd.DataFrame({"record": [0, 1, 2, 3], "unit": [0, 0, 1, 1]})
-    >>> bridge_sides(member, np.array([9, 1, 9, 2]))
+    >>> member = pd.DataFrame({"record": [0, 1, 2, 3, 4, 5], "unit": [0, 0, 1, 1, 2, 3]})
+    >>> bridge_sides(member, np.array([9, 1, 9, 2, 1, 2]))
     {9: [[0], [1]]}
+
+    A unit whose other member matched no one else is unresolved records, not a family:
+
+    >>> bridge_sides(member.iloc[:5], np.array([9, 1, 9, 2, 1]))
+    {}
 
     Once person 1 is in unit 1 too, the two units are joined without person 9:
 
-    >>> member = pd.DataFrame({"record": [0, 1, 2, 3, 4], "unit": [0, 0, 1, 1, 1]})
-    >>> bridge_sides(member, np.array([9, 1, 9, 2, 1]))
+    >>> member = pd.DataFrame({"record": [0, 1, 2, 3, 4, 5], "unit": [0, 0, 1, 1, 1, 2]})
+    >>> bridge_sides(member, np.array([9, 1, 9, 2, 1, 2]))
     {}
     """
     if member.empty:
@@ -72,10 +75,11 @@ def bridge_sides(member: pd.DataFrame, labels: np.ndarray) -> dict[int, list[lis
         {"unit": member["unit"].to_numpy(), "person": labels[member["record"].to_numpy()]}
     ).drop_duplicates()
     crowded = set(edges["unit"][edges.groupby("unit")["person"].transform("size") >= 2].tolist())
-    per_person = edges.groupby("person")["unit"].transform("size")
+    per_person = edges.groupby("person").size()
     # only families where some person sits in two crowded units can have a bridge
     edges = edges[edges["unit"].isin(crowded)]
-    candidates = set(edges["person"][per_person.reindex(edges.index) >= 2].tolist())
+    in_crowded = edges.groupby("person").size()
+    candidates = set(in_crowded.index[in_crowded >= 2].tolist())
     if not candidates:
         return {}
     graph = nx.Graph()
@@ -85,10 +89,14 @@ def bridge_sides(member: pd.DataFrame, labels: np.ndarray) -> dict[int, list[lis
     graph = graph.subgraph(keep)
     cut = {p for p in nx.articulation_points(graph) if p >= 0}
     sides: dict[int, list[list[int]]] = defaultdict(list)
+    # a side is another family only if someone else on it is confirmed by a second unit: a
+    # unit whose other members matched no one is unresolved records, not a family
+    confirmed = set(per_person.index[per_person >= 2].tolist())
     for block in nx.biconnected_components(graph):
         for p in cut.intersection(block):
             units = sorted(-1 - x for x in block if x < 0 and graph.has_edge(p, x))
-            sides[p].append(units)
+            if any(q != p and q in confirmed for u in units for q in graph[-1 - u]):
+                sides[p].append(units)
     return {p: sorted(s) for p, s in sorted(sides.items()) if len(s) >= 2}
 
 
@@ -176,11 +184,7 @@ def _strong(
                 owner.append(k)
     il, ir = np.array(left, dtype=np.int64), np.array(right, dtype=np.int64)
     levels, _ = pair_levels(il, ir)
-    agree = np.zeros(len(il), dtype=bool)
-    for name in EVIDENCE:
-        if name in fields.columns:
-            level = levels[:, fields.columns[name]]
-            agree |= (level != 0) & (level != fields.else_level[name])
+    agree = beyond_names(levels, fields)
     if same:
         agree |= np.fromiter(((a, b) in same for a, b in zip(left, right, strict=True)),
                              dtype=bool, count=len(left))  # fmt: skip

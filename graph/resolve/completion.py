@@ -14,6 +14,10 @@ likely one child. They are merged when the pairing is unambiguous both ways:
   contradicting (level not *else*), and no field vetoing the pair;
 * exactly one such candidate on each side (twins, who share names and birth date, stay apart);
 * no cannot-link key shared and no vetoed pair between any records of the two persons.
+
+When that last check fails (the NGO record was matched on its name alone to a namesake of
+another family, whose other records contradict the partner), the member record alone moves to
+the partner if nothing but names ties it to its current person (:func:`_rehome`).
 """
 
 from __future__ import annotations
@@ -45,6 +49,28 @@ class Fields:
 
     columns: dict[str, int]
     else_level: dict[str, int]
+
+
+# comparisons whose agreement is evidence beyond a name
+EVIDENCE = ("dob", "a_number", "other_id", "phone")
+
+
+def beyond_names(levels: np.ndarray, fields: Fields) -> np.ndarray:
+    """Pairs agreeing on a birth date, A-number, other identifier or phone (any level but
+    *null* and *else*): evidence that does not come from a name.
+
+    Examples
+    --------
+    >>> fields = Fields({"dob": 0, "a_number": 1}, {"dob": 4, "a_number": 3})
+    >>> beyond_names(np.array([[0, 0], [2, 0], [4, 3]]), fields).tolist()
+    [False, True, False]
+    """
+    agree = np.zeros(len(levels), dtype=bool)
+    for name in EVIDENCE:
+        if name in fields.columns:
+            level = levels[:, fields.columns[name]]
+            agree |= (level != 0) & (level != fields.else_level[name])
+    return agree
 
 
 def linked_unit_pairs(
@@ -165,7 +191,7 @@ def complete_families(
     labels : ndarray
         The new labels (merged persons take the smaller label).
     merged : int
-        Number of person pairs merged.
+        Number of person pairs merged plus single records moved.
     """
     labels = np.asarray(labels, dtype=np.int64)
     if member.empty:
@@ -203,6 +229,78 @@ def complete_families(
         _, cross_veto = pair_levels(np.array(cross_l, np.int64), np.array(cross_r, np.int64))
         vetoed = np.array(cross_pair)[cross_veto]
         allowed[vetoed] = False
+    moved = _rehome(pairs[~allowed], cands, labels, records_of, cannot_link, pair_levels, fields)
     remap = np.arange(int(labels.max()) + 1, dtype=np.int64)
     remap[pairs["b"].to_numpy()[allowed]] = pairs["a"].to_numpy()[allowed]  # a matching: 1 hop
-    return remap[labels], int(allowed.sum())
+    labels = labels.copy()
+    for record, label in moved.items():
+        labels[record] = label
+    return remap[labels], int(allowed.sum()) + len(moved)
+
+
+def _rehome(
+    blocked: pd.DataFrame,
+    cands: pd.DataFrame,
+    labels: np.ndarray,
+    records_of: pd.Series,
+    cannot_link: dict[int, set[str]],
+    pair_levels: PairLevels,
+    fields: Fields,
+) -> dict[int, int]:
+    """Move single member records where two persons cannot merge whole.
+
+    The unit record of a blocked pair (the sparse "José Luis Bravo" of an NGO unit, matched on
+    its name alone to a namesake of another family) may still be the missing member: it moves
+    to the partner person when nothing but names ties it to its current person (no birth date,
+    A-number, identifier or phone agreeing with any of its other records) and it agrees with
+    every record of the partner (no vetoed pair, no shared cannot-link key). The record of the
+    lower-labelled person is tried first, then the other.
+
+    Returns
+    -------
+    dict
+        Record index -> the label it moves to.
+    """
+    if blocked.empty:
+        return {}
+    lo = np.minimum(cands["label_a"].to_numpy(), cands["label_b"].to_numpy())
+    hi = np.maximum(cands["label_a"].to_numpy(), cands["label_b"].to_numpy())
+    by_pair = pd.DataFrame({"a": lo, "b": hi, "ra": cands["record_a"].to_numpy(),
+                            "rb": cands["record_b"].to_numpy(),
+                            "la": cands["label_a"].to_numpy()})  # fmt: skip
+    by_pair = by_pair.merge(blocked, on=["a", "b"])
+    options: list[tuple[int, int, int]] = []  # (record, from label, to label)
+    for ra, rb, la, a, b in by_pair[["ra", "rb", "la", "a", "b"]].itertuples(index=False):
+        mine, other = (ra, rb) if la == a else (rb, ra)  # the record of person a, of person b
+        options += [(int(mine), int(a), int(b)), (int(other), int(b), int(a))]
+    options = list(dict.fromkeys(options))
+    left, right, owner, kind = [], [], [], []
+    for k, (record, source, target) in enumerate(options):
+        others = [(y, 0) for y in records_of[source] if y != record]  # ties to its own person
+        others += [(y, 1) for y in records_of[target]]  # fit with the partner
+        for y, what in others:
+            left.append(min(record, y))
+            right.append(max(record, y))
+            owner.append(k)
+            kind.append(what)
+    if not left:
+        return {}
+    levels, veto = pair_levels(np.array(left, np.int64), np.array(right, np.int64))
+    owner_a, kind_a = np.array(owner, np.int64), np.array(kind)
+    tied = np.zeros(len(options), dtype=bool)
+    np.logical_or.at(tied, owner_a[kind_a == 0], beyond_names(levels, fields)[kind_a == 0])
+    misfit = np.zeros(len(options), dtype=bool)
+    np.logical_or.at(misfit, owner_a[kind_a == 1], veto[kind_a == 1])
+    moved: dict[int, int] = {}
+    done: set[tuple[int, int]] = set()
+    for k, (record, source, target) in enumerate(options):
+        pair = (min(source, target), max(source, target))
+        if pair in done or tied[k] or misfit[k] or len(records_of[source]) < 2:
+            continue
+        keys = cannot_link.get(record, set())
+        if any(keys & cannot_link.get(y, set()) for y in records_of[target]):
+            continue
+        moved[record] = target
+        done.add(pair)
+    log.debug("family completion moved %d single records", len(moved))
+    return moved
