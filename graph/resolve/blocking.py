@@ -15,6 +15,10 @@ Keys (all on the prepared frame of :func:`kinlink.graph.resolve.normalize.prepar
 ``name_pairs``       every unordered pair of phonetic name tokens (either surname order, one
                      surname missing, given names and surnames swapped), ordered by birth date
 ``token_year``       one phonetic name token and the birth year, ordered by name
+``first_tokens``     the first given-name and first surname keys as an unordered pair, ordered
+                     by name: what a sparse record without a birth date ("Manuel Palma", or
+                     "Palma / Manuel" swapped) shares with the full one ("Manuel Palma
+                     Jiménez"), which the keys ordered by birth date cannot bring next to it
 ``sorted_names``     one global sorted neighbourhood over surname + given names
 ``other_id``, ``phone``  exact identifiers
 """
@@ -154,6 +158,24 @@ def key_token_year(prepared: pd.DataFrame) -> KeyRows:
     return idx, np.concatenate(keys), order
 
 
+def key_first_tokens(prepared: pd.DataFrame) -> KeyRows:
+    """First given-name and first surname phonetic keys, either way round, ordered by name.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"pg0": [0, 1, 0], "ps0": [1, 0, -1], "name_rank": [0, 1, 2]})
+    >>> index, key, _ = key_first_tokens(frame)
+    >>> index.tolist(), bool(key[0] == key[1])  # given names and surnames swapped: one key
+    ([0, 1], True)
+    """
+    given, surname = prepared["pg0"].to_numpy(), prepared["ps0"].to_numpy()
+    lo, hi = np.minimum(given, surname).astype(np.int64), np.maximum(given, surname)
+    ok = lo >= 0
+    index = np.flatnonzero(ok)
+    order = _name_order(prepared).to_numpy()
+    return index, lo[ok] * (1 << 22) + hi[ok], order[ok]
+
+
 def key_sorted_names(prepared: pd.DataFrame) -> KeyRows:
     """One global block ordered by surname then given names (classic sorted neighbourhood)."""
     order = _name_order(prepared).to_numpy()
@@ -180,6 +202,7 @@ def default_keys(window: int) -> tuple[BlockingKey, ...]:
         BlockingKey("dob", key_dob, max(2, window // 2)),
         BlockingKey("name_pairs", key_name_pairs, max(2, window // 2)),
         BlockingKey("token_year", key_token_year, max(2, window // 2)),
+        BlockingKey("first_tokens", key_first_tokens, max(2, window // 2)),
         BlockingKey("sorted_names", key_sorted_names, max(2, window // 4)),
         BlockingKey("other_id", key_column("other_id"), window),
         BlockingKey("phone", key_column("phone"), window),
