@@ -4,9 +4,9 @@ A :class:`Comparison` is a field name and an ordered tuple of :class:`Level` s. 
 records takes the *first* level whose test passes; the first level is always the null level
 (either side missing: no evidence) and the last is ``else``. A level's test is a tuple of
 :class:`Test` s, any of which may pass. Tests name a *kind* (``exact``, ``jaro_winkler``,
-``token_set``, ``levenshtein``, ``hamming``, ``transposition``, ``date_swap``, ...) that the
-engine (:mod:`kinlink.graph.resolve.engine`) knows how to evaluate over arrays of pairs; nothing
-here imports an engine.
+``token_set``, ``nickname``, ``levenshtein``, ``hamming``, ``transposition``, ``date_swap``, ...)
+that the engine (:mod:`kinlink.graph.resolve.engine`) knows how to evaluate over arrays of pairs;
+nothing here imports an engine.
 
 ``m`` is the prior guess of P(level | same person); the model re-estimates it by EM.
 ``tf`` names the prepared column whose term frequency adjusts the level's weight.
@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 KINDS = frozenset(
     {
-        "null", "exact", "jaro_winkler", "token_set", "levenshtein", "hamming",
+        "null", "exact", "jaro_winkler", "token_set", "nickname", "levenshtein", "hamming",
         "transposition", "date_swap", "date_one_digit", "date_year_off", "date_within",
         "else",
     }
@@ -96,14 +96,28 @@ def exact_or_else(column: str, *, m_exact: float = 0.95, name: str | None = None
 
 
 def given_names() -> Comparison:
-    """Given names: exact (nicknames mapped), one compound name inside the other, fuzzy."""
+    """Given names: exact, one compound name inside the other, nickname, fuzzy.
+
+    *exact* is after folding and mapping one-valued nicknames (Pepe = José). *nickname* accepts
+    nicknames shared by several names and diminutives (Beto vs Alberto José, Rosita vs Rosa):
+    every token of the shorter name equals or stands for a token of the other
+    (:func:`kinlink.graph.resolve.nicknames.nickname_match`). It is weaker evidence than exact
+    (Beto may be Alberto or Roberto) but stronger than a mere spelling likeness, so it sits
+    after *subset* and before the Jaro-Winkler levels.
+
+    Examples
+    --------
+    >>> given_names().labels()
+    ['null', 'exact', 'subset', 'nickname', 'jw>=0.92', 'jw>=0.80', 'else']
+    """
     c = "given"
     return Comparison(
         "given_names",
         (
             null_level(c),
-            Level("exact", (Test("exact", c),), 0.80, tf=c),
+            Level("exact", (Test("exact", c),), 0.77, tf=c),
             Level("subset", (Test("token_set", c, 1.0),), 0.08),
+            Level("nickname", (Test("nickname", c),), 0.03),
             Level("jw>=0.92", (Test("jaro_winkler", c, 0.92),), 0.07),
             Level("jw>=0.80", (Test("jaro_winkler", c, 0.80), Test("token_set", c, 0.80)), 0.03),
             else_level(0.02),

@@ -18,7 +18,8 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA, Hamming, JaroWinkler, Levenshtein
 
 from kinlink.graph.resolve.comparisons import Comparison, Test
-from kinlink.graph.resolve.normalize import MISSING_DAYS, NICKNAMES
+from kinlink.graph.resolve.nicknames import NICKNAMES, may_be_nickname, nickname_match
+from kinlink.graph.resolve.normalize import MISSING_DAYS
 
 _SCORERS: dict[str, Callable[..., float]] = {
     "jaro_winkler": JaroWinkler.normalized_similarity,
@@ -60,6 +61,7 @@ class Columns:
     recoded: dict[tuple[str, str], np.ndarray] = field(default_factory=dict)
     digit_columns: dict[str, np.ndarray | None] = field(default_factory=dict)
     phonetic: np.ndarray | None = None  # (n, 6): given-name then surname phonetic key codes
+    nicknamed: dict[str, np.ndarray] = field(default_factory=dict)  # see PairEvaluator.nickname
 
     @classmethod
     def from_prepared(cls, prepared: pd.DataFrame) -> Columns:
@@ -175,6 +177,42 @@ class PairEvaluator:
         out[todo] = np.asarray(scores)[inverse]
         return out
 
+    def _may_be_nickname(self, column: str) -> np.ndarray:
+        """Per code + 1 (index 0: missing), whether the value holds a nickname or diminutive."""
+        table = self.cols.uniques[column]
+        flags = self.cols.nicknamed.get(column)
+        if flags is None or len(flags) != len(table) + 1:  # the table grows when names swap
+            flags = np.asarray([False, *map(may_be_nickname, table.tolist())], dtype=bool)
+            self.cols.nicknamed[column] = flags
+        return flags
+
+    def nickname(self, column: str) -> np.ndarray:
+        """Equal values, or one name a nickname form of the other (cached).
+
+        :func:`~kinlink.graph.resolve.nicknames.nickname_match` runs once per distinct pair of
+        values, and only for pairs where a side holds a nickname or diminutive at all (a small
+        share of the distinct names), so the test costs little next to Jaro-Winkler.
+        """
+        key = ("nickname", column)
+        if key not in self._cache:
+            left, right = self.side(column)
+            out = (left == right) & (left >= 0)
+            flags = self._may_be_nickname(column)
+            todo = np.flatnonzero(
+                (left >= 0) & (right >= 0) & (left != right) & (flags[left + 1] | flags[right + 1])
+            )
+            if len(todo):
+                table = self.cols.uniques[column]
+                width = np.int64(len(table))
+                inverse, distinct = pd.factorize(left[todo].astype(np.int64) * width + right[todo])
+                pairs = zip(table[distinct // width], table[distinct % width], strict=True)
+                passed = np.fromiter(
+                    (nickname_match(a, b) for a, b in pairs), dtype=bool, count=len(distinct)
+                )
+                out[todo] = passed[inverse]
+            self._cache[key] = out
+        return self._cache[key]
+
     def score(self, kind: str, column: str) -> np.ndarray:
         """The raw similarity or distance of ``kind`` on ``column`` (cached)."""
         key = (kind, column)
@@ -231,6 +269,8 @@ class PairEvaluator:
         if kind == "exact":
             left, right = self.side(col)
             return left == right
+        if kind == "nickname":
+            return self.nickname(col)
         if kind in ("jaro_winkler", "token_set"):
             scale = 100.0 if kind == "token_set" else 1.0
             return self.score(kind, col) >= (t if t is not None else 1.0) * scale - 1e-9

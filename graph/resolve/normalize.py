@@ -4,9 +4,11 @@ Everything here works once per *distinct* value and maps back, so a 2-million-ro
 few tens of thousands of distinct names costs a few tens of thousands of calls.
 
 Names are treated the Latin American way: accents and case are dropped, particles (de, del,
-de la, da, dos, y, ...) are removed, nicknames map to their given name (Pepe -> jose,
-Paco/Pancho -> francisco, Lupe -> guadalupe, Chuy -> jesus, ...), and surnames keep their order
-(paternal, maternal) as separate tokens so that comparisons can accept either order or one
+de la, da, dos, y, ...) are removed, nicknames that stand for one name map to it (Pepe -> jose,
+Paco/Pancho -> francisco, Lupe -> guadalupe, Chuy -> jesus, ...; the tables are in
+:mod:`kinlink.graph.resolve.nicknames`) while those shared by several names (Beto, Dani, Alex)
+stay as written for the ``nickname`` level of the given-name comparison, and surnames keep their
+order (paternal, maternal) as separate tokens so that comparisons can accept either order or one
 surname missing.
 """
 
@@ -19,31 +21,11 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
+from kinlink.graph.resolve.nicknames import NICKNAMES
+
 PARTICLES = frozenset(
     {"de", "del", "la", "las", "los", "da", "das", "do", "dos", "di", "y", "e", "van", "von", "der"}
 )
-
-# nickname or short form -> the given name it stands for (Spanish, Portuguese, a few English)
-NICKNAMES: dict[str, str] = {
-    "pepe": "jose", "pepito": "jose", "chepe": "jose", "che": "jose", "ze": "jose",
-    "paco": "francisco", "pancho": "francisco", "curro": "francisco", "chico": "francisco",
-    "paquito": "francisco", "frank": "francisco", "pancha": "francisca", "paca": "francisca",
-    "lupe": "guadalupe", "lupita": "guadalupe", "chuy": "jesus", "chucho": "jesus",
-    "nacho": "ignacio", "memo": "guillermo", "lalo": "eduardo", "dudu": "eduardo",
-    "beto": "roberto", "tono": "antonio", "tonio": "antonio", "toninho": "antonio",
-    "quique": "enrique", "kike": "enrique", "pili": "pilar", "charo": "rosario",
-    "chayo": "rosario", "concha": "concepcion", "conchita": "concepcion", "lola": "dolores",
-    "lolita": "dolores", "merche": "mercedes", "rafa": "rafael", "fito": "adolfo",
-    "poncho": "alfonso", "chalo": "gonzalo", "goyo": "gregorio", "nando": "fernando",
-    "tere": "teresa", "chela": "graciela", "paty": "patricia", "pati": "patricia",
-    "lucho": "luis", "manolo": "manuel", "manu": "manuel", "juancho": "juan",
-    "santi": "santiago", "alex": "alejandro", "tiao": "sebastiao", "guto": "augusto",
-    "bia": "beatriz", "gabi": "gabriela", "chente": "vicente", "chabela": "isabel",
-    "chavela": "isabel", "licha": "alicia", "meche": "mercedes", "nena": "elena",
-    "chelo": "consuelo", "pepa": "josefa", "fina": "josefina", "lencho": "lorenzo",
-    "cuca": "refugio", "cuco": "refugio", "toño": "antonio", "maru": "maria",
-    "bill": "william", "bob": "robert", "jim": "james", "mike": "michael",
-}  # fmt: skip
 
 _NON_LETTER = re.compile(r"[^a-z ]+")
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
@@ -67,12 +49,17 @@ def fold(text: str) -> str:
 
 
 def name_tokens(text: str, *, nicknames: bool = True) -> list[str]:
-    """Fold a name, drop particles and map nicknames to the names they stand for.
+    """Fold a name, drop particles and map one-valued nicknames to the names they stand for.
+
+    Nicknames shared by several names (:data:`kinlink.graph.resolve.nicknames.AMBIGUOUS`) are
+    kept as written.
 
     Examples
     --------
     >>> name_tokens("Pepe de la Cruz")
     ['jose', 'cruz']
+    >>> name_tokens("Güicho"), name_tokens("Beto")
+    (['luis'], ['beto'])
     >>> name_tokens("María de los Ángeles")
     ['maria', 'angeles']
     """
