@@ -107,12 +107,16 @@ class FSModel:
             total += table[j][levels[:, j]]
         return total
 
-    def veto(self, levels: np.ndarray, bits: float) -> np.ndarray:
-        """Pairs with at least one comparison weighing ``-bits`` or less."""
+    def veto(
+        self, levels: np.ndarray, bits: float, fields: tuple[str, ...] | None = None
+    ) -> np.ndarray:
+        """Pairs with at least one comparison (of ``fields``; all when None) weighing ``-bits``
+        or less."""
         table = self.weights()
         out = np.zeros(len(levels), dtype=bool)
-        for j in range(levels.shape[1]):
-            out |= table[j][levels[:, j]] <= -bits
+        for j, comp in enumerate(self.comparisons):
+            if fields is None or comp.name in fields:
+                out |= table[j][levels[:, j]] <= -bits
         return out
 
     def tf_adjustment(

@@ -76,7 +76,7 @@ class Scorer:
     def pair_levels(self, il: np.ndarray, ir: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Comparison levels of pairs and whether a field vetoes them."""
         levels = self.weights(il, ir)["levels"]
-        return levels, self.model.veto(levels, self.settings.veto_bits)
+        return levels, self.model.veto(levels, self.settings.veto_bits, self.settings.veto_fields)
 
     def boost(self, il: np.ndarray, ir: np.ndarray, is_anchor: np.ndarray | None = None):
         """Family boost (log2-odds) of pairs, once the unit links are known."""
@@ -97,7 +97,7 @@ class Scorer:
         """Like :meth:`probability`, but 0 for vetoed pairs (what clustering sees)."""
         w = self.weights(il, ir)
         total = self.model.total_weight(w["levels"]) + w["tf"] + self.boost(il, ir)
-        veto = self.model.veto(w["levels"], self.settings.veto_bits)
+        veto = self.model.veto(w["levels"], self.settings.veto_bits, self.settings.veto_fields)
         return _vetoed(self.model.probability(total), veto)
 
 
@@ -250,7 +250,7 @@ def fit(
         stats["family_boosted_pairs"] = int((cand["boost"] > 0).sum())
     cand["weight"] = base + cand["boost"]
     stats["seconds"]["family"] = round(time.perf_counter() - clock, 2)
-    cand["veto"] = model.veto(cand["levels"], settings.veto_bits)
+    cand["veto"] = model.veto(cand["levels"], settings.veto_bits, settings.veto_fields)
     stats["vetoed_pairs"] = int(cand["veto"].sum())
     cand["probability"] = model.probability(cand["weight"])
     cand["same"] = np.array(same, dtype=np.int64).reshape(-1, 2)

@@ -47,6 +47,10 @@ class ResolverSettings:
         A pair with one field weighing -veto_bits or less (different A-numbers, different
         birth dates, as the fitted model judges them) and a probability under 0.5 is never put
         in one person (no chaining through a sparse record), unless an analyst said "same".
+    veto_fields : tuple of str
+        The comparisons that may veto: identifiers, whose disagreement means two people.
+        Descriptive fields (nationality, sex, phone, names) are recorded wrong often enough
+        that their disagreement only weighs against a pair, as the model says.
     ambiguity_bits : float
         A record that fits a conflicting person within this many bits of the person it joined
         is left on its own (0: off).
@@ -85,6 +89,7 @@ class ResolverSettings:
     family_boost_bits: float = 3.0
     family_anchor_probability: float = 0.95
     veto_bits: float = 10.0
+    veto_fields: tuple[str, ...] = ("dob", "a_number", "other_id")
     ambiguity_bits: float = 2.0
     max_component: int = 60
     chunk_pairs: int = 1_000_000
