@@ -48,17 +48,16 @@ def test_every_sample_record_is_in_persons_or_rejects(sample_report: Path) -> No
 
 
 def test_sample_report_scores_against_truth(sample_report: Path) -> None:
-    """A floor under today's scores (persons 0.9987; flags 1.0, 0.979, 1.0).
+    """Issue 4's bar: every flag file at F1 0.98 or more, persons at 0.99 (pairwise).
 
-    Issue 4 asks for 0.98 on every flag file; mixed nationality is at 0.979 on this sample
-    because one sparse NGO record stays apart from its person. The floor guards against
-    regressions; it is not the target.
+    Today the sample scores persons 0.9997 and 1.0 on all three flag files;
+    ``test_generated_accuracy.py`` holds the same bar on bundles generated fresh.
     """
     scores = evaluate(sample_report, SAMPLE / "truth")
     assert scores["records_only_in_truth"] == 0
     assert scores["persons"]["f1"] >= 0.99  # type: ignore[index]
     for name in ("separated_families", "mixed_nationality_units", "joint_reprocessing"):
-        assert scores[name]["f1"] >= 0.97, (name, scores[name])  # type: ignore[index]
+        assert scores[name]["f1"] >= 0.98, (name, scores[name])  # type: ignore[index]
 
 
 def test_evaluate_measures_blocking_recall_from_the_bundle(sample_report: Path) -> None:
