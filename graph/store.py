@@ -154,11 +154,52 @@ def _jsonable(value: Any) -> bool:
     return True
 
 
+def scratch_name(target: Path, kind: str) -> Path:
+    """A hidden sibling of ``target`` for a run's temporary folder, named after its process.
+
+    The process id in the name lets a later run tell a folder left by a killed run (its process
+    is gone) from one a concurrent run is still writing (:func:`abandoned_scratch`).
+
+    Examples
+    --------
+    >>> name = scratch_name(Path("out/report"), "tmp").name
+    >>> name.startswith(f".report.tmp-{os.getpid()}-")
+    True
+    """
+    return target.parent / f".{target.name}.{kind}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+
+
+def abandoned_scratch(target: Path) -> list[Path]:
+    """Temporary folders beside ``target`` whose run is no longer alive.
+
+    A folder named by an older kinlink (no process id) counts as abandoned.
+    """
+    found = []
+    for kind in ("tmp", "old"):
+        for folder in target.parent.glob(f".{target.name}.{kind}-*"):
+            owner = folder.name.rsplit(f".{kind}-", 1)[1].split("-")[0]
+            if folder.is_dir() and not (owner.isdigit() and _alive(int(owner))):
+                found.append(folder)
+    return sorted(found)
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's live process
+        return True
+    return True
+
+
 def replace_dir(tmp: Path, target: Path) -> None:
     """Rename ``tmp`` to ``target``, replacing an existing folder as atomically as POSIX allows."""
     old = None
     if target.exists():
-        old = target.parent / f".{target.name}.old-{uuid.uuid4().hex[:8]}"
+        old = scratch_name(target, "old")
         target.rename(old)
     tmp.rename(target)
     if old is not None:

@@ -33,7 +33,6 @@ import json
 import logging
 import os
 import shutil
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
@@ -46,7 +45,7 @@ from tqdm.auto import tqdm
 from kinlink import __version__
 from kinlink.errors import InputError
 from kinlink.graph.build import paused_gc
-from kinlink.graph.store import replace_dir, save_graph
+from kinlink.graph.store import abandoned_scratch, replace_dir, save_graph, scratch_name
 from kinlink.queries.consolidation import consolidation_candidates
 from kinlink.queries.facts import Facts, derive_facts
 from kinlink.queries.flags import CONTRACT_FILES, Flag
@@ -226,12 +225,10 @@ def _csv(frame: pd.DataFrame, path: Path) -> None:
 
 
 def _remove_leftovers(target: Path) -> None:
-    """Delete the temporary folders a killed run left beside ``target``."""
-    for pattern in (f".{target.name}.tmp-*", f".{target.name}.old-*"):
-        for leftover in target.parent.glob(pattern):
-            if leftover.is_dir():
-                log.info("removing %s, left by an interrupted run", leftover)
-                shutil.rmtree(leftover, ignore_errors=True)
+    """Delete the temporary folders killed runs left beside ``target`` (not a live run's)."""
+    for leftover in abandoned_scratch(target):
+        log.info("removing %s, left by an interrupted run", leftover)
+        shutil.rmtree(leftover, ignore_errors=True)
 
 
 def write_report(
@@ -315,7 +312,7 @@ def write_report(
         matches = getattr(resolution, "matches", None)
         if isinstance(matches, pd.DataFrame):
             resolution = SimpleNamespace(matches=mask_matches(matches, mask_key))
-    tmp = target.parent / f".{target.name}.tmp-{uuid.uuid4().hex[:8]}"
+    tmp = scratch_name(target, "tmp")
     tmp.mkdir()
     steps = ["facts", "analyses", "csv", "html", "xlsx", "graph", "finish"]
     bar = tqdm(total=len(steps), desc="report", unit="step", disable=None if progress else True)

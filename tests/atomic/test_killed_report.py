@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from kinlink.cli import main
+from kinlink.graph.store import abandoned_scratch, scratch_name
 from kinlink.samples.generator import generate_bundle
 
 
@@ -84,3 +85,28 @@ def test_killed_first_run_leaves_no_report(big: Path, small: Path, tmp_path: Pat
     assert not out.exists()
     assert main(["report", str(small), "--out", str(out), "-q"]) == 0
     assert (out / "summary.json").is_file() and _leftovers(out) == []
+
+
+def test_a_run_leaves_a_live_runs_temporary_folder_alone(small: Path, tmp_path: Path) -> None:
+    """Two runs into one folder: the second must not delete the first's work in progress."""
+    out = tmp_path / "report"
+    live = scratch_name(out, "tmp")  # named after this (live) test process
+    live.mkdir()
+    (live / "persons.csv").write_text("record_id,person_id,family_id\n", encoding="utf-8")
+    dead = out.parent / f".{out.name}.tmp-{_dead_pid()}-0badc0de"
+    dead.mkdir()
+    legacy = out.parent / f".{out.name}.old-0badc0de"  # named before process ids were
+    legacy.mkdir()
+
+    assert main(["report", str(small), "--out", str(out), "-q"]) == 0
+
+    assert _leftovers(out) == [live]
+    assert (live / "persons.csv").exists()
+    assert abandoned_scratch(out) == []
+
+
+def _dead_pid() -> int:
+    """The id of a process that has just ended (so no live process owns it, barring reuse)."""
+    proc = subprocess.Popen([sys.executable, "-c", "pass"])
+    proc.wait(timeout=30)
+    return proc.pid
