@@ -126,7 +126,9 @@ def _load_table(raw: RawTable, table: Table, accounts: _Accounts) -> pd.DataFram
     missing = [name for name in table.required_columns if name not in frame.columns]
     if missing:
         names = ", ".join(f"'{name}'" for name in missing)
-        raise SchemaError(f"{file}: required column {names} missing from the header (line 1)")
+        raise SchemaError(
+            f"{file}: required column {names} missing from the header (line {raw.header_line})"
+        )
 
     frame = frame.copy()
     for name in table.required_columns:

@@ -1,8 +1,9 @@
 """Read one table of a bundle (CSV or Parquet) into raw text cells with their line numbers.
 
 Nothing is interpreted here except the file's structure: every cell stays text (``NA`` when
-empty), every data row keeps the line it starts on (header = line 1), and a row whose field
-count does not match the header is set aside as a reject instead of being guessed at.
+empty), every data row keeps the line it starts on (the header is the first line that is not
+blank, usually line 1), and a row whose field count does not match the header is set aside as
+a reject instead of being guessed at.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ class RawTable:
     frame: pd.DataFrame
     rejects: list[tuple[int, str, str]] = field(default_factory=list)  # (line, column, reason)
     notes: list[tuple[str, str, int]] = field(default_factory=list)  # (column, problem, count)
+    header_line: int = 1  # after any blank lines before it (a Parquet file has none)
 
 
 def find_table(folder: Path, stem: str) -> Path | None:
@@ -106,12 +108,14 @@ def _decode(path: Path, data: bytes) -> tuple[str, list[tuple[str, str, int]]]:
     return text, notes
 
 
-def _header(path: Path, names: list[str]) -> list[str]:
+def _header(path: Path, names: list[str], line: int = 1) -> list[str]:
     header = [name.strip().lower() or f"column_{i + 1}" for i, name in enumerate(names)]
     seen: set[str] = set()
     for name in header:
         if name in seen:
-            raise SchemaError(f"{path.name}, line 1: column '{name}' appears twice in the header")
+            raise SchemaError(
+                f"{path.name}, line {line}: column '{name}' appears twice in the header"
+            )
         seen.add(name)
     return header
 
@@ -136,11 +140,16 @@ def _read_csv(path: Path) -> RawTable:
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         first = next(reader, None)
+        while first is not None and not any(cell.strip() for cell in first):
+            first = next(reader, None)  # blank lines before the header are not the header
     except csv.Error as err:
-        raise SchemaError(f"{path.name}, line 1: cannot parse the header ({err})") from err
+        raise SchemaError(
+            f"{path.name}, line {reader.line_num}: cannot parse the header ({err})"
+        ) from err
     if first is None:
         raise SchemaError(f"{path.name}: the file is empty (no header row)")
-    header = _header(path, first)
+    header_line = reader.line_num
+    header = _header(path, first, header_line)
     width = len(header)
     rows: list[list[str]] = []
     lines: list[int] = []
@@ -168,7 +177,7 @@ def _read_csv(path: Path) -> RawTable:
         }
     )
     frame[LINE] = pd.array(lines, dtype="int64")
-    return RawTable(path.name, frame, rejects, notes)
+    return RawTable(path.name, frame, rejects, notes, header_line)
 
 
 def _arrow_to_text(column: pa.ChunkedArray) -> pd.Series:

@@ -105,6 +105,26 @@ def test_ragged_rows_and_multiline_cells_keep_true_line_numbers(bundle_dir: Path
     ]
 
 
+def test_blank_lines_before_the_header_are_skipped_and_lines_stay_true(bundle_dir: Path) -> None:
+    (bundle_dir / "individuals.csv").write_text(
+        "\n \n"  # lines 1-2: blank, then only a space
+        "record_id,source,given_names\n"  # line 3: the header
+        "r1,CBP,Ana\n"  # line 4
+        "r2,NGO\n",  # line 5: too few fields
+        encoding="utf-8",
+    )
+    write_csv(bundle_dir / "family_units.csv", ["family_unit_id", "record_id"], [])
+    bundle = load_bundle(bundle_dir)
+    assert bundle.individuals["_line"].tolist() == [4]
+    assert bundle.rejects["line"].tolist() == [5]
+
+
+def test_a_missing_column_names_the_header_line_after_blank_lines(bundle_dir: Path) -> None:
+    (bundle_dir / "individuals.csv").write_text("\n\nrecord_id,sorce\nr1,CBP\n", encoding="utf-8")
+    with pytest.raises(SchemaError, match=r"individuals\.csv: required column 'source' .*line 3"):
+        load_bundle(bundle_dir)
+
+
 def test_bom_and_cp1252(bundle_dir: Path, caplog: pytest.LogCaptureFixture) -> None:
     path = bundle_dir / "individuals.csv"
     write_csv(
