@@ -174,7 +174,7 @@ def load(path: str | Path, *, progress: Progress | None = None) -> DashboardData
         report("loading the bundle", 0.0)
         bundle = load_bundle(folder)
         report("resolving identities", 0.15)
-        resolution = resolve_bundle(bundle)
+        resolution = resolve_bundle(bundle, keep_scorer=True)  # explains pairs, no refit
         report("building the graph", 0.6)
         G = build_graph(bundle, resolution.persons)
         rejects = bundle.rejects[REJECT_COLUMNS]

@@ -53,14 +53,28 @@ class ReportSummary:
 
 
 def resolve_bundle(
-    bundle: Bundle, *, resolver: ResolverName = "fellegi-sunter", progress: bool = False
+    bundle: Bundle,
+    *,
+    resolver: ResolverName = "fellegi-sunter",
+    progress: bool = False,
+    keep_scorer: bool = False,
 ) -> Resolution:
-    """Resolve a loaded bundle's records into persons with the chosen resolver."""
+    """Resolve a loaded bundle's records into persons with the chosen resolver.
+
+    ``keep_scorer`` keeps the fitted model in ``Resolution.scorer`` (the exact resolver has
+    none), so pairs can be explained without fitting again.
+    """
     reviews = read_reviews(bundle.path)
     if resolver == "exact":
         persons = exact_clusters(bundle.individuals)
         return Resolution(persons=persons, matches=pd.DataFrame(), stats={"resolver": "exact"})
-    return resolve(bundle.individuals, bundle.family_units, reviews=reviews, progress=progress)
+    return resolve(
+        bundle.individuals,
+        bundle.family_units,
+        reviews=reviews,
+        progress=progress,
+        keep_scorer=keep_scorer,
+    )
 
 
 def run_report(

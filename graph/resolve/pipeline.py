@@ -40,11 +40,15 @@ class Resolution:
         field rules the pair out), for the pairs scoring at least ``review_probability``.
     stats : dict
         Counts for logs and reports: pairs per blocking key, model parameters, clustering.
+    scorer : Scorer or None
+        The fitted model, kept only when asked (``resolve(..., keep_scorer=True)``) by callers
+        that explain pairs afterwards, such as the dashboard: it holds the prepared records.
     """
 
     persons: pd.DataFrame
     matches: pd.DataFrame
     stats: dict[str, Any] = field(default_factory=dict)
+    scorer: Scorer | None = None
 
 
 @dataclass
@@ -295,6 +299,7 @@ def resolve(
     settings: ResolverSettings | None = None,
     reviews: pd.DataFrame | None = None,
     progress: bool = False,
+    keep_scorer: bool = False,
 ) -> Resolution:
     """Group records into persons.
 
@@ -311,6 +316,8 @@ def resolve(
         cannot-links; they also act as labelled pairs for the model.
     progress : bool
         Log each step at INFO (the CLI shows them).
+    keep_scorer : bool
+        Return the fitted model in ``Resolution.scorer`` (to explain pairs without refitting).
 
     Returns
     -------
@@ -384,7 +391,7 @@ def resolve(
     log_step = log.info if progress else log.debug
     log_step("resolved %d records into %d persons in %.1fs", n, stats["persons"],
              stats["seconds"]["total"])  # fmt: skip
-    return Resolution(persons, matches, stats)
+    return Resolution(persons, matches, stats, scorer if keep_scorer else None)
 
 
 def _matches(scorer: Scorer, cand: dict[str, np.ndarray], keep: np.ndarray) -> pd.DataFrame:

@@ -287,3 +287,17 @@ def test_masked_downloads_carry_pseudonyms_not_ids(monkeypatch: pytest.MonkeyPat
         pseudonym("record", "r2", b"test-key"),
     ]
     assert download_frame(frame, masked=False)["record_ids"].iloc[0] == "r1;r2"
+
+
+def test_loaded_bundle_keeps_the_fitted_model_to_explain_pairs(loaded: DashboardData) -> None:
+    """The model the resolution fitted explains pairs; the dashboard does not fit a second one."""
+    assert loaded.resolution is not None and loaded.resolution.scorer is not None
+    pair = loaded.resolution.matches.iloc[0]
+    kept = review.explain(loaded.resolution.scorer, pair["record_id_l"], pair["record_id_r"])
+    assert loaded.bundle is not None
+    refit = review.explain(
+        review.fit_scorer(loaded.bundle), pair["record_id_l"], pair["record_id_r"]
+    )
+    pd.testing.assert_frame_equal(kept, refit)  # the same fit, so the same explanation
+    # probability: the same the resolver gave the pair
+    assert kept.iloc[-1]["probability"] == pytest.approx(pair["probability"], rel=1e-6)
