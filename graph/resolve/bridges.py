@@ -125,7 +125,8 @@ def detach_weak_bridges(
     Returns
     -------
     labels : ndarray
-        New labels; every part of a cut person is labelled by its smallest record index.
+        New labels: the part of a cut person that holds most of its records keeps its label,
+        each detached side takes a new one (above every label given).
     detached : int
         Number of sides detached.
     """
@@ -142,27 +143,25 @@ def detach_weak_bridges(
             sorted({r for u in g for r in unit_records[u] if labels[r] == p}) for g in groups
         ]
         keep = max(range(len(on_side)), key=lambda k: (len(on_side[k]), -k))
+        kept = set(on_side[keep])
         for k, side in enumerate(on_side):
+            side = [r for r in side if r not in kept]  # a record also in a kept-side unit stays
             if k == keep or not side:
                 continue
-            rest = [r for r in records_of[p] if r not in set(side)]
-            if rest:
-                parts.append((p, side, rest))
+            parts.append((p, side, [r for r in records_of[p] if r not in set(side)]))
     if not parts:
         return labels, 0
     strong = _strong([(side, rest) for _, side, rest in parts], pair_levels, fields, must_link)
-    cut: dict[int, set[int]] = defaultdict(set)
+    cut: set[int] = set()
+    first = int(labels.max()) + 1
     detached = 0
-    for (p, side, _), tied in zip(parts, strong, strict=True):
-        side = [r for r in side if r not in cut[p]]  # a record in units on two sides
+    for (_, side, _), tied in zip(parts, strong, strict=True):
+        side = [r for r in side if r not in cut]  # a record in units on two detached sides
         if tied or not side:
             continue
-        labels[side] = min(side)  # every part takes its smallest record index as label
-        cut[p].update(side)
+        labels[side] = first + detached  # the kept part keeps the person's label
         detached += 1
-    for p, gone in cut.items():
-        rest = [r for r in records_of[p] if r not in gone]
-        labels[rest] = min(rest)
+        cut.update(side)
     log.debug("detached %d weakly bridged sides", detached)
     return labels, detached
 

@@ -295,7 +295,8 @@ def _rehome(
     done: set[tuple[int, int]] = set()
     for k, (record, source, target) in enumerate(options):
         pair = (min(source, target), max(source, target))
-        if pair in done or tied[k] or misfit[k] or len(records_of[source]) < 2:
+        # (a person of one record cannot move: its record is in every pair that blocked it)
+        if pair in done or tied[k] or misfit[k]:
             continue
         keys = cannot_link.get(record, set())
         if any(keys & cannot_link.get(y, set()) for y in records_of[target]):

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from kinlink.errors import InputError
+from kinlink.errors import InputError, SettingsError
 from kinlink.graph.ids import person_id, person_ids
 from kinlink.graph.resolve import family
 from kinlink.graph.resolve.blocking import candidate_pairs, default_keys
@@ -182,6 +182,9 @@ def fit(
     clock = time.perf_counter()
     stats: dict[str, Any] = {"records": len(individuals), "seconds": {}}
     comparisons = comparisons or default_comparisons()
+    unknown = sorted(set(settings.veto_fields) - {c.name for c in comparisons})
+    if unknown:
+        raise SettingsError(f"veto_fields names no comparison: {', '.join(unknown)}")
     prepared = prepare(individuals)
     cols = Columns.from_prepared(prepared)
     cols.tf = {

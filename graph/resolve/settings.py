@@ -125,6 +125,10 @@ class ResolverSettings:
             value = getattr(self, name)
             if not isinstance(value, int | float) or value < 0:
                 problems.append(f"{name} must be >= 0, got {value!r}")
+        if not isinstance(self.veto_fields, tuple | list) or not all(
+            isinstance(name, str) for name in self.veto_fields
+        ):
+            problems.append(f"veto_fields must be a tuple of names, got {self.veto_fields!r}")
         if not isinstance(self.veto_bits, int | float) or self.veto_bits <= 0:
             problems.append(f"veto_bits must be > 0, got {self.veto_bits!r}")
         if not isinstance(self.family_boost_bits, int | float) or self.family_boost_bits < 0:
