@@ -16,7 +16,7 @@ import pandas as pd
 from kinlink.errors import InputError
 from kinlink.graph.baseline import exact_clusters
 from kinlink.graph.build import build_graph
-from kinlink.graph.resolve import Resolution, explain_pair, resolve
+from kinlink.graph.resolve import Resolution, decision, explain_with, resolve
 from kinlink.loaders import Bundle, load_bundle
 from kinlink.loaders.reviews import read_reviews
 from kinlink.queries.privacy import mask_key
@@ -134,11 +134,14 @@ def run_report(
 
 
 def explain(bundle_path: str | Path, record_a: str, record_b: str) -> str:
-    """Per-field explanation of the match score of two records, as a text table."""
+    """Per-field explanation of the match score of two records, as a text table, and the
+    resolution's decision about them (same person or not, and which step decided)."""
     bundle = load_bundle(bundle_path)
     known = set(bundle.individuals["record_id"])
     for record in (record_a, record_b):
         if record not in known:
             raise InputError(f"{bundle_path}: no loaded individuals record '{record}'")
-    table = explain_pair(bundle.individuals, bundle.family_units, record_a, record_b)
-    return str(table.to_string(index=False))
+    resolution = resolve_bundle(bundle, keep_scorer=True)
+    assert resolution.scorer is not None  # the Fellegi-Sunter resolver keeps it when asked
+    table = explain_with(resolution.scorer, record_a, record_b)
+    return f"{table.to_string(index=False)}\n\n{decision(resolution, record_a, record_b)}"

@@ -9,7 +9,7 @@ evaluation), :mod:`.model` (Fellegi-Sunter, EM, term frequencies), :mod:`.family
 """
 
 from kinlink.graph.resolve.blocking import blocking_recall
-from kinlink.graph.resolve.explain import explain_pair, explain_with
+from kinlink.graph.resolve.explain import decision, explain_pair, explain_with
 from kinlink.graph.resolve.pipeline import Resolution, Scorer, fit, resolve
 from kinlink.graph.resolve.settings import ResolverSettings
 
@@ -18,6 +18,7 @@ __all__ = [
     "ResolverSettings",
     "Scorer",
     "blocking_recall",
+    "decision",
     "explain_pair",
     "explain_with",
     "fit",

@@ -1,4 +1,5 @@
-"""Why two records are (or are not) the same person: each field's level and weight."""
+"""Why two records are (or are not) the same person: each field's level and weight, and the
+step of the resolution that put them together or kept them apart."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from kinlink.errors import InputError
-from kinlink.graph.resolve.pipeline import Scorer, fit
+from kinlink.graph.resolve.pipeline import Resolution, Scorer, fit
 from kinlink.graph.resolve.settings import ResolverSettings
 
 
@@ -85,3 +86,58 @@ def explain_pair(
         raise InputError(f"unknown record id(s): {', '.join(map(str, missing))}")
     scorer, _, _ = fit(individuals, family_units, settings or ResolverSettings())
     return explain_with(scorer, record_a, record_b)
+
+
+def decision(resolution: Resolution, record_a: str, record_b: str) -> str:
+    """Whether two records ended up one person, and which step decided it, in a sentence.
+
+    Needs a resolution made with ``resolve(..., keep_scorer=True)`` (its ``steps``).
+
+    Raises
+    ------
+    kinlink.errors.InputError
+        A record id is unknown, or the resolution kept no steps.
+    """
+    if resolution.scorer is None or not resolution.steps:
+        raise InputError("the resolution kept no steps: resolve with keep_scorer=True")
+    ids = resolution.scorer.prepared["record_id"].astype(str)
+    position = pd.Series(np.arange(len(ids)), index=ids.to_numpy())
+    missing = [r for r in (record_a, record_b) if str(r) not in position.index]
+    if missing:
+        raise InputError(f"unknown record id(s): {', '.join(map(str, missing))}")
+    a, b = int(position[str(record_a)]), int(position[str(record_b)])
+    together = {step: bool(labels[a] == labels[b]) for step, labels in resolution.steps.items()}
+    clustered = together["clustering"]
+    final = list(together.values())[-1]
+    if clustered and final:
+        return ("One person: clustering joined them, directly or through records both match "
+                "strongly.")  # fmt: skip
+    if clustered and not together.get("bridges", True):
+        return (
+            "Two persons: clustering joined them, but these records were the only link between "
+            "two families and agree on nothing but names (no birth date, A-number, other id or "
+            "phone), so the person was cut between the families."
+        )
+    if clustered:
+        return (
+            "Two persons: clustering joined them, but family completion moved one record to "
+            "the unmatched member of its own family unit, whom it fits, since nothing but names "
+            "tied it to the other."
+        )
+    if final:
+        return (
+            "One person: family completion joined them. Their family units share other "
+            "persons, and each was the other's only compatible unmatched member."
+        )
+    threshold = resolution.scorer.settings.match_threshold
+    probability = resolution.scorer.cluster_probability(np.array([min(a, b)]),
+                                                        np.array([max(a, b)]))[0]  # fmt: skip
+    if probability < threshold:
+        return (f"Two persons: their match probability {probability:.3g} is under the "
+                f"threshold {threshold:g}.")  # fmt: skip
+    return (
+        f"Two persons, although their match probability {probability:.3g} reaches the "
+        f"threshold {threshold:g}: joining them would put together records that contradict "
+        "each other, two records one source listed in one family unit, or a record that fits "
+        "two different persons about equally well."
+    )

@@ -43,12 +43,17 @@ class Resolution:
     scorer : Scorer or None
         The fitted model, kept only when asked (``resolve(..., keep_scorer=True)``) by callers
         that explain pairs afterwards, such as the dashboard: it holds the prepared records.
+    steps : dict
+        With the scorer: the person label of every record (in ``scorer.prepared`` order) after
+        each step, ``clustering``, ``bridges`` and ``completion``, to tell which step put two
+        records together or apart (:func:`kinlink.graph.resolve.explain.decision`).
     """
 
     persons: pd.DataFrame
     matches: pd.DataFrame
     stats: dict[str, Any] = field(default_factory=dict)
     scorer: Scorer | None = None
+    steps: dict[str, np.ndarray] = field(default_factory=dict)
 
 
 @dataclass
@@ -364,6 +369,7 @@ def resolve(
         ambiguity=settings.ambiguity_bits,
     )  # fmt: skip
     stats["clustering"] = cstats.__dict__
+    steps = {"clustering": labels}
     if settings.family_constraints and not scorer.member.empty:
         if settings.detach_weak_bridges:
             labels, detached = detach_weak_bridges(
@@ -371,6 +377,7 @@ def resolve(
                 must_link=[tuple(p) for p in cand["same"].tolist()],
             )  # fmt: skip
             stats["bridges_detached"] = detached
+            steps["bridges"] = labels
             (log.info if progress else log.debug)(
                 "detached %d sides of persons that only a name tied to another family", detached
             )
@@ -378,6 +385,7 @@ def resolve(
             prepared, scorer.member, labels, keys, scorer.pair_levels, _fields(scorer)
         )
         stats["family_completed"] = completed
+        steps["completion"] = labels
         (log.info if progress else log.debug)(
             "family completion merged %d leftover unit members", completed
         )
@@ -394,7 +402,9 @@ def resolve(
     log_step = log.info if progress else log.debug
     log_step("resolved %d records into %d persons in %.1fs", n, stats["persons"],
              stats["seconds"]["total"])  # fmt: skip
-    return Resolution(persons, matches, stats, scorer if keep_scorer else None)
+    if not keep_scorer:
+        return Resolution(persons, matches, stats)
+    return Resolution(persons, matches, stats, scorer, steps)
 
 
 def _matches(scorer: Scorer, cand: dict[str, np.ndarray], keep: np.ndarray) -> pd.DataFrame:

@@ -14,9 +14,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kinlink.errors import SettingsError
+from kinlink.errors import InputError, SettingsError
 from kinlink.graph.build import compute_families
-from kinlink.graph.resolve import Resolution, ResolverSettings, completion, family, resolve
+from kinlink.graph.resolve import (
+    Resolution,
+    ResolverSettings,
+    completion,
+    decision,
+    family,
+    resolve,
+)
 from kinlink.graph.resolve.bridges import bridge_sides, detach_weak_bridges
 from kinlink.graph.resolve.comparisons import default_comparisons
 from kinlink.graph.resolve.completion import Fields, complete_families
@@ -646,3 +653,37 @@ def test_veto_fields_naming_no_comparison_stop_the_run() -> None:
                           "given_names": ["Ana", "Ana"], "surnames": ["Paz", "Paz"]})  # fmt: skip
     with pytest.raises(SettingsError, match="veto_fields names no comparison: nationalty"):
         resolve(frame, settings=ResolverSettings(veto_fields=("dob", "nationalty")))
+
+
+# ---------------------------------------------------------------------------------------------
+# explain.decision: which step put two records together or apart
+
+
+@pytest.fixture(scope="module")
+def bridged_kept(bridge_frames) -> Resolution:
+    return resolve(*bridge_frames, keep_scorer=True)
+
+
+def test_decision_names_clustering_for_records_it_joined(bridged_kept) -> None:
+    assert decision(bridged_kept, "YCBP0", "YEOIR0").startswith("One person: clustering")
+
+
+def test_decision_names_the_cut_between_families(bridged_kept) -> None:
+    assert bridged_kept.steps["clustering"] is not None
+    text = decision(bridged_kept, "XNGO3", "YCBP0")
+    assert text.startswith("Two persons: clustering joined them") and "cut between" in text
+
+
+def test_decision_names_the_moved_record(rehome_frames) -> None:
+    res = resolve(*rehome_frames, keep_scorer=True)
+    assert "moved one record" in decision(res, "JNGO1", "NNGO")
+    assert decision(res, "JNGO1", "JCBP1").startswith("One person: family completion")
+
+
+def test_decision_of_records_never_joined_gives_the_probability(bridged_kept) -> None:
+    assert "under the threshold" in decision(bridged_kept, "XCBP0", "YCBP0")
+
+
+def test_decision_needs_the_steps(bridged) -> None:
+    with pytest.raises(InputError, match="keep_scorer"):
+        decision(bridged, "XCBP0", "YCBP0")
