@@ -213,6 +213,38 @@ class PairEvaluator:
             self._cache[key] = out
         return self._cache[key]
 
+    def token_edit(self, column: str, limit: int) -> np.ndarray:
+        """Some name part of one side within ``limit`` edits of some part of the other.
+
+        The parts are ``<column>1`` and ``<column>2`` (first and second surname); both parts of
+        a pair must have at least four letters, so short names do not pass on one letter. The
+        edit distance counts an adjacent transposition as one edit (optimal string alignment)
+        and runs once per distinct pair of values.
+        """
+        key = ("token_edit", f"{column}:{limit}")
+        if key in self._cache:
+            return self._cache[key]
+        parts = [p for p in (f"{column}1", f"{column}2") if p in self.cols.codes]
+        out = np.zeros(len(self.il), dtype=bool)
+        for a in parts:
+            for b in parts:
+                left, right = self.side(a)[0], self.side(b)[1]
+                ta, tb = self.cols.uniques[a], self.cols.uniques[b]  # after any swap recoding
+                len_a = np.r_[0, [len(v) for v in ta.tolist()]]
+                len_b = np.r_[0, [len(v) for v in tb.tolist()]]
+                todo = np.flatnonzero((len_a[left + 1] >= 4) & (len_b[right + 1] >= 4))
+                if not len(todo):
+                    continue
+                width = np.int64(len(tb))
+                inverse, distinct = pd.factorize(left[todo].astype(np.int64) * width + right[todo])
+                distance = process.cpdist(
+                    ta[distinct // width], tb[distinct % width],
+                    scorer=OSA.distance, workers=self.workers,
+                )  # fmt: skip
+                out[todo] |= np.asarray(distance)[inverse] <= limit
+        self._cache[key] = out
+        return out
+
     def score(self, kind: str, column: str) -> np.ndarray:
         """The raw similarity or distance of ``kind`` on ``column`` (cached)."""
         key = (kind, column)
@@ -271,6 +303,8 @@ class PairEvaluator:
             return left == right
         if kind == "nickname":
             return self.nickname(col)
+        if kind == "token_edit":
+            return self.token_edit(col, 1 if t is None else int(t))
         if kind in ("jaro_winkler", "token_set"):
             scale = 100.0 if kind == "token_set" else 1.0
             return self.score(kind, col) >= (t if t is not None else 1.0) * scale - 1e-9

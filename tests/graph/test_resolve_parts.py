@@ -75,6 +75,15 @@ def test_surnames_in_either_order_or_one_missing():
     assert got == ["subset", "subset", "jw>=0.92", "else"]
 
 
+def test_one_mistyped_surname_against_both_is_a_token_typo():
+    rows = [{"surnames": s} for s in ["Pedro Murillo", "Pedko", "Murilo", "Cárcamo Pérez",
+                                      "Paz Ruiz", "Pax", "Turcios"]]  # fmt: skip
+    got = _levels(rows, [(0, 1), (0, 2), (3, 0), (4, 5), (0, 6)])["surnames"].tolist()
+    # "Pedko" is one substitution from "Pedro", "Murilo" one deletion from "Murillo"; no part
+    # of "Cárcamo Pérez" is near either; "Pax" is too short to count a one-letter change
+    assert got == ["token_typo", "token_typo", "else", "else", "else"]
+
+
 def test_given_names_and_surnames_swapped_are_detected():
     rows = [{"given_names": "Wilmer Antonio", "surnames": "Zelaya Turcios"},
             {"given_names": "Zelaya Turcios", "surnames": "Wilmer Antonio"}]  # fmt: skip
