@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
 
+from kinlink.graph.resolve.nicknames import names_for
 from kinlink.graph.resolve.normalize import name_tokens
 from kinlink.loaders.normalize import a_number
 
@@ -55,6 +56,7 @@ RESULT_COLUMNS: Final = [
 _EXACT: Final = 100.0
 _A_NUMBER_NEAR: Final = 90.0
 _TOKEN_CUTOFF: Final = 75.0
+_NICKNAME_VARIANTS: Final = 8  # names tried for a query nickname that stands for several
 
 
 def name_key(text: str) -> str:
@@ -206,10 +208,29 @@ class SearchIndex:
         return best if len(best) >= wanted else keys
 
     def _name_hits(self, query: str, cutoff: float, limit: int) -> tuple[np.ndarray, np.ndarray]:
+        """Hits of the query's name key, and of the same key with a nickname of several names
+        replaced by each of them ("Beto Ruiz" also finds Alberto Ruiz and Roberto Ruiz)."""
         key = name_key(query)
         empty = (np.array([], dtype=np.int64), np.array([]))
         if not key:
             return empty
+        keys = [key]
+        tokens = key.split(" ")
+        for i, token in enumerate(tokens):
+            for name in sorted(names_for(token))[:_NICKNAME_VARIANTS]:
+                keys.append(" ".join(sorted([*tokens[:i], name, *tokens[i + 1 :]])))
+        hits = [self._key_hits(k, cutoff, limit) for k in keys]
+        rows = np.concatenate([h[0] for h in hits])
+        if not len(rows):
+            return empty
+        scores = np.concatenate([h[1] for h in hits])
+        order = np.lexsort((-scores, rows))  # each record once, with its best score
+        rows, scores = rows[order], scores[order]
+        first = np.r_[True, rows[1:] != rows[:-1]]
+        return rows[first], scores[first]
+
+    def _key_hits(self, key: str, cutoff: float, limit: int) -> tuple[np.ndarray, np.ndarray]:
+        empty = (np.array([], dtype=np.int64), np.array([]))
         candidates = self._candidate_keys(key.split(" "), limit)
         if not len(candidates):
             return empty

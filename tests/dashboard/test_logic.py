@@ -89,6 +89,19 @@ def test_search_ignores_accents_case_and_word_order(index: SearchIndex) -> None:
     assert index.search("Cruz José")["person_id"].tolist()[0] == "P3"
 
 
+def test_search_by_a_nickname_of_several_names_finds_each(index: SearchIndex) -> None:
+    """"Pepe" stands for José alone (mapped when keyed); a nickname of several names ("Beto":
+    Alberto, Roberto, ...) is tried as each name it may stand for."""
+    assert index.search("Pepe de la Cruz")["person_id"].iloc[0] == "P3"
+    records = pd.DataFrame({
+        "record_id": ["a", "b", "c"], "person_id": ["PA", "PR", "PC"],
+        "given_names": ["Alberto", "Roberto", "Carlos"], "surnames": ["Ruiz"] * 3,
+        "a_number": [None] * 3, "dob": pd.to_datetime(pd.Series([None] * 3)),
+    })  # fmt: skip
+    found = SearchIndex.build(records).search("Beto Ruiz", cutoff=90)
+    assert set(found["person_id"]) == {"PA", "PR"}
+
+
 def test_search_forgives_a_typo_and_ranks_fuller_matches_first(index: SearchIndex) -> None:
     found = index.search("Maira Lopes Garcia")
     assert found["person_id"].iloc[0] == "P1"
