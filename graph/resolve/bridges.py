@@ -68,6 +68,12 @@ def bridge_sides(member: pd.DataFrame, labels: np.ndarray) -> dict[int, list[lis
     >>> member = pd.DataFrame({"record": [0, 1, 2, 3, 4, 5], "unit": [0, 0, 1, 1, 1, 2]})
     >>> bridge_sides(member, np.array([9, 1, 9, 2, 1, 2]))
     {}
+
+    Notes
+    -----
+    Linear in the memberships: one pass for connected components, one for articulation points
+    and biconnected blocks (Hopcroft-Tarjan, in networkx), over the families that hold a person
+    in two units with company.
     """
     if member.empty:
         return {}
@@ -85,7 +91,10 @@ def bridge_sides(member: pd.DataFrame, labels: np.ndarray) -> dict[int, list[lis
     graph = nx.Graph()
     graph.add_edges_from(zip((-1 - edges["unit"]).tolist(), edges["person"].tolist(), strict=True))
     # keep the families holding a candidate (a person in two crowded units)
-    keep = set().union(*(nx.node_connected_component(graph, p) for p in candidates))
+    keep: set[int] = set()
+    for family in nx.connected_components(graph):
+        if not candidates.isdisjoint(family):
+            keep |= family
     graph = graph.subgraph(keep)
     cut = {p for p in nx.articulation_points(graph) if p >= 0}
     sides: dict[int, list[list[int]]] = defaultdict(list)
