@@ -16,9 +16,11 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.csv as pcsv
 import pyarrow.parquet as pq
 
 from kinlink.errors import SchemaError
@@ -137,6 +139,9 @@ def _read_csv(path: Path) -> RawTable:
     except OSError as err:
         raise SchemaError(f"{path}: cannot read ({err.strerror})") from err
     text, notes = _decode(path, data)
+    fast = _read_csv_fast(path, text, notes)
+    if fast is not None:
+        return fast
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         first = next(reader, None)
@@ -178,6 +183,47 @@ def _read_csv(path: Path) -> RawTable:
     )
     frame[LINE] = pd.array(lines, dtype="int64")
     return RawTable(path.name, frame, rejects, notes, header_line)
+
+
+def _read_csv_fast(path: Path, text: str, notes: list[tuple[str, str, int]]) -> RawTable | None:
+    """Arrow's CSV reader, for the common file where row ``i`` sits on line ``i + 2``.
+
+    Python's csv module is what gives every row its true line number, but it costs seconds per
+    million rows. When the header is line 1, every row has the header's field count, and the
+    file holds as many rows as lines after the header (so no blank line and no quoted line
+    break), the line numbers follow from the row order and Arrow can do the parsing, ten times
+    faster. Anything else returns ``None`` and the careful reader takes over.
+    """
+    if "\r" in text.replace("\r\n", ""):  # a bare carriage return also ends a line for csv
+        return None
+    first_line = text.split("\n", 1)[0]
+    reader = csv.reader(io.StringIO(first_line, newline=""))
+    try:
+        names = next(reader, None)
+    except csv.Error:
+        return None
+    if not names or not any(cell.strip() for cell in names):
+        return None
+    header = _header(path, names)
+    lines = text.count("\n") + (0 if text.endswith("\n") else 1)
+    try:
+        table = pcsv.read_csv(
+            io.BytesIO(text.encode("utf-8")),
+            read_options=pcsv.ReadOptions(column_names=header, skip_rows=1),
+            parse_options=pcsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=True),
+            convert_options=pcsv.ConvertOptions(
+                column_types={name: pa.string() for name in header},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):  # a ragged row, an odd quote, ...
+        return None
+    if table.num_rows != lines - 1:  # a blank line or a line break inside a quoted cell
+        return None
+    frame = pd.DataFrame({name: _cells(table.column(i)) for i, name in enumerate(header)})
+    frame[LINE] = pd.array(np.arange(2, 2 + table.num_rows), dtype="int64")
+    return RawTable(path.name, frame, [], notes, 1)
 
 
 def _arrow_to_text(column: pa.ChunkedArray) -> pd.Series:

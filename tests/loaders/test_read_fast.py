@@ -1,0 +1,96 @@
+"""Arrow's CSV fast path reads exactly what the careful csv-module reader reads, or declines."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from kinlink.loaders import read
+
+TAKEN = {
+    "plain": "a,b\n1,2\n3,4\n",
+    "windows line ends": "a,b\r\n1,2\r\n3,4\r\n",
+    "no final line end": "a,b\n1,2\n3,4",
+    "quoted comma": 'a,b\n"x, y",2\n',
+    "doubled quotes": 'a,b\n"x ""q"" y",2\n',
+    "quote inside a cell": 'a,b\nab"c,2\n',
+    "text after a closing quote": 'a,b\n"abc"def,2\n',
+    "space before a quote": 'a,b\n "abc",2\n',
+    "spaces and case": "a, B \n  1 , 2 \n",
+    "empty cells": 'a,b\n,\n"",x\n',
+    "header only": "a,b\n",
+}
+DECLINED = {
+    "ragged rows": "a,b\n1,2,3\n4\n",
+    "a stray trailing comma": "a,b\n1,2,\n",
+    "a blank line": "a,b\n1,2\n\n3,4\n",
+    "a line break in a quoted cell": 'a,b\n"x\ny",2\n',
+    "an unclosed quote": 'a,b\n"abc,2\n',
+    "blank lines before the header": "\n\na,b\n1,2\n",
+    "a bare carriage return in a quoted cell": 'a,b\r\n"x\ry",2\r\n',
+}
+
+
+def _careful(path: Path, monkeypatch: pytest.MonkeyPatch) -> read.RawTable:
+    with monkeypatch.context() as patch:
+        patch.setattr(read, "_read_csv_fast", lambda *args: None)
+        return read.read_table(path)
+
+
+def _same(a: read.RawTable, b: read.RawTable) -> bool:
+    return (
+        a.frame.astype(object).equals(b.frame.astype(object))
+        and a.rejects == b.rejects
+        and a.header_line == b.header_line
+    )
+
+
+@pytest.mark.parametrize("text", TAKEN.values(), ids=TAKEN.keys())
+def test_fast_path_reads_what_the_careful_reader_reads(
+    text: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "t.csv"
+    path.write_text(text, encoding="utf-8", newline="")
+    assert read._read_csv_fast(path, text, []) is not None  # the fast path really ran
+    assert _same(read.read_table(path), _careful(path, monkeypatch))
+
+
+@pytest.mark.parametrize("text", DECLINED.values(), ids=DECLINED.keys())
+def test_fast_path_declines_what_needs_true_line_numbers(
+    text: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "t.csv"
+    path.write_text(text, encoding="utf-8", newline="")
+    assert read._read_csv_fast(path, text, []) is None
+    assert _same(read.read_table(path), _careful(path, monkeypatch))
+
+
+_CELL = st.text(alphabet=st.sampled_from(list('ab ,"\n\ré')), max_size=6)
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(rows=st.lists(st.lists(_CELL, min_size=1, max_size=3), min_size=0, max_size=6),
+       quoting=st.sampled_from([csv.QUOTE_MINIMAL, csv.QUOTE_ALL]))  # fmt: skip
+def test_fast_path_agrees_on_written_csv(
+    rows: list[list[str]], quoting: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, quoting=quoting, lineterminator="\n")
+    writer.writerow(["x", "y", "z"])
+    writer.writerows(rows)
+    text = buffer.getvalue()
+    path = tmp_path / "t.csv"
+    path.write_text(text, encoding="utf-8", newline="")
+    fast = read._read_csv_fast(path, text, [])
+    if fast is not None:
+        assert _same(fast, _careful(path, monkeypatch))
+        assert fast.frame[read.LINE].tolist() == list(range(2, 2 + len(fast.frame)))
+    assert isinstance(read.read_table(path).frame, pd.DataFrame)
