@@ -23,7 +23,7 @@ the partner if nothing but names ties it to its current person (:func:`_rehome`)
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -168,6 +168,7 @@ def complete_families(
     cannot_link: dict[int, set[str]],
     pair_levels: PairLevels,
     fields: Fields,
+    must_link: Iterable[tuple[int, int]] = (),
 ) -> tuple[np.ndarray, int]:
     """Merge the unambiguous leftover members of linked family units.
 
@@ -185,6 +186,8 @@ def complete_families(
         ``(il, ir) -> (levels, veto)`` for record pairs.
     fields : Fields
         Where ``dob``, ``sex`` and ``a_number`` sit in the levels.
+    must_link : iterable of (int, int)
+        Record pairs an analyst declared the same person: such a record is never moved alone.
 
     Returns
     -------
@@ -229,7 +232,9 @@ def complete_families(
         _, cross_veto = pair_levels(np.array(cross_l, np.int64), np.array(cross_r, np.int64))
         vetoed = np.array(cross_pair)[cross_veto]
         allowed[vetoed] = False
+    linked_by_analyst = {r for pair in must_link for r in pair}
     moved = _rehome(pairs[~allowed], cands, labels, records_of, cannot_link, pair_levels, fields)
+    moved = {r: label for r, label in moved.items() if r not in linked_by_analyst}
     remap = np.arange(int(labels.max()) + 1, dtype=np.int64)
     remap[pairs["b"].to_numpy()[allowed]] = pairs["a"].to_numpy()[allowed]  # a matching: 1 hop
     labels = labels.copy()

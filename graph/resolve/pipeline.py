@@ -382,8 +382,9 @@ def resolve(
                 "detached %d sides of persons that only a name tied to another family", detached
             )
         labels, completed = complete_families(
-            prepared, scorer.member, labels, keys, scorer.pair_levels, _fields(scorer)
-        )
+            prepared, scorer.member, labels, keys, scorer.pair_levels, _fields(scorer),
+            must_link=[tuple(p) for p in cand["same"].tolist()],
+        )  # fmt: skip
         stats["family_completed"] = completed
         steps["completion"] = labels
         (log.info if progress else log.debug)(

@@ -687,3 +687,10 @@ def test_decision_of_records_never_joined_gives_the_probability(bridged_kept) ->
 def test_decision_needs_the_steps(bridged) -> None:
     with pytest.raises(InputError, match="keep_scorer"):
         decision(bridged, "XCBP0", "YCBP0")
+
+
+def test_analyst_same_keeps_a_member_record_from_moving(rehome_frames) -> None:
+    reviews = pd.DataFrame({"record_id_a": ["JNGO1"], "record_id_b": ["NNGO"],
+                            "decision": ["same"]})  # fmt: skip
+    persons = _persons(resolve(*rehome_frames, reviews=reviews))
+    assert persons["JNGO1"] == persons["NNGO"]
