@@ -11,7 +11,10 @@ a union-find, and a merge is refused when
   namesakes into one person.
 
 To make the second test meaningful, every pair inside a connected component of at most
-``max_component`` records is scored, not only the blocked pairs (``score`` callback).
+``max_component`` records is scored up front, not only the blocked pairs (``score`` callback);
+in a bigger component (a common name in a big bundle) the cross pairs of each merge are scored
+when the merge is tried, so a sparse "Jeremy López" cannot chain two Jeremy López of different
+birth dates and A-numbers however many namesakes surround them.
 Must-link pairs (analyst "same") are merged first and are not subject to the conflict test.
 """
 
@@ -184,13 +187,19 @@ def cluster(
         return root
 
     def conflicted(ra: int, rb: int) -> bool:
-        for a in members.get(ra, [ra]):
-            for b in members.get(rb, [rb]):
-                code = (min(a, b) << 32) | max(a, b)
-                p = known.get(code)
-                if p is not None and p < conflict:
-                    return True
-        return False
+        codes = [
+            (min(a, b) << 32) | max(a, b)
+            for a in members.get(ra, [ra])
+            for b in members.get(rb, [rb])
+        ]
+        unknown = [code for code in codes if code not in known]
+        if unknown and score is not None:
+            # a component too big to score whole: score the cross pairs this merge needs
+            left = np.array(unknown, dtype=np.int64)
+            scored = score(left >> 32, left & 0xFFFFFFFF)
+            known.update(zip(unknown, scored.tolist(), strict=True))
+            stats.extra_pairs_scored += len(unknown)
+        return any(known.get(code, 1.0) < conflict for code in codes)
 
     def union(ra: int, rb: int) -> None:
         if len(members.get(ra, [ra])) < len(members.get(rb, [rb])):
@@ -230,7 +239,7 @@ def cluster(
             continue
         # two single records: their own edge is the only cross pair, and it passed
         single = ra not in members and rb not in members
-        if known and not single and conflicted(ra, rb):
+        if (known or score is not None) and not single and conflicted(ra, rb):
             stats.refused_conflict += 1
             refused.append(position)
             continue
