@@ -9,6 +9,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -143,6 +145,71 @@ def family_boost(
     others = codes["anchors"].to_numpy() - np.asarray(own, dtype=int)
     out[codes.loc[others > 0, "pair"].unique()] = bits
     return out
+
+
+@dataclass(frozen=True)
+class UnitIndex:
+    """Every record's units and the linked unit pairs as sorted arrays, for small batches.
+
+    :func:`family_boost` joins pairs to the memberships with pandas, which costs a pass over
+    every membership per call: fine for the millions of candidate pairs scored at once, slow
+    for the few cross pairs clustering scores at each merge in a big component. This index
+    answers the same question with array lookups.
+
+    Examples
+    --------
+    >>> member = pd.DataFrame({"record": [0, 1, 2, 3], "unit": [0, 0, 1, 1]})
+    >>> il, ir, p = np.array([0, 1]), np.array([2, 3]), np.array([0.99, 0.4])
+    >>> linked, anchor = linked_units(member, il, ir, p, anchor=0.95)
+    >>> UnitIndex.build(member, linked, 4).boost(il, ir, 3.0, anchor).tolist()
+    [0.0, 3.0]
+    """
+
+    starts: np.ndarray  # record r's units are units[starts[r]:starts[r + 1]]
+    units: np.ndarray
+    linked: np.ndarray  # sorted codes lo << 32 | hi of linked unit pairs
+    anchors: np.ndarray  # anchor pairs across each linked unit pair
+
+    @classmethod
+    def build(cls, member: pd.DataFrame, linked: pd.DataFrame, n: int) -> UnitIndex:
+        """Index ``member`` (:func:`memberships`) of ``n`` records and ``linked``."""
+        records = member["record"].to_numpy(dtype=np.int64)
+        order = np.argsort(records, kind="stable")
+        counts = np.bincount(records, minlength=n)
+        codes = (linked["lo"].to_numpy(dtype=np.int64) << 32) | linked["hi"].to_numpy(
+            dtype=np.int64
+        )
+        sort = np.argsort(codes)
+        return cls(
+            np.r_[0, np.cumsum(counts)],
+            member["unit"].to_numpy(dtype=np.int64)[order],
+            codes[sort],
+            linked["anchors"].to_numpy(dtype=np.int64)[sort],
+        )
+
+    def boost(
+        self, il: np.ndarray, ir: np.ndarray, bits: float, is_anchor: np.ndarray | None = None
+    ) -> np.ndarray:
+        """What :func:`family_boost` gives the same pairs."""
+        out = np.zeros(len(il), dtype=np.float32)
+        if not len(il) or not len(self.linked) or bits == 0:
+            return out
+        cl = self.starts[il + 1] - self.starts[il]
+        cr = self.starts[ir + 1] - self.starts[ir]
+        k = cl * cr  # unit combinations of each pair
+        pair = np.repeat(np.arange(len(il)), k)
+        within = np.arange(int(k.sum())) - np.repeat(np.cumsum(k) - k, k)
+        ul = self.units[self.starts[il[pair]] + within // cr[pair]]
+        ur = self.units[self.starts[ir[pair]] + within % cr[pair]]
+        keep = ul != ur
+        pair, ul, ur = pair[keep], ul[keep], ur[keep]
+        code = (np.minimum(ul, ur) << 32) | np.maximum(ul, ur)
+        at = np.minimum(np.searchsorted(self.linked, code), len(self.linked) - 1)
+        hit = self.linked[at] == code
+        own = is_anchor[pair[hit]].astype(np.int64) if is_anchor is not None else 0
+        others = self.anchors[at[hit]] - own
+        out[np.unique(pair[hit][others > 0])] = bits
+        return out
 
 
 def pairs_across_linked_units(member: pd.DataFrame, linked: pd.DataFrame) -> np.ndarray:

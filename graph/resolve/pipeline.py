@@ -67,6 +67,7 @@ class Scorer:
     settings: ResolverSettings
     member: pd.DataFrame
     linked: pd.DataFrame | None = None
+    unit_index: family.UnitIndex | None = None  # built on first boost once ``linked`` is set
 
     def weights(self, il: np.ndarray, ir: np.ndarray) -> dict[str, np.ndarray]:
         """Levels, per-comparison weights, tf adjustment and name-swap flags of pairs."""
@@ -91,10 +92,9 @@ class Scorer:
         """Family boost (log2-odds) of pairs, once the unit links are known."""
         if self.linked is None or not self.settings.family_boost_bits:
             return np.zeros(len(il), dtype=np.float32)
-        return family.family_boost(
-            self.member, il, ir, self.linked,
-            bits=self.settings.family_boost_bits, is_anchor=is_anchor,
-        )  # fmt: skip
+        if self.unit_index is None:
+            self.unit_index = family.UnitIndex.build(self.member, self.linked, len(self.prepared))
+        return self.unit_index.boost(il, ir, self.settings.family_boost_bits, is_anchor)
 
     def probability(self, il: np.ndarray, ir: np.ndarray) -> np.ndarray:
         """Match probability of arbitrary pairs (family boost included)."""
