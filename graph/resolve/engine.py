@@ -62,6 +62,7 @@ class Columns:
     digit_columns: dict[str, np.ndarray | None] = field(default_factory=dict)
     phonetic: np.ndarray | None = None  # (n, 6): given-name then surname phonetic key codes
     nicknamed: dict[str, np.ndarray] = field(default_factory=dict)  # see PairEvaluator.nickname
+    lengths: dict[str, np.ndarray] = field(default_factory=dict)  # see PairEvaluator._lengths
 
     @classmethod
     def from_prepared(cls, prepared: pd.DataFrame) -> Columns:
@@ -213,6 +214,16 @@ class PairEvaluator:
             self._cache[key] = out
         return self._cache[key]
 
+    def _lengths(self, column: str) -> np.ndarray:
+        """Per code + 1 (index 0: missing), the length of the value (cached while the table
+        of values does not grow)."""
+        table = self.cols.uniques[column]
+        lengths = self.cols.lengths.get(column)
+        if lengths is None or len(lengths) != len(table) + 1:
+            lengths = np.r_[0, [len(v) for v in table.tolist()]]
+            self.cols.lengths[column] = lengths
+        return lengths
+
     def token_edit(self, column: str, limit: int) -> np.ndarray:
         """Some name part of one side within ``limit`` edits of some part of the other.
 
@@ -230,8 +241,7 @@ class PairEvaluator:
             for b in parts:
                 left, right = self.side(a)[0], self.side(b)[1]
                 ta, tb = self.cols.uniques[a], self.cols.uniques[b]  # after any swap recoding
-                len_a = np.r_[0, [len(v) for v in ta.tolist()]]
-                len_b = np.r_[0, [len(v) for v in tb.tolist()]]
+                len_a, len_b = self._lengths(a), self._lengths(b)
                 todo = np.flatnonzero((len_a[left + 1] >= 4) & (len_b[right + 1] >= 4))
                 if not len(todo):
                     continue
@@ -314,7 +324,7 @@ class PairEvaluator:
             ok = self.score(kind, col) <= (t if t is not None else 1)
             if kind == "hamming":
                 left, right = self.side(col)
-                lengths = np.r_[0, [len(v) for v in self.cols.uniques[col].tolist()]]
+                lengths = self._lengths(col)
                 ok &= lengths[left + 1] == lengths[right + 1]
             return ok
         if kind == "transposition":
