@@ -192,6 +192,15 @@ def table(frame: pd.DataFrame, *, key: str | None = None) -> None:
 
 def download_button(frame: pd.DataFrame, label: str, file_name: str, *, key: str) -> None:
     """A CSV download of ``frame`` (dates as text; when the toggle is on, A-numbers and dates of
-    birth masked and ids replaced by keyed-hash pseudonyms)."""
-    csv = download_frame(frame, masked=masked()).to_csv(index=False, lineterminator="\n")
-    st.download_button(label, csv.encode("utf-8"), file_name=file_name, mime="text/csv", key=key)
+    birth masked and ids replaced by keyed-hash pseudonyms).
+
+    The CSV is written when the button is clicked, not on every page view: pseudonymising the
+    ids of thousands of flagged families took most of a work-queue page's render.
+    """
+    hide = masked()  # read now: the callable runs on another thread, outside the session
+
+    def contents() -> bytes:
+        frame_out = download_frame(frame, masked=hide)
+        return frame_out.to_csv(index=False, lineterminator="\n").encode("utf-8")
+
+    st.download_button(label, contents, file_name=file_name, mime="text/csv", key=key)

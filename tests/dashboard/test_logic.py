@@ -90,7 +90,7 @@ def test_search_ignores_accents_case_and_word_order(index: SearchIndex) -> None:
 
 
 def test_search_by_a_nickname_of_several_names_finds_each(index: SearchIndex) -> None:
-    """"Pepe" stands for José alone (mapped when keyed); a nickname of several names ("Beto":
+    """ "Pepe" stands for José alone (mapped when keyed); a nickname of several names ("Beto":
     Alberto, Roberto, ...) is tried as each name it may stand for."""
     assert index.search("Pepe de la Cruz")["person_id"].iloc[0] == "P3"
     records = pd.DataFrame({
@@ -300,6 +300,28 @@ def test_masked_downloads_carry_pseudonyms_not_ids(monkeypatch: pytest.MonkeyPat
         pseudonym("record", "r2", b"test-key"),
     ]
     assert download_frame(frame, masked=False)["record_ids"].iloc[0] == "r1;r2"
+
+
+def test_download_button_writes_the_masked_csv_when_clicked(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The button gets a callable (no CSV written per page view) that honours the mask as it
+    was when the page was drawn."""
+    from kinlink.dashboard import state
+
+    frame = pd.DataFrame({"family_id": ["F1"], "record_ids": ["r1;r2"], "a_number": ["012345678"]})
+    monkeypatch.setenv("KINLINK_MASK_KEY", "test-key")
+    buttons = {}
+    monkeypatch.setattr(state.st, "download_button", lambda label, data, **kw: buttons.update(
+        {kw["key"]: data}))  # fmt: skip
+    monkeypatch.setattr(state, "masked", lambda: True)
+    state.download_button(frame, "Download CSV", "x.csv", key="masked")
+    monkeypatch.setattr(state, "masked", lambda: False)
+    state.download_button(frame, "Download CSV", "x.csv", key="plain")
+    assert callable(buttons["masked"]) and callable(buttons["plain"])
+    hidden, shown = buttons["masked"]().decode(), buttons["plain"]().decode()
+    assert "r1" not in hidden and "012345678" not in hidden and "F1" not in hidden
+    assert "r1;r2" in shown and "F1" in shown
 
 
 def test_loaded_bundle_keeps_the_fitted_model_to_explain_pairs(loaded: DashboardData) -> None:
