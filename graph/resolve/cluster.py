@@ -186,20 +186,33 @@ def cluster(
             parent[x], x = root, parent[x]
         return root
 
+    apart: set[tuple[int, int]] = set()  # root pairs found in conflict (true while both stay)
+
     def conflicted(ra: int, rb: int) -> bool:
-        codes = [
-            (min(a, b) << 32) | max(a, b)
-            for a in members.get(ra, [ra])
-            for b in members.get(rb, [rb])
-        ]
-        unknown = [code for code in codes if code not in known]
-        if unknown and score is not None:
-            # a component too big to score whole: score the cross pairs this merge needs
-            left = np.array(unknown, dtype=np.int64)
-            scored = score(left >> 32, left & 0xFFFFFFFF)
-            known.update(zip(unknown, scored.tolist(), strict=True))
-            stats.extra_pairs_scored += len(unknown)
-        return any(known.get(code, 1.0) < conflict for code in codes)
+        pair = (min(ra, rb), max(ra, rb))
+        if pair in apart:
+            return True
+        unknown = []
+        for a in members.get(ra, [ra]):
+            for b in members.get(rb, [rb]):
+                code = (min(a, b) << 32) | max(a, b)
+                p = known.get(code)
+                if p is None:
+                    unknown.append(code)
+                elif p < conflict:
+                    apart.add(pair)
+                    return True
+        if not unknown or score is None:
+            return False
+        # a component too big to score whole: score the cross pairs this merge still needs
+        codes = np.array(unknown, dtype=np.int64)
+        scored = score(codes >> 32, codes & 0xFFFFFFFF)
+        known.update(zip(unknown, scored.tolist(), strict=True))
+        stats.extra_pairs_scored += len(unknown)
+        if bool((scored < conflict).any()):
+            apart.add(pair)
+            return True
+        return False
 
     def union(ra: int, rb: int) -> None:
         if len(members.get(ra, [ra])) < len(members.get(rb, [rb])):

@@ -165,3 +165,19 @@ def test_ambiguous_record_is_left_alone():
     assert len(set(labels.tolist())) == 3 and stats.detached_ambiguous == 1
     labels, _ = cluster(3, il, ir, p, threshold=0.9, conflict=1e-3, cannot_link={})
     assert labels[0] == labels[1] != labels[2]
+
+
+def test_cluster_scores_the_cross_pairs_of_a_component_too_big_to_score_whole():
+    """0-1 and 1-2 are strong edges; 0-2 was never blocked and scores 0. With components of
+    more than two records left to lazy scoring, the merge of {0, 1} with 2 is refused."""
+    asked = []
+
+    def score(il: np.ndarray, ir: np.ndarray) -> np.ndarray:
+        asked.extend(zip(il.tolist(), ir.tolist(), strict=True))
+        return np.zeros(len(il))
+
+    il, ir, p = np.array([0, 1]), np.array([1, 2]), np.array([0.99, 0.98])
+    labels, stats = cluster(3, il, ir, p, threshold=0.5, conflict=0.01, cannot_link={},
+                            score=score, max_component=2)  # fmt: skip
+    assert labels.tolist() == [0, 0, 2]
+    assert asked == [(0, 2)] and stats.extra_pairs_scored == 1 and stats.refused_conflict == 1
