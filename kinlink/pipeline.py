@@ -141,7 +141,10 @@ def explain(bundle_path: str | Path, record_a: str, record_b: str) -> str:
     for record in (record_a, record_b):
         if record not in known:
             raise InputError(f"{bundle_path}: no loaded individuals record '{record}'")
+    if record_a == record_b:
+        raise InputError(f"explain needs two different records, got '{record_a}' twice")
     resolution = resolve_bundle(bundle, keep_scorer=True)
-    assert resolution.scorer is not None  # the Fellegi-Sunter resolver keeps it when asked
+    # two different loaded records: the bundle has two or more, so a model was fitted
+    assert resolution.scorer is not None
     table = explain_with(resolution.scorer, record_a, record_b)
     return f"{table.to_string(index=False)}\n\n{decision(resolution, record_a, record_b)}"

@@ -232,9 +232,10 @@ def complete_families(
         _, cross_veto = pair_levels(np.array(cross_l, np.int64), np.array(cross_r, np.int64))
         vetoed = np.array(cross_pair)[cross_veto]
         allowed[vetoed] = False
-    linked_by_analyst = {r for pair in must_link for r in pair}
-    moved = _rehome(pairs[~allowed], cands, labels, records_of, cannot_link, pair_levels, fields)
-    moved = {r: label for r, label in moved.items() if r not in linked_by_analyst}
+    moved = _rehome(
+        pairs[~allowed], cands, labels, records_of, cannot_link, pair_levels, fields,
+        fixed={r for pair in must_link for r in pair},
+    )  # fmt: skip
     remap = np.arange(int(labels.max()) + 1, dtype=np.int64)
     remap[pairs["b"].to_numpy()[allowed]] = pairs["a"].to_numpy()[allowed]  # a matching: 1 hop
     labels = labels.copy()
@@ -251,6 +252,7 @@ def _rehome(
     cannot_link: dict[int, set[str]],
     pair_levels: PairLevels,
     fields: Fields,
+    fixed: set[int] | None = None,
 ) -> dict[int, int]:
     """Move single member records where two persons cannot merge whole.
 
@@ -259,7 +261,8 @@ def _rehome(
     to the partner person when nothing but names ties it to its current person (no birth date,
     A-number, identifier or phone agreeing with any of its other records) and it agrees with
     every record of the partner (no vetoed pair, no shared cannot-link key). The record of the
-    lower-labelled person is tried first, then the other.
+    lower-labelled person is tried first, then the other. A record in ``fixed`` (one an analyst
+    declared the same as another) never moves.
 
     Returns
     -------
@@ -278,7 +281,8 @@ def _rehome(
     for ra, rb, la, a, b in by_pair[["ra", "rb", "la", "a", "b"]].itertuples(index=False):
         mine, other = (ra, rb) if la == a else (rb, ra)  # the record of person a, of person b
         options += [(int(mine), int(a), int(b)), (int(other), int(b), int(a))]
-    options = list(dict.fromkeys(options))
+    # a record an analyst declared the same as another never moves alone
+    options = [o for o in dict.fromkeys(options) if o[0] not in (fixed or set())]
     left, right, owner, kind = [], [], [], []
     for k, (record, source, target) in enumerate(options):
         others = [(y, 0) for y in records_of[source] if y != record]  # ties to its own person

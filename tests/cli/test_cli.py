@@ -219,3 +219,22 @@ def test_output_into_a_closed_pipe_stops_quietly(small_bundle: Path, tmp_path: P
     command = f"{sys.executable} -m kinlink.cli evaluate {out} --truth {truth} --json | head -c 1"
     result = subprocess.run(["bash", "-c", command], capture_output=True, text=True, check=False)
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("rows", "a", "b", "message"),
+    [
+        ([["r1", "CBP"]], "r1", "r1", "two different records"),
+        ([["r1", "CBP"]], "r1", "r9", "no loaded individuals record 'r9'"),
+        ([["r1", "CBP"]], "r1", "r1 ", "no loaded individuals record 'r1 '"),
+    ],
+)
+def test_explain_refuses_what_it_cannot_explain_in_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], rows, a: str, b: str, message: str
+) -> None:
+    (tmp_path / "b").mkdir()
+    _write(tmp_path / "b" / "individuals.csv", ["record_id", "source"], rows)
+    _write(tmp_path / "b" / "family_units.csv", ["family_unit_id", "record_id"], [])
+    assert main(["explain", str(tmp_path / "b"), a, b]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("kinlink: error:") and message in err and "\n" not in err

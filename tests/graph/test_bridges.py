@@ -322,14 +322,22 @@ class FakeCompletionLevels:
         return levels, np.array([pair in self.veto for pair in pairs], dtype=bool)
 
 
-def _complete(labels, veto=((2, 4), (2, 5)), phone=(), different=()):
+def _complete(labels, veto=((2, 4), (2, 5)), phone=(), different=(), same=()):
     n = len(labels)
     prepared = pd.DataFrame({"source": MOVE_SOURCES[:n]})
     keys = family.cannot_link_keys(MOVE_SOURCES[:n], MOVE_MEMBER, link_only=False,
                                    different=list(different))  # fmt: skip
     new, merged = complete_families(prepared, MOVE_MEMBER, np.array(labels), keys,
-                                    FakeCompletionLevels(veto, phone), MOVE_FIELDS)  # fmt: skip
+                                    FakeCompletionLevels(veto, phone), MOVE_FIELDS,
+                                    must_link=list(same))  # fmt: skip
     return new.tolist(), merged
+
+
+def test_a_record_an_analyst_joined_stays_and_the_other_move_is_made() -> None:
+    """The child's records 2 and 6 were declared the same: record 2 may not move to the
+    namesake, so the sparse record 3 moves to the child instead (review finding)."""
+    labels = [0, 0, 2, 3, 3, 3, 2]
+    assert _complete(labels, veto=[(4, 6)], same=[(2, 6)]) == ([0, 0, 2, 2, 3, 3, 2], 1)
 
 
 def test_name_only_member_record_moves_to_the_unit_partner() -> None:
