@@ -153,11 +153,13 @@ def detach_weak_bridges(
         ]
         keep = max(range(len(on_side)), key=lambda k: (len(on_side[k]), -k))
         kept = set(on_side[keep])
+        elsewhere = {r for k, side in enumerate(on_side) if k != keep for r in side} - kept
+        # each side is judged against what stays: the kept side and the records in no side
+        rest = [r for r in records_of[p] if r not in elsewhere]
         for k, side in enumerate(on_side):
             side = [r for r in side if r not in kept]  # a record also in a kept-side unit stays
-            if k == keep or not side:
-                continue
-            parts.append((p, side, [r for r in records_of[p] if r not in set(side)]))
+            if k != keep and side:
+                parts.append((p, side, rest))
     if not parts:
         return labels, 0
     strong = _strong([(side, rest) for _, side, rest in parts], pair_levels, fields, must_link)

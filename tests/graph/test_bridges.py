@@ -228,6 +228,17 @@ def test_each_side_is_judged_on_its_own() -> None:
     _assert_only_splits(labels, labels_after)
 
 
+def test_two_weak_sides_tied_only_to_each_other_are_both_cut() -> None:
+    """Sides B (record 2) and C (record 3) agree on a birth date with each other, with nothing
+    that stays: each is judged against the kept side and the records in no side (review)."""
+    member = _member([0, 4], [1, 5], [2, 6], [7], [3, 8], [9])
+    labels = _labels(10, [0, 1, 2, 3], [4, 5], [6, 7], [8, 9])
+    assert bridge_sides(member, labels) == {0: [[0, 1], [2], [4]]}
+    after, detached = detach_weak_bridges(member, labels, FakeLevels({(2, 3): (1, 0)}), FIELDS)
+    assert detached == 2
+    assert {frozenset({0, 1}), frozenset({2}), frozenset({3})} <= _parts(after)
+
+
 @st.composite
 def _layouts(draw):
     """Families of two units each (a person in both confirms it), persons with records in units
