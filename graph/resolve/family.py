@@ -103,58 +103,15 @@ def linked_units(
     return linked, is_anchor
 
 
-def family_boost(
-    member: pd.DataFrame,
-    il: np.ndarray,
-    ir: np.ndarray,
-    linked: pd.DataFrame,
-    *,
-    bits: float,
-    is_anchor: np.ndarray | None = None,
-) -> np.ndarray:
-    """Extra log2-odds for pairs whose two units are linked by *another* confident pair.
-
-    Parameters
-    ----------
-    member : DataFrame
-        Output of :func:`memberships`.
-    il, ir : ndarray
-        Pairs to boost.
-    linked : DataFrame
-        Output of :func:`linked_units`.
-    bits : float
-        Boost added to a pair whose units are linked.
-    is_anchor : ndarray, optional
-        Which of these pairs are anchors themselves (their own link does not count).
-
-    Examples
-    --------
-    >>> member = pd.DataFrame({"record": [0, 1, 2, 3], "unit": [0, 0, 1, 1]})
-    >>> il, ir, p = np.array([0, 1]), np.array([2, 3]), np.array([0.99, 0.4])
-    >>> linked, anchor = linked_units(member, il, ir, p, anchor=0.95)
-    >>> family_boost(member, il, ir, linked, bits=3.0, is_anchor=anchor).tolist()
-    [0.0, 3.0]
-    """
-    out = np.zeros(len(il), dtype=np.float32)
-    if member.empty or bits == 0 or not len(il) or linked.empty:
-        return out
-    codes = unit_pair_codes(member, il, ir).merge(linked, on=["lo", "hi"])
-    if codes.empty:
-        return out
-    own = is_anchor[codes["pair"].to_numpy()] if is_anchor is not None else False
-    others = codes["anchors"].to_numpy() - np.asarray(own, dtype=int)
-    out[codes.loc[others > 0, "pair"].unique()] = bits
-    return out
-
-
 @dataclass(frozen=True)
 class UnitIndex:
     """Every record's units and the linked unit pairs as sorted arrays, for small batches.
 
-    :func:`family_boost` joins pairs to the memberships with pandas, which costs a pass over
-    every membership per call: fine for the millions of candidate pairs scored at once, slow
-    for the few cross pairs clustering scores at each merge in a big component. This index
-    answers the same question with array lookups.
+    A pair whose two units are linked by *another* confident pair (an anchor) gets ``bits`` of
+    log2-odds: its relatives are evidence that the two records are the same family. Joining
+    pairs to the memberships with pandas costs a pass over every membership per call, slow for
+    the few cross pairs clustering scores at each merge in a big component; this index answers
+    with array lookups (``tests/graph/test_unit_index.py`` checks it against the pandas join).
 
     Examples
     --------
@@ -190,7 +147,11 @@ class UnitIndex:
     def boost(
         self, il: np.ndarray, ir: np.ndarray, bits: float, is_anchor: np.ndarray | None = None
     ) -> np.ndarray:
-        """What :func:`family_boost` gives the same pairs."""
+        """Extra log2-odds for pairs whose two units are linked by another confident pair.
+
+        ``is_anchor`` says which of these pairs are anchors themselves (their own link does
+        not count).
+        """
         out = np.zeros(len(il), dtype=np.float32)
         if not len(il) or not len(self.linked) or bits == 0:
             return out

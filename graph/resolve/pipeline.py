@@ -361,10 +361,11 @@ def resolve(
             link_only=settings.link_type == "link_only",
             different=[tuple(p) for p in cand["different"].tolist()],
         )  # fmt: skip
+    same = [(int(a), int(b)) for a, b in cand["same"].tolist()]  # an analyst's "same"
     labels, cstats = cluster(
         n, cand["il"], cand["ir"], _vetoed(cand["probability"], cand["veto"]),
         threshold=settings.match_threshold, conflict=settings.conflict_probability,
-        cannot_link=keys, must_link=[tuple(p) for p in cand["same"].tolist()],
+        cannot_link=keys, must_link=same,
         score=scorer.cluster_probability, max_component=settings.max_component,
         ambiguity=settings.ambiguity_bits,
     )  # fmt: skip
@@ -374,7 +375,7 @@ def resolve(
         if settings.detach_weak_bridges:
             labels, detached = detach_weak_bridges(
                 scorer.member, labels, scorer.pair_levels, _fields(scorer),
-                must_link=[tuple(p) for p in cand["same"].tolist()],
+                must_link=same,
             )  # fmt: skip
             stats["bridges_detached"] = detached
             steps["bridges"] = labels
@@ -383,7 +384,7 @@ def resolve(
             )
         labels, completed = complete_families(
             prepared, scorer.member, labels, keys, scorer.pair_levels, _fields(scorer),
-            must_link=[tuple(p) for p in cand["same"].tolist()],
+            must_link=same,
         )  # fmt: skip
         stats["family_completed"] = completed
         steps["completion"] = labels

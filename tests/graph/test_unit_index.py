@@ -1,4 +1,4 @@
-"""UnitIndex.boost gives exactly what family_boost gives, on any memberships and pairs."""
+"""UnitIndex.boost gives exactly what a pandas join of pairs, units and linked units gives."""
 
 from __future__ import annotations
 
@@ -7,7 +7,22 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kinlink.graph.resolve.family import UnitIndex, family_boost, linked_units
+from kinlink.graph.resolve.family import UnitIndex, linked_units, unit_pair_codes
+
+
+def family_boost(member, il, ir, linked, *, bits, is_anchor=None) -> np.ndarray:
+    """The reference: join the pairs to their units and to the linked unit pairs with pandas."""
+    out = np.zeros(len(il), dtype=np.float32)
+    if member.empty or bits == 0 or not len(il) or linked.empty:
+        return out
+    codes = unit_pair_codes(member, il, ir).merge(linked, on=["lo", "hi"])
+    if codes.empty:
+        return out
+    own = is_anchor[codes["pair"].to_numpy()] if is_anchor is not None else False
+    others = codes["anchors"].to_numpy() - np.asarray(own, dtype=int)
+    out[codes.loc[others > 0, "pair"].unique()] = bits
+    return out
+
 
 N = 12
 
