@@ -23,7 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from kinlink.errors import InputError
-from kinlink.graph.resolve import ResolverSettings, Scorer, explain_with, fit
+from kinlink.graph.resolve import Resolution, ResolverSettings, Scorer, explain_with, fit
 from kinlink.loaders import Bundle
 from kinlink.loaders.reviews import DECISIONS, REVIEW_COLUMNS, REVIEWS_FILE, read_reviews
 
@@ -38,6 +38,7 @@ __all__ = [
     "fit_scorer",
     "read_reviews",
     "same_person",
+    "scorer_for",
 ]
 
 
@@ -89,6 +90,15 @@ def fit_scorer(bundle: Bundle) -> Scorer:
         reviews=reviews if len(reviews) else None,
     )
     return scorer
+
+
+def scorer_for(bundle: Bundle | None, resolution: Resolution | None) -> Scorer | None:
+    """The model that explains pairs: the one the resolution kept, else one fitted now
+    (``None`` for a saved graph, which has no bundle)."""
+    if bundle is None:
+        return None
+    kept = resolution.scorer if resolution is not None else None
+    return kept if kept is not None else fit_scorer(bundle)
 
 
 def explain(scorer: Scorer, record_a: str, record_b: str) -> pd.DataFrame:

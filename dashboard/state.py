@@ -96,10 +96,7 @@ def search_index() -> SearchIndex:
 @st.cache_resource(show_spinner="Fitting the match model to explain pairs…")
 def _scorer(path: str) -> Scorer | None:
     d = _load(path)
-    if d.bundle is None:
-        return None
-    kept = d.resolution.scorer if d.resolution is not None else None
-    return kept if kept is not None else review.fit_scorer(d.bundle)
+    return review.scorer_for(d.bundle, d.resolution)
 
 
 def scorer() -> Scorer | None:
