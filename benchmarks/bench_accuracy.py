@@ -60,11 +60,11 @@ def main(argv: list[str] | None = None) -> int:
         out = args.workdir / f"report-{records}-{seed}"
         seconds, peak = _report(bundle, out)
         scores = evaluate(out, bundle / "truth")
-        f1 = [scores[name]["f1"] for name in FLAG_FILES]  # type: ignore[index]
-        precision = min(scores[name]["precision"] for name in FLAG_FILES)  # type: ignore[index]
+        f1 = [scores[name]["f1"] for name in FLAG_FILES]
+        precision = min(scores[name]["precision"] for name in FLAG_FILES)
         below += sum(v < BAR for v in f1)
         print(
-            f"{spec:>12} {scores['persons']['f1']:>8.4f} "  # type: ignore[index]
+            f"{spec:>12} {scores['persons']['f1']:>8.4f} "
             + " ".join(f"{v:>9.4f}" for v in f1)
             + f" {precision:>7.4f} {seconds:>9.1f} {peak:>9.2f}",
             flush=True,

@@ -55,9 +55,9 @@ def test_sample_report_scores_against_truth(sample_report: Path) -> None:
     """
     scores = evaluate(sample_report, SAMPLE / "truth")
     assert scores["records_only_in_truth"] == 0
-    assert scores["persons"]["f1"] >= 0.99  # type: ignore[index]
+    assert scores["persons"]["f1"] >= 0.99
     for name in ("separated_families", "mixed_nationality_units", "joint_reprocessing"):
-        assert scores[name]["f1"] >= 0.98, (name, scores[name])  # type: ignore[index]
+        assert scores[name]["f1"] >= 0.98, (name, scores[name])
 
 
 def test_evaluate_measures_blocking_recall_from_the_bundle(sample_report: Path) -> None:

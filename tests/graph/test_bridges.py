@@ -664,7 +664,7 @@ def test_nationality_vetoes_when_listed(nationality_frame) -> None:
 
 def test_veto_fields_must_be_a_tuple_of_names() -> None:
     with pytest.raises(SettingsError, match="veto_fields must be a tuple of names"):
-        ResolverSettings(veto_fields="dob")  # type: ignore[arg-type]
+        ResolverSettings(veto_fields="dob")
 
 
 def test_veto_fields_naming_no_comparison_stop_the_run() -> None:

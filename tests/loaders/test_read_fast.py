@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from pathlib import Path
+from typing import Literal
 
 import pandas as pd
 import pytest
@@ -80,7 +81,10 @@ _CELL = st.text(alphabet=st.sampled_from(list('ab ,"\n\ré')), max_size=6)
 @given(rows=st.lists(st.lists(_CELL, min_size=1, max_size=3), min_size=0, max_size=6),
        quoting=st.sampled_from([csv.QUOTE_MINIMAL, csv.QUOTE_ALL]))  # fmt: skip
 def test_fast_path_agrees_on_written_csv(
-    rows: list[list[str]], quoting: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    rows: list[list[str]],
+    quoting: Literal[0, 1, 2, 3],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, quoting=quoting, lineterminator="\n")
