@@ -57,6 +57,7 @@ _EXACT: Final = 100.0
 _A_NUMBER_NEAR: Final = 90.0
 _TOKEN_CUTOFF: Final = 75.0
 _NICKNAME_VARIANTS: Final = 8  # names tried for a query nickname that stands for several
+_NICKNAME_DISCOUNT: Final = 0.95  # score factor of a hit found through such a name
 
 
 def name_key(text: str) -> str:
@@ -223,7 +224,10 @@ class SearchIndex:
         rows = np.concatenate([h[0] for h in hits])
         if not len(rows):
             return empty
-        scores = np.concatenate([h[1] for h in hits])
+        # a name found through a nickname ranks just below the same name as typed
+        scores = np.concatenate(
+            [h[1] * (1.0 if k == 0 else _NICKNAME_DISCOUNT) for k, h in enumerate(hits)]
+        )
         order = np.lexsort((-scores, rows))  # each record once, with its best score
         rows, scores = rows[order], scores[order]
         first = np.r_[True, rows[1:] != rows[:-1]]

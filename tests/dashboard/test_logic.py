@@ -100,6 +100,9 @@ def test_search_by_a_nickname_of_several_names_finds_each(index: SearchIndex) ->
     })  # fmt: skip
     found = SearchIndex.build(records).search("Beto Ruiz", cutoff=90)
     assert set(found["person_id"]) == {"PA", "PR"}
+    beto = records.iloc[:1].assign(record_id="d", person_id="PB", given_names="Beto")
+    literal = SearchIndex.build(pd.concat([records, beto])).search("Beto Ruiz", cutoff=90)
+    assert literal["person_id"].iloc[0] == "PB"  # the name as typed ranks first
 
 
 def test_search_forgives_a_typo_and_ranks_fuller_matches_first(index: SearchIndex) -> None:
