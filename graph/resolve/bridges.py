@@ -28,7 +28,13 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from kinlink.graph.resolve.completion import Fields, PairLevels, beyond_names
+from kinlink.graph.resolve.completion import (
+    Fields,
+    PairLevels,
+    any_in_group,
+    beyond_names,
+    cross_pairs,
+)
 
 log = logging.getLogger(__name__)
 
@@ -183,21 +189,11 @@ def _strong(
     fields: Fields,
     must_link: Iterable[tuple[int, int]],
 ) -> np.ndarray:
-    """Whether each (side, rest) has a cross pair agreeing beyond names."""
+    """Whether each (side, rest) has a cross pair agreeing beyond names, or an analyst's "same"."""
     same = {(min(a, b), max(a, b)) for a, b in must_link}
-    left, right, owner = [], [], []
-    for k, (side, rest) in enumerate(parts):
-        for a in side:
-            for b in rest:
-                left.append(min(a, b))
-                right.append(max(a, b))
-                owner.append(k)
-    il, ir = np.array(left, dtype=np.int64), np.array(right, dtype=np.int64)
-    levels, _ = pair_levels(il, ir)
-    agree = beyond_names(levels, fields)
+    il, ir, group = cross_pairs(parts)
+    agree = beyond_names(pair_levels(il, ir)[0], fields)
     if same:
-        agree |= np.fromiter(((a, b) in same for a, b in zip(left, right, strict=True)),
-                             dtype=bool, count=len(left))  # fmt: skip
-    strong = np.zeros(len(parts), dtype=bool)
-    np.logical_or.at(strong, np.array(owner, dtype=np.int64), agree)
-    return strong
+        pairs = zip(il.tolist(), ir.tolist(), strict=True)
+        agree |= np.fromiter((pair in same for pair in pairs), dtype=bool, count=len(il))
+    return any_in_group(agree, group, len(parts))

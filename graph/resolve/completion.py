@@ -23,7 +23,7 @@ the partner if nothing but names ties it to its current person (:func:`_rehome`)
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -71,6 +71,46 @@ def beyond_names(levels: np.ndarray, fields: Fields) -> np.ndarray:
             level = levels[:, fields.columns[name]]
             agree |= (level != 0) & (level != fields.else_level[name])
     return agree
+
+
+def cross_pairs(
+    groups: Sequence[tuple[Sequence[int], Sequence[int]]],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every record pair across each ``(left, right)`` group pair, and the group it came from.
+
+    Returns
+    -------
+    il, ir : ndarray
+        The pairs, ``il < ir`` as ``pair_levels`` expects.
+    group : ndarray
+        Index of each pair's group, for :func:`any_in_group`.
+
+    Examples
+    --------
+    >>> [a.tolist() for a in cross_pairs([([3], [1, 2]), ([], [5]), ([4], [0])])]
+    [[1, 2, 0], [3, 3, 4], [0, 0, 2]]
+    """
+    left, right, group = [], [], []
+    for k, (xs, ys) in enumerate(groups):
+        for x in xs:
+            for y in ys:
+                left.append(min(x, y))
+                right.append(max(x, y))
+                group.append(k)
+    return (np.asarray(left, np.int64), np.asarray(right, np.int64), np.asarray(group, np.int64))
+
+
+def any_in_group(flags: np.ndarray, group: np.ndarray, n: int) -> np.ndarray:
+    """Per group of ``n``, whether any of its pairs is flagged.
+
+    Examples
+    --------
+    >>> any_in_group(np.array([False, True, False]), np.array([0, 0, 2]), 3).tolist()
+    [True, False, False]
+    """
+    out = np.zeros(n, dtype=bool)
+    np.logical_or.at(out, group, flags)
+    return out
 
 
 def linked_unit_pairs(
@@ -214,24 +254,17 @@ def complete_families(
     # every record of the two persons: no shared cannot-link key, no vetoed cross pair
     involved = np.isin(labels, np.r_[pairs["a"].to_numpy(), pairs["b"].to_numpy()])
     records_of = pd.Series(np.flatnonzero(involved)).groupby(labels[involved]).agg(list)
-    cross_l, cross_r, cross_pair = [], [], []
     allowed = np.ones(len(pairs), dtype=bool)
+    groups: list[tuple[list[int], list[int]]] = []
     for k, (a, b) in enumerate(zip(pairs["a"].tolist(), pairs["b"].tolist(), strict=True)):
         ra, rb = records_of[a], records_of[b]
         keys_a = set().union(*(cannot_link.get(r, set()) for r in ra))
         keys_b = set().union(*(cannot_link.get(r, set()) for r in rb))
-        if keys_a & keys_b:
-            allowed[k] = False
-            continue
-        for x in ra:
-            for y in rb:
-                cross_l.append(min(x, y))
-                cross_r.append(max(x, y))
-                cross_pair.append(k)
-    if cross_l:
-        _, cross_veto = pair_levels(np.array(cross_l, np.int64), np.array(cross_r, np.int64))
-        vetoed = np.array(cross_pair)[cross_veto]
-        allowed[vetoed] = False
+        allowed[k] = not keys_a & keys_b
+        groups.append((ra, rb) if allowed[k] else ([], []))
+    il, ir, group = cross_pairs(groups)
+    if len(il):
+        allowed &= ~any_in_group(pair_levels(il, ir)[1], group, len(pairs))
     moved = _rehome(
         pairs[~allowed], cands, labels, records_of, cannot_link, pair_levels, fields,
         fixed={r for pair in must_link for r in pair},
@@ -283,23 +316,15 @@ def _rehome(
         options += [(int(mine), int(a), int(b)), (int(other), int(b), int(a))]
     # a record an analyst declared the same as another never moves alone
     options = [o for o in dict.fromkeys(options) if o[0] not in (fixed or set())]
-    left, right, owner, kind = [], [], [], []
-    for k, (record, source, target) in enumerate(options):
-        others = [(y, 0) for y in records_of[source] if y != record]  # ties to its own person
-        others += [(y, 1) for y in records_of[target]]  # fit with the partner
-        for y, what in others:
-            left.append(min(record, y))
-            right.append(max(record, y))
-            owner.append(k)
-            kind.append(what)
-    if not left:
+    if not options:
         return {}
-    levels, veto = pair_levels(np.array(left, np.int64), np.array(right, np.int64))
-    owner_a, kind_a = np.array(owner, np.int64), np.array(kind)
-    tied = np.zeros(len(options), dtype=bool)
-    np.logical_or.at(tied, owner_a[kind_a == 0], beyond_names(levels, fields)[kind_a == 0])
-    misfit = np.zeros(len(options), dtype=bool)
-    np.logical_or.at(misfit, owner_a[kind_a == 1], veto[kind_a == 1])
+    # ties to its own person: any other record of it agreeing beyond names
+    own = [([r], [y for y in records_of[source] if y != r]) for r, source, _ in options]
+    il, ir, group = cross_pairs(own)
+    tied = any_in_group(beyond_names(pair_levels(il, ir)[0], fields), group, len(options))
+    # fit with the partner: no record of it vetoing the move
+    il, ir, group = cross_pairs([([r], records_of[t]) for r, _, t in options])
+    misfit = any_in_group(pair_levels(il, ir)[1], group, len(options))
     moved: dict[int, int] = {}
     done: set[tuple[int, int]] = set()
     for k, (record, source, target) in enumerate(options):
