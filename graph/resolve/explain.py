@@ -11,6 +11,16 @@ from kinlink.graph.resolve.pipeline import Resolution, Scorer, fit
 from kinlink.graph.resolve.settings import ResolverSettings
 
 
+def _positions(scorer: Scorer, record_a: str, record_b: str) -> tuple[int, int]:
+    """Where two record ids sit in the scorer's records; an unknown id is an InputError."""
+    ids = scorer.prepared["record_id"].astype(str)
+    position = pd.Series(np.arange(len(ids)), index=ids.to_numpy())
+    missing = [r for r in (record_a, record_b) if str(r) not in position.index]
+    if missing:
+        raise InputError(f"unknown record id(s): {', '.join(map(str, missing))}")
+    return int(position[str(record_a)]), int(position[str(record_b)])
+
+
 def explain_with(scorer: Scorer, record_a: str, record_b: str) -> pd.DataFrame:
     """Explain one pair with an already fitted scorer.
 
@@ -21,12 +31,7 @@ def explain_with(scorer: Scorer, record_a: str, record_b: str) -> pd.DataFrame:
         ``term_frequency``, ``family_boost``, ``prior`` and ``total``; ``weight`` is in bits
         (log2 Bayes factor) and ``probability`` (on the ``total`` row) is the match probability.
     """
-    ids = scorer.prepared["record_id"].astype(str)
-    position = pd.Series(np.arange(len(ids)), index=ids.to_numpy())
-    missing = [r for r in (record_a, record_b) if str(r) not in position.index]
-    if missing:
-        raise InputError(f"unknown record id(s): {', '.join(map(str, missing))}")
-    a, b = int(position[str(record_a)]), int(position[str(record_b)])
+    a, b = _positions(scorer, record_a, record_b)
     il, ir = np.array([a]), np.array([b])
     w = scorer.weights(il, ir)
     w["bf"] = scorer.model.log2_bayes_factors(w["levels"])
@@ -100,12 +105,7 @@ def decision(resolution: Resolution, record_a: str, record_b: str) -> str:
     """
     if resolution.scorer is None or not resolution.steps:
         raise InputError("the resolution kept no steps: resolve with keep_scorer=True")
-    ids = resolution.scorer.prepared["record_id"].astype(str)
-    position = pd.Series(np.arange(len(ids)), index=ids.to_numpy())
-    missing = [r for r in (record_a, record_b) if str(r) not in position.index]
-    if missing:
-        raise InputError(f"unknown record id(s): {', '.join(map(str, missing))}")
-    a, b = int(position[str(record_a)]), int(position[str(record_b)])
+    a, b = _positions(resolution.scorer, record_a, record_b)
     together = {step: bool(labels[a] == labels[b]) for step, labels in resolution.steps.items()}
     clustered = together["clustering"]
     final = list(together.values())[-1]
