@@ -19,7 +19,7 @@ available when the source is a bundle.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -27,6 +27,7 @@ from typing import Literal
 import networkx as nx
 import pandas as pd
 
+from kinlink.contract import QUALITY_COLUMNS, REJECT_COLUMNS
 from kinlink.errors import InputError
 from kinlink.graph.build import build_graph
 from kinlink.graph.resolve import Resolution
@@ -34,7 +35,7 @@ from kinlink.graph.store import load_graph
 from kinlink.loaders import Bundle, load_bundle
 from kinlink.queries.facts import Facts
 from kinlink.queries.flags import Flag
-from kinlink.queries.report import QUALITY_COLUMNS, REJECT_COLUMNS, analyse
+from kinlink.queries.report import analyse
 from kinlink.queries.sections import Summary, summarise
 
 log = logging.getLogger(__name__)
@@ -128,9 +129,9 @@ def detect_source(path: str | Path) -> tuple[SourceKind, Path]:
     )
 
 
-def _read_csv(path: Path, columns: list[str]) -> pd.DataFrame:
+def _read_csv(path: Path, columns: Sequence[str]) -> pd.DataFrame:
     if not path.is_file():
-        return pd.DataFrame(columns=columns)
+        return pd.DataFrame(columns=list(columns))
     return pd.read_csv(path, dtype=str, keep_default_na=False)
 
 
@@ -177,7 +178,7 @@ def load(path: str | Path, *, progress: Progress | None = None) -> DashboardData
         resolution = resolve_bundle(bundle, keep_scorer=True)  # explains pairs, no refit
         report("building the graph", 0.6)
         G = build_graph(bundle, resolution.persons)
-        rejects = bundle.rejects[REJECT_COLUMNS]
+        rejects = bundle.rejects[list(REJECT_COLUMNS)]
         quality = bundle.quality
     else:
         report("loading the saved graph", 0.0)

@@ -37,6 +37,9 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Final
 
+from kinlink.contract import CASES, HEARINGS, INDIVIDUALS
+from kinlink.contract import LINE as CONTRACT_LINE
+
 
 class NodeKind(StrEnum):
     """The kinds of node in the graph."""
@@ -98,38 +101,11 @@ SIZE: Final = "size"
 N_RECORDS: Final = "n_records"
 """Person attribute: number of records the resolver grouped into the person."""
 
-# Column names of the bundle that become node attributes (the id column becomes ``key``).
-RECORD_ATTRS: Final = (
-    "source",
-    "a_number",
-    "given_names",
-    "surnames",
-    "given_names_orig",
-    "surnames_orig",
-    "dob",
-    "sex",
-    "nationality",
-    "language",
-    "country_of_location",
-    "location",
-    "as_of",
-    "uac",
-    "fear_claimed",
-    "fear_assessment",
-    "other_id",
-    "phone",
-    "address",
-)
-CASE_ATTRS: Final = (
-    "record_id",
-    "lead_case_id",
-    "court",
-    "mpp",
-    "status",
-    "status_date",
-    "nta_date",
-)
-HEARING_ATTRS: Final = ("case_id", "date", "court", "type", "result")
+# Column names of the bundle that become node attributes (the id column becomes ``key``;
+# :data:`kinlink.contract.LINE` becomes :data:`LINE`), from the one vocabulary.
+RECORD_ATTRS: Final = tuple(c for c in INDIVIDUALS.attribute_columns if c != CONTRACT_LINE)
+CASE_ATTRS: Final = tuple(c for c in CASES.attribute_columns if c != CONTRACT_LINE)
+HEARING_ATTRS: Final = tuple(c for c in HEARINGS.attribute_columns if c != CONTRACT_LINE)
 
 #: Id column of each bundle table that becomes a node kind.
 ID_COLUMN: Final[dict[NodeKind, str]] = {

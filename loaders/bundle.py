@@ -19,15 +19,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from kinlink.contract import LINE, QUALITY_COLUMNS, REJECT_COLUMNS, TABLES, Column, Table
 from kinlink.errors import SchemaError
 from kinlink.loaders import normalize
-from kinlink.loaders.read import LINE, RawTable, find_table, is_empty, read_table
-from kinlink.loaders.tables import TABLES, Column, Table
+from kinlink.loaders.read import RawTable, find_table, is_empty, read_table
 
 log = logging.getLogger(__name__)
-
-REJECT_COLUMNS = ["file", "line", "column", "reason"]
-QUALITY_COLUMNS = ["file", "column", "problem", "count"]
 
 
 @dataclass(frozen=True)

@@ -23,11 +23,11 @@ import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 import pyarrow.parquet as pq
 
+from kinlink.contract import LINE
 from kinlink.errors import SchemaError
 
 log = logging.getLogger(__name__)
 
-LINE = "_line"
 _EMPTY_PROBE = 4096  # bytes: a larger file is never read whole just to test emptiness
 csv.field_size_limit(1 << 30)  # a 50 MB free-text field is hostile but must not crash the read
 

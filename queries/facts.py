@@ -42,33 +42,27 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from kinlink.contract import CASES, HEARINGS, INDIVIDUALS, TABLES, Table
+from kinlink.contract import LINE as CONTRACT_LINE
 from kinlink.graph.build import paused_gc
-from kinlink.graph.schema import CASE_ATTRS, HEARING_ATTRS, KEY, KIND, ROLE, EdgeKind, NodeKind
+from kinlink.graph.schema import KEY, KIND, LINE, ROLE, EdgeKind, NodeKind
 
 log = logging.getLogger(__name__)
 
 __all__ = ["Facts", "bucket", "derive_facts", "exists_distinct", "latest_order", "to_bool"]
 
-RECORD_COLUMNS = (
-    "source",
-    "given_names",
-    "surnames",
-    "dob",
-    "sex",
-    "a_number",
-    "nationality",
-    "country_of_location",
-    "location",
-    "as_of",
-    "uac",
-    "fear_claimed",
-    "fear_assessment",
-    "line",
-)
-CASE_COLUMNS = (*CASE_ATTRS, "line")
-HEARING_COLUMNS = (*HEARING_ATTRS, "line")
-DATE_COLUMNS = frozenset({"dob", "as_of", "status_date", "nta_date", "date"})
-BOOL_COLUMNS = frozenset({"uac", "fear_claimed", "mpp"})
+
+def _facts_columns(table: Table) -> tuple[str, ...]:
+    return tuple(LINE if c == CONTRACT_LINE else c for c in table.facts_columns)
+
+
+#: The columns of :attr:`Facts.records`, :attr:`Facts.cases` and :attr:`Facts.hearings` (after
+#: their ids), from the one vocabulary (:mod:`kinlink.contract`).
+RECORD_COLUMNS = _facts_columns(INDIVIDUALS)
+CASE_COLUMNS = _facts_columns(CASES)
+HEARING_COLUMNS = _facts_columns(HEARINGS)
+DATE_COLUMNS = frozenset(c for t in TABLES for c in t.of_kind("date"))
+BOOL_COLUMNS = frozenset(c for t in TABLES for c in t.of_kind("bool"))
 
 
 def to_bool(values: Iterable[Any]) -> np.ndarray:

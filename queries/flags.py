@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Final
 
+from kinlink.contract import FLAG_FILES
 from kinlink.graph.schema import NodeKind, node_id
 
 __all__ = [
@@ -166,17 +167,10 @@ RULES: Final[dict[str, Rule]] = _rules(
     ),
 )
 
-#: The codes whose flags go to each contract file.
+#: The codes whose flags go to each contract flag file (the analysis of a code is its file).
 CONTRACT_FILES: Final[dict[str, tuple[str, ...]]] = {
-    "separated_families": ("LOCATION_SPLIT", "COURT_SPLIT", "MPP_SPLIT"),
-    "mixed_nationality_units": ("MIXED",),
-    "joint_reprocessing": (
-        "POSITIVE_FEAR",
-        "MEXICAN_MEMBER_FEAR",
-        "RELIEF_SPLIT",
-        "NON_AMENABLE",
-        "WIND_DOWN_SPLIT",
-    ),
+    stem: tuple(code for code, rule in RULES.items() if rule.analysis == stem)
+    for stem in FLAG_FILES
 }
 
 

@@ -36,6 +36,7 @@ from typing import Any, Final
 import networkx as nx
 import pandas as pd
 
+from kinlink.contract import CASES, HEARINGS, INDIVIDUALS, Table
 from kinlink.errors import SettingsError
 from kinlink.graph.schema import KEY, KIND, LINE, N_RECORDS, SIZE, NodeKind, node_id
 
@@ -60,25 +61,23 @@ PREFIX: Final[dict[str, str]] = {
     NodeKind.HEARING: "H",
 }
 
-#: Attributes kept on masked nodes, by kind (everything else is dropped).
+_TABLE_OF: Final[dict[str, Table]] = {
+    NodeKind.RECORD: INDIVIDUALS,
+    NodeKind.CASE: CASES,
+    NodeKind.HEARING: HEARINGS,
+}
+
+
+def _kept(t: Table) -> frozenset[str]:
+    # The row's line is identifying (:mod:`kinlink.contract`) but masked reports keep it for now
+    # (issue 15 decides how masked reports treat it).
+    return frozenset(c.name for c in t.loaded_columns if not c.identifying) | {LINE}
+
+
+#: Attributes kept on masked nodes, by kind (everything else is dropped): the columns the one
+#: vocabulary does not flag ``identifying``.
 KEEP: Final[dict[str, frozenset[str]]] = {
-    NodeKind.RECORD: frozenset(
-        {
-            "source",
-            "sex",
-            "nationality",
-            "language",
-            "country_of_location",
-            "location",
-            "as_of",
-            "uac",
-            "fear_claimed",
-            "fear_assessment",
-            LINE,
-        }
-    ),
-    NodeKind.CASE: frozenset({"court", "mpp", "status", "status_date", "nta_date", LINE}),
-    NodeKind.HEARING: frozenset({"date", "court", "type", "result", LINE}),
+    **{kind: _kept(t) for kind, t in _TABLE_OF.items()},
     NodeKind.PERSON: frozenset({N_RECORDS}),
     NodeKind.FAMILY: frozenset({SIZE}),
     NodeKind.UNIT: frozenset({SIZE}),
@@ -87,9 +86,10 @@ KEEP: Final[dict[str, frozenset[str]]] = {
 
 #: Attributes that hold another node's id: (node kind, attribute) -> kind of the id.
 ID_ATTRS: Final[dict[tuple[str, str], str]] = {
-    (NodeKind.CASE, "record_id"): NodeKind.RECORD,
-    (NodeKind.CASE, "lead_case_id"): NodeKind.CASE,
-    (NodeKind.HEARING, "case_id"): NodeKind.CASE,
+    (kind, c.name): NodeKind(c.refers_to)
+    for kind, t in _TABLE_OF.items()
+    for c in t.columns
+    if c.refers_to is not None and c.name != t.key
 }
 
 

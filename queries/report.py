@@ -33,6 +33,7 @@ import json
 import logging
 import os
 import shutil
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
@@ -43,6 +44,7 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from kinlink import __version__
+from kinlink.contract import QUALITY_COLUMNS, REJECT_COLUMNS, REPORT_FILES
 from kinlink.errors import InputError
 from kinlink.graph.build import paused_gc
 from kinlink.graph.store import abandoned_scratch, replace_dir, save_graph, scratch_name
@@ -62,21 +64,7 @@ log = logging.getLogger(__name__)
 
 __all__ = ["Analyses", "analyse", "contract_tables", "write_report"]
 
-FLAG_COLUMNS = [
-    "family_id",
-    "analysis",
-    "code",
-    "reason",
-    "source",
-    "persons",
-    "records",
-    "cases",
-    "hearings",
-    "locations",
-    "dates",
-]
-REJECT_COLUMNS = ["file", "line", "column", "reason"]
-QUALITY_COLUMNS = ["file", "column", "problem", "count"]
+FLAG_COLUMNS = list(REPORT_FILES["flags"].columns)
 
 
 @dataclass(frozen=True)
@@ -213,10 +201,10 @@ def _flags_frame(flags: list[Flag]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=FLAG_COLUMNS, dtype=object)
 
 
-def _bundle_frame(bundle: Any, name: str, columns: list[str]) -> pd.DataFrame:
+def _bundle_frame(bundle: Any, name: str, columns: Sequence[str]) -> pd.DataFrame:
     frame = getattr(bundle, name, None) if bundle is not None else None
     if frame is None or len(frame.columns) == 0:
-        return pd.DataFrame(columns=columns)
+        return pd.DataFrame(columns=list(columns))
     return frame
 
 
@@ -334,7 +322,7 @@ def write_report(
             for stem, frame in tables.items():
                 _csv(frame, tmp / f"{stem}.csv")
             _csv(
-                _bundle_frame(bundle, "rejects", REJECT_COLUMNS)[REJECT_COLUMNS],
+                _bundle_frame(bundle, "rejects", REJECT_COLUMNS)[list(REJECT_COLUMNS)],
                 tmp / "rejects.csv",
             )
             _csv(_bundle_frame(bundle, "quality", QUALITY_COLUMNS), tmp / "quality.csv")

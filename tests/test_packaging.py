@@ -13,11 +13,14 @@ CONFIG = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 PACKAGE_DIRS: dict[str, str] = CONFIG["tool"]["setuptools"]["package-dir"]
 PACKAGES: list[str] = CONFIG["tool"]["setuptools"]["packages"]
 
+# The base modules of ``kinlink/`` that every layer may import; they import no layer.
+BASE = {"kinlink.errors", "kinlink.contract"}
+
 # Which kinlink layers each layer may import (style.md: loaders -> graph -> queries -> shell).
 ALLOWED = {
-    "kinlink.loaders": {"kinlink.loaders", "kinlink.errors"},
-    "kinlink.graph": {"kinlink.loaders", "kinlink.graph", "kinlink.errors"},
-    "kinlink.queries": {"kinlink.loaders", "kinlink.graph", "kinlink.queries", "kinlink.errors"},
+    "kinlink.loaders": {"kinlink.loaders", *BASE},
+    "kinlink.graph": {"kinlink.loaders", "kinlink.graph", *BASE},
+    "kinlink.queries": {"kinlink.loaders", "kinlink.graph", "kinlink.queries", *BASE},
 }
 
 
@@ -57,6 +60,14 @@ def test_layers_import_only_earlier_layers(layer: str) -> None:
             if not any(name == ok or name.startswith(ok + ".") for ok in ALLOWED[layer]):
                 offending.append(f"{path.relative_to(ROOT)} imports {name}")
     assert not offending, offending
+
+
+@pytest.mark.parametrize("module", sorted(BASE))
+def test_base_modules_import_no_layer(module: str) -> None:
+    path = ROOT / "kinlink" / f"{module.rsplit('.', 1)[1]}.py"
+    assert path.is_file(), f"base module {module} has no file {path}"
+    offending = sorted(_kinlink_imports(path) - BASE)
+    assert not offending, f"{module} imports {offending}"
 
 
 def test_optional_engines_are_imported_in_one_place_only() -> None:

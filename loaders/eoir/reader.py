@@ -23,11 +23,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from kinlink.contract import LINE
 from kinlink.errors import SchemaError
 
 log = logging.getLogger(__name__)
 
-LINE = "_line"
 TEXT = "string[pyarrow]"  # compact text columns: a few bytes per short code instead of ~50
 DELIMITERS = ("\t", "|")
 CHUNK_BYTES = 16 << 20

@@ -18,6 +18,7 @@ from typing import Final, Literal
 import networkx as nx
 import pandas as pd
 
+from kinlink.contract import FLAG_FILES, REPORT_FILES
 from kinlink.errors import ExportError
 from kinlink.graph.export import GraphEngine, embedded_falkordb, export_graph
 from kinlink.queries.cypher.runner import flat, run_saved
@@ -27,17 +28,9 @@ log = logging.getLogger(__name__)
 
 __all__ = ["FLAG_COLUMNS", "flag_frames", "query_flag_frames"]
 
-#: The columns each contract query returns (the file also gets ``sources``).
+#: The columns each contract query returns: the file's columns but ``sources``, which is looked up.
 FLAG_COLUMNS: Final[dict[str, list[str]]] = {
-    "separated_families": ["family_id", "codes", "record_ids", "person_ids"],
-    "mixed_nationality_units": [
-        "family_id",
-        "nationalities",
-        "mexican_member",
-        "record_ids",
-        "person_ids",
-    ],
-    "joint_reprocessing": ["family_id", "codes", "case_ids", "record_ids", "person_ids"],
+    stem: [c for c in REPORT_FILES[stem].columns if c != "sources"] for stem in FLAG_FILES
 }
 
 

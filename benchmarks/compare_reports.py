@@ -1,0 +1,118 @@
+"""Run ``kinlink report`` at two commits on the same bundles and compare the contract files.
+
+Each commit is exported with ``git archive`` and installed (without dependencies) into its own
+folder under ``--work``; both run with this environment's Python and libraries, so the only
+difference is kinlink's code. The script prints the SHA-256 of every contract file (and of the
+other CSV files) of both runs and exits 1 if a contract file differs.
+
+Usage::
+
+    python benchmarks/compare_reports.py BASE_COMMIT HEAD_COMMIT \\
+        --bundle data/samples/bundle --bundle /work/data/gen-40000-1 [--mask]
+
+``--mask`` also compares masked reports (``KINLINK_MASK_KEY`` is set to a fixed test key).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+CONTRACT = (
+    "persons",
+    "families",
+    "separated_families",
+    "mixed_nationality_units",
+    "joint_reprocessing",
+    "rejects",
+)
+OTHER = ("quality", "flags", "matches")
+MASK_KEY = "compare-reports-fixed-key"
+
+
+def install(commit: str, work: Path) -> Path:
+    """``commit``'s kinlink, built and installed into ``work/<commit>/site``."""
+    sha = subprocess.run(
+        ["git", "-C", str(ROOT), "rev-parse", commit], check=True, capture_output=True, text=True
+    ).stdout.strip()
+    site = work / sha[:12] / "site"
+    if (site / ".done").is_file():
+        return site
+    src = work / sha[:12] / "src"
+    shutil.rmtree(src.parent, ignore_errors=True)
+    src.mkdir(parents=True)
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", sha], check=True, capture_output=True
+    ).stdout
+    subprocess.run(["tar", "-x", "-C", str(src)], input=archive, check=True)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation",
+         "--target", str(site), str(src)],
+        check=True,
+    )  # fmt: skip
+    (site / ".done").touch()
+    return site
+
+
+def run_report(site: Path, bundle: Path, out: Path, *, mask: bool) -> float:
+    env = {**os.environ, "PYTHONPATH": str(site)}
+    if mask:
+        env["KINLINK_MASK_KEY"] = MASK_KEY
+    cmd = [sys.executable, "-m", "kinlink.cli", "report", str(bundle), "--out", str(out), "-q"]
+    if mask:
+        cmd.append("--mask")
+    started = time.perf_counter()
+    subprocess.run(cmd, check=True, env=env, cwd=site)
+    return time.perf_counter() - started
+
+
+def digest(path: Path) -> str:
+    if not path.is_file():
+        return "(absent)"
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("base")
+    parser.add_argument("head")
+    parser.add_argument("--bundle", type=Path, action="append", required=True)
+    parser.add_argument("--mask", action="store_true", help="also compare masked reports")
+    parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "kl-compare")
+    args = parser.parse_args()
+    with open("/proc/loadavg") as fh:
+        print(f"load average: {fh.read().strip()}")
+    sites = {name: install(getattr(args, name), args.work) for name in ("base", "head")}
+    differ = False
+    for bundle in args.bundle:
+        for mask in (False, True) if args.mask else (False,):
+            label = f"{bundle}{' --mask' if mask else ''}"
+            outs = {}
+            for name, site in sites.items():
+                out = args.work / "reports" / f"{name}-{bundle.name}{'-mask' if mask else ''}"
+                seconds = run_report(site, bundle.resolve(), out, mask=mask)
+                print(f"{label}: {name} {getattr(args, name)} report in {seconds:.1f} s")
+                outs[name] = out
+            for stem in CONTRACT + OTHER:
+                a, b = (digest(outs[n] / f"{stem}.csv") for n in ("base", "head"))
+                same = "same" if a == b else "DIFFERENT"
+                if a != b and stem in CONTRACT:
+                    differ = True
+                kind = "contract" if stem in CONTRACT else "other"
+                print(f"  {stem + '.csv':30s} {kind:8s} {a}  {b}  {same}")
+    print("contract files differ" if differ else "contract files identical")
+    return 1 if differ else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
