@@ -1,6 +1,6 @@
 """Run ``kinlink report`` at two commits on the same bundles and compare the contract files.
 
-Each commit is exported with ``git archive`` and installed (without dependencies) into its own
+Each commit is exported with ``git archive`` and its packages laid out as installed in its own
 folder under ``--work``; both run with this environment's Python and libraries, so the only
 difference is kinlink's code. The script prints the SHA-256 of every contract file (and of the
 other CSV files) of both runs and exits 1 if a contract file differs.
@@ -23,6 +23,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -41,7 +42,7 @@ MASK_KEY = "compare-reports-fixed-key"
 
 
 def install(commit: str, work: Path) -> Path:
-    """``commit``'s kinlink, built and installed into ``work/<commit>/site``."""
+    """``commit``'s kinlink, laid out as an installed package under ``work/<commit>/site``."""
     sha = subprocess.run(
         ["git", "-C", str(ROOT), "rev-parse", commit], check=True, capture_output=True, text=True
     ).stdout.strip()
@@ -55,11 +56,11 @@ def install(commit: str, work: Path) -> Path:
         ["git", "-C", str(ROOT), "archive", sha], check=True, capture_output=True
     ).stdout
     subprocess.run(["tar", "-x", "-C", str(src)], input=archive, check=True)
-    subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation",
-         "--target", str(site), str(src)],
-        check=True,
-    )  # fmt: skip
+    # lay the packages out as setuptools' package-dir mapping installs them
+    config = tomllib.loads((src / "pyproject.toml").read_text(encoding="utf-8"))
+    mapping = config["tool"]["setuptools"]["package-dir"]
+    for package, folder in sorted(mapping.items(), key=lambda kv: kv[0].count(".")):
+        shutil.copytree(src / folder, site.joinpath(*package.split(".")), dirs_exist_ok=True)
     (site / ".done").touch()
     return site
 
