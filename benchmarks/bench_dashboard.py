@@ -120,8 +120,12 @@ def run(bundle: Path, repeat: int, *, cypher: bool = False) -> None:
         at.session_state["review_b"] = pairs.at[0, "record_id_r"]
 
     print(f"\npage renders through AppTest ({n_records:,} records; each includes the router)")
-    print(line("Overview, opening the app (new session)", [timed(lambda: app().run())
-                                                          for _ in range(repeat)]))  # fmt: skip
+    print(
+        line(
+            "Overview, opening the app (new session)",
+            [timed(lambda: app().run()) for _ in range(repeat)],
+        )
+    )
     pages = {
         "Overview": page("views/overview.py"),
         "Work queues": page("views/queues.py"),
@@ -131,8 +135,10 @@ def run(bundle: Path, repeat: int, *, cypher: bool = False) -> None:
     }
     for label, render in pages.items():
         first_visit = render()  # fills the page's st.cache_data entries
-        print(line(label, [render() for _ in range(repeat)]) + f"   first {first_visit:.3f} s",
-              flush=True)  # fmt: skip
+        print(
+            line(label, [render() for _ in range(repeat)]) + f"   first {first_visit:.3f} s",
+            flush=True,
+        )
 
     if cypher:
         person = data.facts.families["person_id"].iloc[0]

@@ -69,12 +69,17 @@ def febrl_frame(which: str) -> tuple[pd.DataFrame, pd.Series, bool]:
         df = df.reset_index()
         parts = ["street_number", "address_1", "address_2", "suburb", "postcode", "state"]
         address = df[parts].fillna("").astype(str).agg(" ".join, axis=1).str.strip()
-        return pd.DataFrame({
-            "record_id": df["rec_id"], "source": source, "given_names": df["given_name"],
-            "surnames": df["surname"],
-            "dob": pd.to_datetime(df["date_of_birth"], format="%Y%m%d", errors="coerce"),
-            "other_id": df["soc_sec_id"], "address": address.replace("", None),
-        })  # fmt: skip
+        return pd.DataFrame(
+            {
+                "record_id": df["rec_id"],
+                "source": source,
+                "given_names": df["given_name"],
+                "surnames": df["surname"],
+                "dob": pd.to_datetime(df["date_of_birth"], format="%Y%m%d", errors="coerce"),
+                "other_id": df["soc_sec_id"],
+                "address": address.replace("", None),
+            }
+        )
 
     if which == "febrl3":
         frame, link_only = convert(datasets.load_febrl3(), "A"), False

@@ -98,7 +98,9 @@ def splink_resolve(
     clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(
         predictions, threshold_match_probability=threshold
     ).as_pandas_dataframe()
-    return pd.DataFrame({
-        "record_id": clusters["unique_id"].astype(str),
-        "person_id": clusters["cluster_id"].astype(str),
-    })  # fmt: skip
+    return pd.DataFrame(
+        {
+            "record_id": clusters["unique_id"].astype(str),
+            "person_id": clusters["cluster_id"].astype(str),
+        }
+    )

@@ -54,8 +54,18 @@ NODE_KINDS: Final[dict[str, tuple[str, str]]] = {
     NodeKind.COURT.value: ("#000000", "name"),
 }
 _TIMELINE_COLUMNS: Final = ["date", "person", "case_id", "court", "type", "result", "hearing_id"]
-_FLAG_COLUMNS: Final = ["code", "analysis", "rule", "reason", "source", "records", "cases",
-                        "hearings", "locations", "dates"]  # fmt: skip
+_FLAG_COLUMNS: Final = [
+    "code",
+    "analysis",
+    "rule",
+    "reason",
+    "source",
+    "records",
+    "cases",
+    "hearings",
+    "locations",
+    "dates",
+]
 
 
 def resolve_focus(facts: Facts, text: str) -> tuple[str | None, str | None]:
@@ -182,8 +192,9 @@ def elements(
     for n in shown:
         for _, v, k in G.out_edges(n, keys=True):
             if v in keep:
-                out_edges.append({"data": {"id": f"{n}|{k}|{v}", "source": n, "target": v,
-                                           "label": str(k)}})  # fmt: skip
+                out_edges.append(
+                    {"data": {"id": f"{n}|{k}|{v}", "source": n, "target": v, "label": str(k)}}
+                )
     return {"nodes": out_nodes, "edges": out_edges}
 
 

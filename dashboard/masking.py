@@ -192,13 +192,23 @@ def display_frame(frame: pd.DataFrame, *, masked: bool) -> pd.DataFrame:
 
 #: Id columns a masked download pseudonymises, and the node kind each id names.
 ID_COLUMNS: dict[str, str] = {
-    "record_id": "record", "record_ids": "record", "record_id_a": "record",
-    "record_id_b": "record", "record_id_l": "record", "record_id_r": "record",
-    "person_id": "person", "person_ids": "person", "persons": "person",
-    "family_id": "family", "family_unit_id": "unit",
-    "case_id": "case", "case_ids": "case", "lead_case_id": "case", "cases": "case",
+    "record_id": "record",
+    "record_ids": "record",
+    "record_id_a": "record",
+    "record_id_b": "record",
+    "record_id_l": "record",
+    "record_id_r": "record",
+    "person_id": "person",
+    "person_ids": "person",
+    "persons": "person",
+    "family_id": "family",
+    "family_unit_id": "unit",
+    "case_id": "case",
+    "case_ids": "case",
+    "lead_case_id": "case",
+    "cases": "case",
     "hearing_id": "hearing",
-}  # fmt: skip
+}
 
 _SESSION_KEY = secrets.token_bytes(32)
 

@@ -1,7 +1,7 @@
 """Find a person by name (fuzzy, accent- and order-insensitive) or by A-number (any written form).
 
 :class:`SearchIndex` is built once per loaded source (the dashboard caches it). Names are keyed the
-way the resolver keys them (:func:`kinlink.graph.resolve.normalize.name_tokens`: accents and case
+way the resolver keys them (:func:`kinlink.graph.resolve.prepare.name_tokens`: accents and case
 dropped, particles removed, nicknames mapped), with the tokens sorted so that word order does not
 matter. Distinct keys are scored against the query with rapidfuzz in one vectorised call; records
 sharing a key share the score. Results are ranked per person.
@@ -35,7 +35,7 @@ import pandas as pd
 from rapidfuzz import fuzz, process
 
 from kinlink.graph.resolve.nicknames import names_for
-from kinlink.graph.resolve.normalize import name_tokens
+from kinlink.graph.resolve.prepare import name_tokens
 from kinlink.loaders.normalize import a_number
 
 log = logging.getLogger(__name__)
@@ -198,10 +198,16 @@ class SearchIndex:
                 token, self.vocabulary, scorer=fuzz.ratio, score_cutoff=_TOKEN_CUTOFF, limit=None
             )
             if similar:
-                found.append(np.unique(np.concatenate([
-                    self.token_keys[self.token_starts[t] : self.token_starts[t + 1]]
-                    for _, _, t in similar
-                ])))  # fmt: skip
+                found.append(
+                    np.unique(
+                        np.concatenate(
+                            [
+                                self.token_keys[self.token_starts[t] : self.token_starts[t + 1]]
+                                for _, _, t in similar
+                            ]
+                        )
+                    )
+                )
         if not found:
             return np.array([], dtype=np.int64)
         keys, counts = np.unique(np.concatenate(found), return_counts=True)

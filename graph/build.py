@@ -17,17 +17,16 @@ Examples
 >>> G = build_graph(bundle, persons)
 >>> sorted(k for _, _, k in G.out_edges("record:R2", keys=True))
 ['MEMBER_OF', 'SAME_AS']
->>> from kinlink.graph.ids import family_id
+>>> from kinlink.memory import paused_gc
+from kinlink.graph.ids import family_id
 >>> G.nodes["family:" + family_id(["PA", "PB"])]["size"]
 2
 """
 
 from __future__ import annotations
 
-import gc
 import logging
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from typing import Any, Protocol
 
 import networkx as nx
@@ -36,7 +35,8 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from kinlink.graph.ids import person_id, unique_ids
-from kinlink.graph.schema import KEY, KIND, LINE, N_RECORDS, ROLE, SIZE, EdgeKind, NodeKind
+from kinlink.graph.schema import KEY, KIND, N_RECORDS, ROLE, SIZE, EdgeKind, NodeKind
+from kinlink.memory import paused_gc
 
 log = logging.getLogger(__name__)
 
@@ -46,25 +46,7 @@ __all__ = [
     "build_graph",
     "complete_persons",
     "compute_families",
-    "paused_gc",
 ]
-
-
-@contextmanager
-def paused_gc() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while building millions of small dicts.
-
-    The collector would otherwise walk the growing graph again and again (it roughly halves the
-    build time of a large graph). Reference counting still frees memory as usual; the collector's
-    previous state is restored on exit.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 class BundleLike(Protocol):
@@ -92,14 +74,14 @@ def _prefixed(kind: NodeKind, keys: Iterable[str]) -> list[str]:
 def attr_dicts(frame: pd.DataFrame, skip: Iterable[str]) -> list[dict[str, Any]]:
     """One dict per row of ``frame`` holding its non-missing cells (column-wise, for speed).
 
-    ``_line`` becomes ``line``; columns in ``skip`` are left out.
+    Columns in ``skip`` are left out.
     """
     attrs: list[dict[str, Any]] = [{} for _ in range(len(frame))]
     skipped = set(skip)
     for col in frame.columns:
         if col in skipped:
             continue
-        name = LINE if col == "_line" else str(col)
+        name = str(col)
         series = frame[col]
         mask = series.notna().to_numpy(dtype=bool)
         if not mask.any():

@@ -21,8 +21,8 @@ edge                    from -> to         attributes
 ``AT``                  hearing -> court   (none)
 ======================  =================  ==========================================
 
-Record, case and hearing nodes carry the bundle's columns as attributes (``_line`` becomes
-``line``); a missing value is simply absent from the node's attribute dict.
+Record, case and hearing nodes carry the bundle's columns as attributes (``_line`` too); a missing
+value is simply absent from the node's attribute dict.
 
 Examples
 --------
@@ -92,8 +92,9 @@ KEY: Final = "key"
 """Node attribute: the bundle's (or resolver's) identifier of the node."""
 
 # Attribute keys of particular kinds.
-LINE: Final = "line"
-"""Record / case / hearing attribute: the row's line in its input file (header = 1)."""
+LINE: Final = CONTRACT_LINE
+"""Record / case / hearing attribute: the row's line in its input file (header = 1), named as in
+the loaded frames (:data:`kinlink.contract.LINE`)."""
 ROLE: Final = "role"
 """``MEMBER_OF`` attribute: the member's recorded role in the unit."""
 SIZE: Final = "size"
@@ -101,8 +102,8 @@ SIZE: Final = "size"
 N_RECORDS: Final = "n_records"
 """Person attribute: number of records the resolver grouped into the person."""
 
-# Column names of the bundle that become node attributes (the id column becomes ``key``;
-# :data:`kinlink.contract.LINE` becomes :data:`LINE`), from the one vocabulary.
+# Column names of the bundle that become node attributes besides :data:`LINE` (the id column
+# becomes ``key``), from the one vocabulary.
 RECORD_ATTRS: Final = tuple(c for c in INDIVIDUALS.attribute_columns if c != CONTRACT_LINE)
 CASE_ATTRS: Final = tuple(c for c in CASES.attribute_columns if c != CONTRACT_LINE)
 HEARING_ATTRS: Final = tuple(c for c in HEARINGS.attribute_columns if c != CONTRACT_LINE)

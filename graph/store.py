@@ -32,8 +32,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import shutil
-import uuid
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -43,14 +41,16 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from kinlink.graph.build import attr_dicts, paused_gc
+from kinlink.folders import atomic_folder
+from kinlink.graph.build import attr_dicts
 from kinlink.graph.schema import KIND
+from kinlink.memory import paused_gc
 
 log = logging.getLogger(__name__)
 
 FORMAT = "kinlink-graph-parquet/1"
 
-__all__ = ["FORMAT", "load_graph", "replace_dir", "save_graph"]
+__all__ = ["FORMAT", "load_graph", "save_graph"]
 
 
 def _column(name: str, values: list[Any]) -> pa.Array:
@@ -106,11 +106,9 @@ def save_graph(G: nx.MultiDiGraph, path: str | os.PathLike[str]) -> Path:
     Linear in the size of the graph.
     """
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.parent / f".{target.name}.tmp-{uuid.uuid4().hex[:8]}"
-    (tmp / "nodes").mkdir(parents=True)
-    (tmp / "edges").mkdir()
-    try:
+    with atomic_folder(target) as tmp:
+        (tmp / "nodes").mkdir()
+        (tmp / "edges").mkdir()
         node_ids: dict[str, list[Any]] = defaultdict(list)
         node_rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for n, attrs in G.nodes(data=True):
@@ -139,10 +137,6 @@ def save_graph(G: nx.MultiDiGraph, path: str | os.PathLike[str]) -> Path:
             pq.write_table(table, tmp / "edges" / f"{kind}.parquet")
         meta = {"format": FORMAT, "graph": {k: v for k, v in G.graph.items() if _jsonable(v)}}
         (tmp / "graph.json").write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n")
-        replace_dir(tmp, target)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
     return target
 
 
@@ -152,58 +146,6 @@ def _jsonable(value: Any) -> bool:
     except (TypeError, ValueError):
         return False
     return True
-
-
-def scratch_name(target: Path, kind: str) -> Path:
-    """A hidden sibling of ``target`` for a run's temporary folder, named after its process.
-
-    The process id in the name lets a later run tell a folder left by a killed run (its process
-    is gone) from one a concurrent run is still writing (:func:`abandoned_scratch`).
-
-    Examples
-    --------
-    >>> name = scratch_name(Path("out/report"), "tmp").name
-    >>> name.startswith(f".report.tmp-{os.getpid()}-")
-    True
-    """
-    return target.parent / f".{target.name}.{kind}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
-
-
-def abandoned_scratch(target: Path) -> list[Path]:
-    """Temporary folders beside ``target`` whose run is no longer alive.
-
-    A folder named by an older kinlink (no process id) counts as abandoned.
-    """
-    found = []
-    for kind in ("tmp", "old"):
-        for folder in target.parent.glob(f".{target.name}.{kind}-*"):
-            owner = folder.name.rsplit(f".{kind}-", 1)[1].split("-")[0]
-            if folder.is_dir() and not (owner.isdigit() and _alive(int(owner))):
-                found.append(folder)
-    return sorted(found)
-
-
-def _alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # someone else's live process
-        return True
-    return True
-
-
-def replace_dir(tmp: Path, target: Path) -> None:
-    """Rename ``tmp`` to ``target``, replacing an existing folder as atomically as POSIX allows."""
-    old = None
-    if target.exists():
-        old = scratch_name(target, "old")
-        target.rename(old)
-    tmp.rename(target)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
 
 
 _INTS = {t: pd.Int64Dtype() for t in (pa.int8(), pa.int16(), pa.int32(), pa.int64())}

@@ -62,11 +62,26 @@ Kind = Literal[
     "id", "text", "label", "name", "a_number", "date", "bool", "nationality", "sex", "code"
 ]
 
-ROLES = ("HEAD", "SPOUSE", "PARENT", "CHILD", "SIBLING", "GRANDPARENT", "GUARDIAN",
-         "OTHER_RELATIVE")  # fmt: skip
+ROLES = (
+    "HEAD",
+    "SPOUSE",
+    "PARENT",
+    "CHILD",
+    "SIBLING",
+    "GRANDPARENT",
+    "GUARDIAN",
+    "OTHER_RELATIVE",
+)
 FEAR_ASSESSMENTS = ("NONE", "PENDING", "POSITIVE", "NEGATIVE")
-CASE_STATUSES = ("PENDING", "IN_ABSENTIA", "TERMINATED", "RELIEF_GRANTED", "REMOVAL_ORDERED",
-                 "VOLUNTARY_DEPARTURE", "CLOSED")  # fmt: skip
+CASE_STATUSES = (
+    "PENDING",
+    "IN_ABSENTIA",
+    "TERMINATED",
+    "RELIEF_GRANTED",
+    "REMOVAL_ORDERED",
+    "VOLUNTARY_DEPARTURE",
+    "CLOSED",
+)
 HEARING_TYPES = ("MASTER", "INDIVIDUAL")
 HEARING_RESULTS = ("HELD", "ADJOURNED", "IN_ABSENTIA", "CANCELLED")
 

@@ -154,9 +154,13 @@ def _load_table(raw: RawTable, table: Table, accounts: _Accounts) -> pd.DataFram
             accounts.count(file, column.name, problem, count)
             log.warning(
                 "%s, line %d, %s: %s, read as missing (%d row%s in all; see quality.csv)",
-                file, frame.loc[bad, LINE].min(), column.name, problem, count,
+                file,
+                frame.loc[bad, LINE].min(),
+                column.name,
+                problem,
+                count,
                 "" if count == 1 else "s",
-            )  # fmt: skip
+            )
     declared = {c.name for c in table.columns}
     for extra in frame.columns:
         if extra not in declared and extra != LINE:

@@ -13,13 +13,32 @@ from functools import lru_cache
 import pycountry
 
 ALIASES = {
-    "HONDURAS": "HND", "GUATEMALA": "GTM", "SALVADOR": "SLV", "EL SALVADOR": "SLV",
-    "CUBA": "CUB", "VENEZUELA": "VEN", "ECUADOR": "ECU", "NICARAGUA": "NIC",
-    "BRASIL": "BRA", "BRAZIL": "BRA", "COLOMBIA": "COL", "PERU": "PER", "MEXICO": "MEX",
-    "ESTADOS UNIDOS": "USA", "UNITED STATES": "USA", "US": "USA", "USA": "USA",
-    "EE UU": "USA", "EEUU": "USA", "HAITI": "HTI", "REPUBLICA DOMINICANA": "DOM",
-    "DOMINICAN REPUBLIC": "DOM", "BOLIVIA": "BOL", "CHILE": "CHL", "ARGENTINA": "ARG",
-}  # fmt: skip
+    "HONDURAS": "HND",
+    "GUATEMALA": "GTM",
+    "SALVADOR": "SLV",
+    "EL SALVADOR": "SLV",
+    "CUBA": "CUB",
+    "VENEZUELA": "VEN",
+    "ECUADOR": "ECU",
+    "NICARAGUA": "NIC",
+    "BRASIL": "BRA",
+    "BRAZIL": "BRA",
+    "COLOMBIA": "COL",
+    "PERU": "PER",
+    "MEXICO": "MEX",
+    "ESTADOS UNIDOS": "USA",
+    "UNITED STATES": "USA",
+    "US": "USA",
+    "USA": "USA",
+    "EE UU": "USA",
+    "EEUU": "USA",
+    "HAITI": "HTI",
+    "REPUBLICA DOMINICANA": "DOM",
+    "DOMINICAN REPUBLIC": "DOM",
+    "BOLIVIA": "BOL",
+    "CHILE": "CHL",
+    "ARGENTINA": "ARG",
+}
 
 
 def _fold(value: str) -> str:

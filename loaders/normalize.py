@@ -28,10 +28,18 @@ _WHITESPACE = re.compile(r"\s+")
 TRUE_WORDS = frozenset({"true", "t", "1", "yes", "y"})
 FALSE_WORDS = frozenset({"false", "f", "0", "no", "n"})
 SEX_WORDS = {
-    "M": "M", "MALE": "M", "MASCULINO": "M", "HOMBRE": "M", "MAN": "M",
-    "F": "F", "FEMALE": "F", "FEMENINO": "F", "MUJER": "F", "WOMAN": "F",
+    "M": "M",
+    "MALE": "M",
+    "MASCULINO": "M",
+    "HOMBRE": "M",
+    "MAN": "M",
+    "F": "F",
+    "FEMALE": "F",
+    "FEMENINO": "F",
+    "MUJER": "F",
+    "WOMAN": "F",
     "X": "X",
-}  # fmt: skip
+}
 
 
 def _by_distinct(raw: pd.Series, parse: Callable[[str], Hashable | None]) -> Normalised:

@@ -94,8 +94,9 @@ def _decode(path: Path, data: bytes) -> tuple[str, list[tuple[str, str, int]]]:
         if _MULTIBYTE.search(data.decode("utf-8-sig", errors="replace")):
             log.warning(
                 "%s is UTF-8 with stray bytes (first at byte %d); reading those as cp1252",
-                path.name, err.start,
-            )  # fmt: skip
+                path.name,
+                err.start,
+            )
             text = data.decode("utf-8-sig", errors="kinlink-cp1252-fallback")
             notes.append(("", "not UTF-8: stray bytes read as cp1252", 1))
         else:

@@ -42,25 +42,20 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from kinlink.contract import CASES, HEARINGS, INDIVIDUALS, TABLES, Table
-from kinlink.contract import LINE as CONTRACT_LINE
-from kinlink.graph.build import paused_gc
-from kinlink.graph.schema import KEY, KIND, LINE, ROLE, EdgeKind, NodeKind
+from kinlink.contract import CASES, HEARINGS, INDIVIDUALS, TABLES
+from kinlink.graph.schema import KEY, KIND, ROLE, EdgeKind, NodeKind
+from kinlink.memory import paused_gc
 
 log = logging.getLogger(__name__)
 
 __all__ = ["Facts", "bucket", "derive_facts", "exists_distinct", "latest_order", "to_bool"]
 
 
-def _facts_columns(table: Table) -> tuple[str, ...]:
-    return tuple(LINE if c == CONTRACT_LINE else c for c in table.facts_columns)
-
-
 #: The columns of :attr:`Facts.records`, :attr:`Facts.cases` and :attr:`Facts.hearings` (after
 #: their ids), from the one vocabulary (:mod:`kinlink.contract`).
-RECORD_COLUMNS = _facts_columns(INDIVIDUALS)
-CASE_COLUMNS = _facts_columns(CASES)
-HEARING_COLUMNS = _facts_columns(HEARINGS)
+RECORD_COLUMNS = INDIVIDUALS.facts_columns
+CASE_COLUMNS = CASES.facts_columns
+HEARING_COLUMNS = HEARINGS.facts_columns
 DATE_COLUMNS = frozenset(c for t in TABLES for c in t.of_kind("date"))
 BOOL_COLUMNS = frozenset(c for t in TABLES for c in t.of_kind("bool"))
 

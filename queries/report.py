@@ -46,8 +46,9 @@ from tqdm.auto import tqdm
 from kinlink import __version__
 from kinlink.contract import QUALITY_COLUMNS, REJECT_COLUMNS, REPORT_FILES
 from kinlink.errors import InputError
-from kinlink.graph.build import paused_gc
-from kinlink.graph.store import abandoned_scratch, replace_dir, save_graph, scratch_name
+from kinlink.folders import remove_abandoned, replace_dir, scratch_name
+from kinlink.graph.store import save_graph
+from kinlink.memory import paused_gc
 from kinlink.queries.consolidation import consolidation_candidates
 from kinlink.queries.facts import Facts, derive_facts
 from kinlink.queries.flags import CONTRACT_FILES, Flag
@@ -212,13 +213,6 @@ def _csv(frame: pd.DataFrame, path: Path) -> None:
     frame.to_csv(path, index=False, lineterminator="\n")
 
 
-def _remove_leftovers(target: Path) -> None:
-    """Delete the temporary folders killed runs left beside ``target`` (not a live run's)."""
-    for leftover in abandoned_scratch(target):
-        log.info("removing %s, left by an interrupted run", leftover)
-        shutil.rmtree(leftover, ignore_errors=True)
-
-
 def write_report(
     G: nx.MultiDiGraph,
     bundle: Any,
@@ -267,7 +261,7 @@ def write_report(
         ``mpp_split_none`` only affect the human report's dates and ``summary.json``).
     engine : {"networkx", "cypher"}
         Which engine computes the three contract flag files: the Python analyses, or the saved
-        Cypher queries on a private FalkorDB (:mod:`kinlink.queries.cypher.report`). Both give
+        Cypher queries on a private FalkorDB (:mod:`kinlink.queries.cypher.flag_files`). Both give
         the same rows; ``flags.csv`` and the human reports always come from the Python side.
     mask_key : bytes, optional
         Write a pseudonymous report (:mod:`kinlink.queries.privacy`): every id is a keyed hash
@@ -293,7 +287,7 @@ def write_report(
             f"{target} exists and is not a kinlink report folder; choose a new or empty folder"
         )
     target.parent.mkdir(parents=True, exist_ok=True)
-    _remove_leftovers(target)
+    remove_abandoned(target)
     if mask_key is not None:
         G = mask_graph(G, mask_key)
         analyses = None
@@ -316,7 +310,7 @@ def write_report(
             bar.set_postfix_str("csv")
             tables = contract_tables(result)
             if engine == "cypher":
-                from kinlink.queries.cypher.report import flag_frames
+                from kinlink.queries.cypher.flag_files import flag_frames
 
                 tables.update(flag_frames(G, mpp_split_none=mpp_split_none, progress=progress))
             for stem, frame in tables.items():

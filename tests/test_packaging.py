@@ -14,7 +14,7 @@ PACKAGE_DIRS: dict[str, str] = CONFIG["tool"]["setuptools"]["package-dir"]
 PACKAGES: list[str] = CONFIG["tool"]["setuptools"]["packages"]
 
 # The base modules of ``kinlink/`` that every layer may import; they import no layer.
-BASE = {"kinlink.errors", "kinlink.contract"}
+BASE = {"kinlink.errors", "kinlink.contract", "kinlink.folders", "kinlink.memory"}
 
 # Which kinlink layers each layer may import (style.md: loaders -> graph -> queries -> shell).
 ALLOWED = {

@@ -10,23 +10,36 @@ from streamlit_cytoscape import EdgeStyle, Event, NodeStyle, streamlit_cytoscape
 from streamlit_cytoscape.layouts import LAYOUTS
 
 from kinlink.dashboard import family_view, state
-from kinlink.graph.schema import EdgeKind
+from kinlink.graph.schema import LINE, EdgeKind
 
 GRAPH_KEY = "family_graph"
-ICONS = {"family": "group", "person": "person", "record": "description", "unit": "home",
-         "case": "folder", "hearing": "inventory", "court": "account_balance"}  # fmt: skip
+ICONS = {
+    "family": "group",
+    "person": "person",
+    "record": "description",
+    "unit": "home",
+    "case": "folder",
+    "hearing": "inventory",
+    "court": "account_balance",
+}
 
 
 class FlaggedNodes(NodeStyle):
     """A red ring around the nodes a flag's evidence names (``flagged: yes`` in their data)."""
 
     def dump(self) -> dict[str, Any]:
-        return {"selector": "node[flagged = 'yes']",
-                "style": {"border-width": 2.5, "border-color": "#d7191c"}}  # fmt: skip
+        return {
+            "selector": "node[flagged = 'yes']",
+            "style": {"border-width": 2.5, "border-color": "#d7191c"},
+        }
 
 
-NODE_TEXT = {"font-size": 6, "min-zoomed-font-size": 5, "text-max-width": "90px",
-             "text-wrap": "ellipsis"}  # fmt: skip
+NODE_TEXT = {
+    "font-size": 6,
+    "min-zoomed-font-size": 5,
+    "text-max-width": "90px",
+    "text-wrap": "ellipsis",
+}
 
 data = state.data()
 st.title("Family view")
@@ -80,8 +93,7 @@ if flags:
     table = family_view.family_flags(flags)
     with st.expander("Evidence of every flag"):
         state.table(table, key="family_flags")
-    state.download_button(table, "Download flags CSV", f"flags_{focus}.csv",
-                          key="family_flags_csv")  # fmt: skip
+    state.download_button(table, "Download flags CSV", f"flags_{focus}.csv", key="family_flags_csv")
 else:
     st.caption("No flag was raised for this family.")
 
@@ -143,4 +155,4 @@ members = data.facts.records[
     )
 ]
 st.header("Records")
-state.table(members.drop(columns=["line"]), key="family_records")
+state.table(members.drop(columns=[LINE]), key="family_records")

@@ -19,12 +19,24 @@ with left:
     st.bar_chart(codes, x="code", y="families", horizontal=True, sort="-families", height=360)
 with middle:
     st.subheader("Flagged members by nationality")
-    st.bar_chart(overview.by_nationality(data), x="nationality", y="members", horizontal=True,
-                 sort="-members", height=360)  # fmt: skip
+    st.bar_chart(
+        overview.by_nationality(data),
+        x="nationality",
+        y="members",
+        horizontal=True,
+        sort="-members",
+        height=360,
+    )
 with right:
     st.subheader("Pending cases of flagged families by court")
-    st.bar_chart(overview.by_court(data), x="court", y="pending_cases", horizontal=True,
-                 sort="-pending_cases", height=360)  # fmt: skip
+    st.bar_chart(
+        overview.by_court(data),
+        x="court",
+        y="pending_cases",
+        horizontal=True,
+        sort="-pending_cases",
+        height=360,
+    )
 state.table(codes, key="overview_codes")
 
 st.header("Data quality")

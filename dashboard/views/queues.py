@@ -19,10 +19,14 @@ columns = st.columns(4)
 chosen = {}
 for column, (field, label) in zip(
     columns,
-    (("codes", "Code"), ("nationalities", "Nationality"), ("courts", "Court"),
-     ("locations", "Location")),
+    (
+        ("codes", "Code"),
+        ("nationalities", "Nationality"),
+        ("courts", "Court"),
+        ("locations", "Location"),
+    ),
     strict=True,
-):  # fmt: skip
+):
     chosen[field] = column.multiselect(
         label, queues.filter_options(frame, field), key=f"queue_{name}_{field}"
     )

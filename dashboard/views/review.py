@@ -17,12 +17,14 @@ pairs = state.candidate_pairs()
 if len(pairs):
     labels = [
         f"{a} · {b} (p={p:.2f})"
-        for a, b, p in zip(pairs["record_id_l"], pairs["record_id_r"], pairs["probability"],
-                           strict=True)
-    ]  # fmt: skip
+        for a, b, p in zip(
+            pairs["record_id_l"], pairs["record_id_r"], pairs["probability"], strict=True
+        )
+    ]
     st.caption("Scored pairs, the most uncertain first; or type any two record ids below.")
-    pick = st.selectbox("Pair", range(len(pairs)), format_func=labels.__getitem__,
-                        index=None, key="review_pick")  # fmt: skip
+    pick = st.selectbox(
+        "Pair", range(len(pairs)), format_func=labels.__getitem__, index=None, key="review_pick"
+    )
     if pick is not None and st.session_state.get("review_last_pick") != pick:
         st.session_state["review_last_pick"] = pick
         st.session_state["review_a"] = pairs.at[pick, "record_id_l"]
@@ -50,8 +52,9 @@ st.caption(
     "The resolver currently "
     + ("puts both records in the same person." if same_now else "keeps them apart.")
 )
-decision = st.radio("Decision", review.DECISIONS, horizontal=True, index=None,
-                    key="review_decision")  # fmt: skip
+decision = st.radio(
+    "Decision", review.DECISIONS, horizontal=True, index=None, key="review_decision"
+)
 if st.button("Save decision", key="review_save", disabled=decision is None) and decision:
     try:
         path = review.append_review(data.bundle_path, record_a, record_b, decision)

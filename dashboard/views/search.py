@@ -22,8 +22,9 @@ if query:
             row.person_id: f"{row.name} ({row.person_id}, {row.family_id or 'no family'})"
             for row in results.itertuples()
         }
-        person = st.selectbox("Person", list(labels), format_func=labels.__getitem__,
-                              key="search_person")  # fmt: skip
+        person = st.selectbox(
+            "Person", list(labels), format_func=labels.__getitem__, key="search_person"
+        )
         if st.button("Open family", key="search_open"):
             st.session_state["focus"] = person
             st.switch_page("views/family.py")

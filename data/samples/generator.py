@@ -111,8 +111,10 @@ class _Writers:
                 schema = pa.schema([(c, pa.string()) for c in columns])
                 self.tables[name] = pq.ParquetWriter(out / f"{name}.parquet", schema)
                 self.files.append(self.tables[name])
-        self.truth = {name: self._csv(out / "truth" / f"{name}.csv", cols)
-                      for name, cols in TRUTH_FILES.items()}  # fmt: skip
+        self.truth = {
+            name: self._csv(out / "truth" / f"{name}.csv", cols)
+            for name, cols in TRUTH_FILES.items()
+        }
 
     def _csv(self, path: Path, columns: Sequence[str]) -> Any:
         handle = path.open("w", encoding="utf-8", newline="")
@@ -306,8 +308,7 @@ def _emit(
     persons = [(rid[i], f"P{t.persons[i]:08d}") for i in order]
     writers.truth["records"].writerows(persons)
     truth = _truth(individuals, units, cases, persons)
-    for name in ("families", "separated_families", "mixed_nationality_units",
-                 "joint_reprocessing"):  # fmt: skip
+    for name in ("families", "separated_families", "mixed_nationality_units", "joint_reprocessing"):
         writers.truth[name].writerows(truth[name].itertuples(index=False, name=None))
     _count(summary, flags, truth, individuals, units, cases, hearings, persons)
 
@@ -334,8 +335,16 @@ def _case_rows(
         )
         for h in sorted(case.hearings, key=lambda h: h.when):
             counters.hearings += 1
-            hearings.append((f"H{counters.hearings:09d}", case_id, h.when.isoformat(), h.court,
-                             h.type, h.result))  # fmt: skip
+            hearings.append(
+                (
+                    f"H{counters.hearings:09d}",
+                    case_id,
+                    h.when.isoformat(),
+                    h.court,
+                    h.type,
+                    h.result,
+                )
+            )
     return cases, hearings
 
 

@@ -23,8 +23,13 @@ if TYPE_CHECKING:
 
 # Relation of a member to the head of its subunit.
 HEAD, SPOUSE, CHILD, SIBLING, GRANDPARENT, RELATIVE = (
-    "HEAD", "SPOUSE", "CHILD", "SIBLING", "GRANDPARENT", "RELATIVE",
-)  # fmt: skip
+    "HEAD",
+    "SPOUSE",
+    "CHILD",
+    "SIBLING",
+    "GRANDPARENT",
+    "RELATIVE",
+)
 
 #: Nationalities whose households follow the family-heavy Central American pattern.
 FAMILY_HEAVY = frozenset({"HND", "GTM", "SLV", "NIC", "ECU"})
@@ -166,14 +171,28 @@ class Namer:
 #: Relative weights of household kinds, by nationality pattern.
 KINDS = {
     True: Weighted(
-        (("solo", 0.56), ("parent_children", 0.21), ("two_parents", 0.095), ("couple", 0.05),
-         ("siblings", 0.035), ("caretaker", 0.025), ("joint", 0.025))
+        (
+            ("solo", 0.56),
+            ("parent_children", 0.21),
+            ("two_parents", 0.095),
+            ("couple", 0.05),
+            ("siblings", 0.035),
+            ("caretaker", 0.025),
+            ("joint", 0.025),
+        )
     ),
     False: Weighted(
-        (("solo", 0.62), ("parent_children", 0.11), ("two_parents", 0.09), ("couple", 0.14),
-         ("siblings", 0.02), ("caretaker", 0.01), ("joint", 0.01))
+        (
+            ("solo", 0.62),
+            ("parent_children", 0.11),
+            ("two_parents", 0.09),
+            ("couple", 0.14),
+            ("siblings", 0.02),
+            ("caretaker", 0.01),
+            ("joint", 0.01),
+        )
     ),
-}  # fmt: skip
+}
 
 #: Expected persons per household under each pattern (measured; used to weight nationalities
 #: so that the *person* shares match ``places.NATIONALITY_SHARES``).
@@ -294,9 +313,18 @@ class _Builder:
             mat = "" if rng.random() < 0.015 else namer.surname(rng, nat, indigenous)
         lang = self.lang if nat == self.nat else ("Portuguese" if nat == "BRA" else "Spanish")
         member = Member(
-            pid=self.ctx.pid(), sex=sex, dob=dob, nat=nat, given=given, pat=pat, mat=mat,
-            lang=lang, rel=rel, sub=sub, bra=nat == "BRA",
-        )  # fmt: skip
+            pid=self.ctx.pid(),
+            sex=sex,
+            dob=dob,
+            nat=nat,
+            given=given,
+            pat=pat,
+            mat=mat,
+            lang=lang,
+            rel=rel,
+            sub=sub,
+            bra=nat == "BRA",
+        )
         if rel == HEAD and age >= 18 and free_name:
             self._maybe_namesake(member)
         self.members.append(member)
@@ -366,10 +394,18 @@ _SEX_OF_FIRST = {
 }
 _COMMON_SURNAMES = frozenset(n for n, w in N.SURNAMES_COMMON if w >= 80)
 _TWIN_PAIRS = {
-    "Ángel": "Ángela", "Daniel": "Daniela", "Gabriel": "Gabriela", "Fernando": "Fernanda",
-    "Alexander": "Alexandra", "Andrés": "Andrea", "Luis": "Luisa", "Kevin": "Kelvin",
-    "Brayan": "Bryan", "Jefferson": "Jeferson", "Génesis": "Génesis Abigail",
-}  # fmt: skip
+    "Ángel": "Ángela",
+    "Daniel": "Daniela",
+    "Gabriel": "Gabriela",
+    "Fernando": "Fernanda",
+    "Alexander": "Alexandra",
+    "Andrés": "Andrea",
+    "Luis": "Luisa",
+    "Kevin": "Kelvin",
+    "Brayan": "Bryan",
+    "Jefferson": "Jeferson",
+    "Génesis": "Génesis Abigail",
+}
 
 
 def _twin_names(rng: random.Random, first: Member, second: Member) -> None:
@@ -426,8 +462,14 @@ def _two_parents(b: _Builder) -> None:
     if mother.nat == "MEX" or father.nat == "MEX":
         kids_nat = b.nat
     max_age = 20 if rng.random() < 0.12 else 17
-    kids = b.children(N_CHILDREN.draw(rng), mother_age, father=father, mother=mother,
-                      nat=kids_nat, max_age=max_age)  # fmt: skip
+    kids = b.children(
+        N_CHILDREN.draw(rng),
+        mother_age,
+        father=father,
+        mother=mother,
+        nat=kids_nat,
+        max_age=max_age,
+    )
     sons = [k for k in kids if k.sex == "M"]
     if sons and rng.random() < 0.08:
         sons[0].given = father.given  # named after his father
@@ -520,17 +562,31 @@ def build_household(ctx: Context, hid: int, *, kind: str | None = None) -> House
     if kind == "caretaker":
         caretaker = _caretaker(b)
     else:
-        {"solo": _solo, "parent_children": _parent_children, "two_parents": _two_parents,
-         "couple": _couple, "siblings": _siblings, "joint": _joint}[kind](b)  # fmt: skip
+        {
+            "solo": _solo,
+            "parent_children": _parent_children,
+            "two_parents": _two_parents,
+            "couple": _couple,
+            "siblings": _siblings,
+            "joint": _joint,
+        }[kind](b)
     sector = _SECTORS.draw(rng)
     courts = P.SECTORS[sector][2]
     court = courts[0] if len(courts) == 1 or rng.random() < 0.7 else courts[1]
     dest_city, dest_court = destination(rng)
     hh = Household(
-        hid=hid, kind=kind, members=b.members, nat=nat, sector=sector,
-        mex_city=_SECTOR_CITIES[sector].draw(rng), court=court, encounter=encounter,
-        dest_city=dest_city, dest_court=dest_court, caretaker=caretaker,
-    )  # fmt: skip
+        hid=hid,
+        kind=kind,
+        members=b.members,
+        nat=nat,
+        sector=sector,
+        mex_city=_SECTOR_CITIES[sector].draw(rng),
+        court=court,
+        encounter=encounter,
+        dest_city=dest_city,
+        dest_court=dest_court,
+        caretaker=caretaker,
+    )
     hh.caretaker_separated = kind == "caretaker" and rng.random() < 0.5
     hh.mpp = forced or rng.random() < 0.96
     if not forced:
@@ -544,8 +600,11 @@ def build_household(ctx: Context, hid: int, *, kind: str | None = None) -> House
 def _maybe_baby(b: _Builder, hh: Household) -> None:
     """A baby born in Mexico while the family waited (a Mexican national, never encountered)."""
     rng = b.rng
-    mothers = [m for m in hh.members if m.sex == "F" and 17 <= m.age_on(hh.encounter) <= 40
-               and m.rel in (HEAD, SPOUSE)]  # fmt: skip
+    mothers = [
+        m
+        for m in hh.members
+        if m.sex == "F" and 17 <= m.age_on(hh.encounter) <= 40 and m.rel in (HEAD, SPOUSE)
+    ]
     if not mothers or not hh.mpp or rng.random() > 0.035:
         return
     mother = mothers[0]
@@ -555,8 +614,16 @@ def _maybe_baby(b: _Builder, hh: Household) -> None:
     if born >= P.SNAPSHOT:
         return
     pat, mat = b._child_surnames(father, mother)
-    baby = b.person(CHILD, "M" if rng.random() < 0.5 else "F", 0, pat=pat, mat=mat, nat="MEX",
-                    sub=mother.sub, dob=born)  # fmt: skip
+    baby = b.person(
+        CHILD,
+        "M" if rng.random() < 0.5 else "F",
+        0,
+        pat=pat,
+        mat=mat,
+        nat="MEX",
+        sub=mother.sub,
+        dob=born,
+    )
     baby.encountered = False
 
 

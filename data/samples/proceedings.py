@@ -23,13 +23,39 @@ HELD, ADJOURNED, ABSENT, CANCELLED = "HELD", "ADJOURNED", "IN_ABSENTIA", "CANCEL
 
 #: Target outcome of an MPP case group before the 2020 suspension cuts it short.
 _MPP_OUTCOME = {
-    False: Weighted(((PENDING, 9.0), (IN_ABSENTIA, 56.0), (REMOVAL, 19.0), (TERMINATED, 4.0),
-                     (VOLUNTARY, 3.0), (RELIEF, 1.2), (CLOSED, 3.0))),
-    True: Weighted(((PENDING, 9.0), (IN_ABSENTIA, 54.0), (REMOVAL, 19.0), (TERMINATED, 4.0),
-                    (VOLUNTARY, 3.0), (RELIEF, 3.6), (CLOSED, 3.0))),
-}  # fmt: skip
-_INTERIOR_OUTCOME = Weighted(((PENDING, 62.0), (IN_ABSENTIA, 14.0), (TERMINATED, 9.0),
-                              (RELIEF, 6.0), (REMOVAL, 7.0), (CLOSED, 2.0)))  # fmt: skip
+    False: Weighted(
+        (
+            (PENDING, 9.0),
+            (IN_ABSENTIA, 56.0),
+            (REMOVAL, 19.0),
+            (TERMINATED, 4.0),
+            (VOLUNTARY, 3.0),
+            (RELIEF, 1.2),
+            (CLOSED, 3.0),
+        )
+    ),
+    True: Weighted(
+        (
+            (PENDING, 9.0),
+            (IN_ABSENTIA, 54.0),
+            (REMOVAL, 19.0),
+            (TERMINATED, 4.0),
+            (VOLUNTARY, 3.0),
+            (RELIEF, 3.6),
+            (CLOSED, 3.0),
+        )
+    ),
+}
+_INTERIOR_OUTCOME = Weighted(
+    (
+        (PENDING, 62.0),
+        (IN_ABSENTIA, 14.0),
+        (TERMINATED, 9.0),
+        (RELIEF, 6.0),
+        (REMOVAL, 7.0),
+        (CLOSED, 2.0),
+    )
+)
 _DIVERGENT = Weighted(((REMOVAL, 40.0), (PENDING, 35.0), (IN_ABSENTIA, 10.0), (TERMINATED, 15.0)))
 _ASSESSMENT = Weighted((("NEGATIVE", 88.0), ("POSITIVE", 5.0), ("PENDING", 4.0), ("NONE", 3.0)))
 
@@ -230,8 +256,11 @@ def _fear(hh: Household, rng: random.Random) -> None:
         claimed = hh.encounter
     assessment = _ASSESSMENT.draw(rng)
     assessed = _days(claimed, 1, 12, rng)
-    claimants = [m for m in hh.members if m.encountered and m.nat not in ("MEX", "USA")
-                 and m.case is None and m.uac_at is None]  # fmt: skip
+    claimants = [
+        m
+        for m in hh.members
+        if m.encountered and m.nat not in ("MEX", "USA") and m.case is None and m.uac_at is None
+    ]
     whole = rng.random() < 0.4
     claimed_any = False
     for m in claimants:
@@ -281,8 +310,7 @@ def _open_group(
     nta = _days(hh.encounter, 0, 9, rng)
     multi = len(hh.members) > 1
     if hh.reprocessed:
-        status, when, hearings = mpp_schedule(nta, hh.court, rng, multi=multi,
-                                              until=hh.reprocessed)  # fmt: skip
+        status, when, hearings = mpp_schedule(nta, hh.court, rng, multi=multi, until=hh.reprocessed)
         if status == PENDING:
             court = hh.dest_court
             status, when2, later = interior_schedule(hh.reprocessed, court, rng)
@@ -340,8 +368,15 @@ def _parole_one(hh: Household, rng: random.Random) -> None:
 
 def _child_crosses(hh: Household, rng: random.Random) -> None:
     """A child waiting in Mexico crosses alone and is taken in as an unaccompanied child."""
-    kids = [m for m in hh.members if m.rel == CHILD and m.encountered and m.us_at is None
-            and 6 <= m.age_on(hh.encounter) <= 16 and m.nat != "USA"]  # fmt: skip
+    kids = [
+        m
+        for m in hh.members
+        if m.rel == CHILD
+        and m.encountered
+        and m.us_at is None
+        and 6 <= m.age_on(hh.encounter) <= 16
+        and m.nat != "USA"
+    ]
     if hh.reprocessed or not kids or rng.random() > 0.03:
         return
     m = rng.choice(kids)
@@ -383,12 +418,18 @@ def _relief_moves(hh: Household, rng: random.Random) -> None:
 
 def _wind_down(hh: Household, rng: random.Random) -> None:
     """2021: people with active MPP cases are processed into the U.S., often with their family."""
-    active = [m for m in hh.members if m.case and m.case.lead is None and m.case.mpp
-              and m.case.status == PENDING and m.us_at is None]  # fmt: skip
+    active = [
+        m
+        for m in hh.members
+        if m.case
+        and m.case.lead is None
+        and m.case.mpp
+        and m.case.status == PENDING
+        and m.us_at is None
+    ]
     if hh.reprocessed or not active or rng.random() > 0.6:
         return
-    when = date.fromordinal(rng.randint(P.WIND_DOWN_START.toordinal(),
-                                        P.WIND_DOWN_END.toordinal()))  # fmt: skip
+    when = date.fromordinal(rng.randint(P.WIND_DOWN_START.toordinal(), P.WIND_DOWN_END.toordinal()))
     hh.wind_down = when
     terminate = rng.random() < 0.12
     elsewhere = _settle_apart(hh, rng)

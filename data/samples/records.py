@@ -26,14 +26,36 @@ from .population import CHILD, GRANDPARENT, HEAD, SIBLING, SPOUSE, Household, Me
 from .proceedings import Case, CaseCounter, open_case
 
 INDIVIDUAL_COLUMNS = (
-    "record_id", "source", "a_number", "given_names", "surnames", "dob", "sex", "nationality",
-    "language", "country_of_location", "location", "as_of", "uac", "fear_claimed",
-    "fear_assessment", "other_id", "phone", "address",
-)  # fmt: skip
+    "record_id",
+    "source",
+    "a_number",
+    "given_names",
+    "surnames",
+    "dob",
+    "sex",
+    "nationality",
+    "language",
+    "country_of_location",
+    "location",
+    "as_of",
+    "uac",
+    "fear_claimed",
+    "fear_assessment",
+    "other_id",
+    "phone",
+    "address",
+)
 FAMILY_UNIT_COLUMNS = ("family_unit_id", "record_id", "role")
 CASE_COLUMNS = (
-    "case_id", "record_id", "lead_case_id", "court", "mpp", "status", "status_date", "nta_date",
-)  # fmt: skip
+    "case_id",
+    "record_id",
+    "lead_case_id",
+    "court",
+    "mpp",
+    "status",
+    "status_date",
+    "nta_date",
+)
 HEARING_COLUMNS = ("hearing_id", "case_id", "date", "court", "type", "result")
 
 _MAYAN = frozenset(lang for lang, _ in P.MAYAN_LANGUAGES)
@@ -173,10 +195,12 @@ class Recorder:
         rng = self.rng
         for when, place in _ngo_events(hh, rng):
             present = [
-                m for m in hh.members
-                if m.dob < when and self._where(m, hh, when)[0] == place
+                m
+                for m in hh.members
+                if m.dob < when
+                and self._where(m, hh, when)[0] == place
                 and (m.rel == HEAD or rng.random() > 0.04)  # a member may be out
-            ]  # fmt: skip
+            ]
             if not present:
                 continue
             together = rng.random() < 0.85
@@ -228,8 +252,26 @@ class Recorder:
     # -- fields ----------------------------------------------------------------------------
 
     def _base(self, m: Member, source: str, when: date, place: tuple[str, str]) -> list[str]:
-        return ["", source, "", "", "", "", m.sex, "", "", place[0], place[1], when.isoformat(),
-                "", "", "", "", "", ""]  # fmt: skip
+        return [
+            "",
+            source,
+            "",
+            "",
+            "",
+            "",
+            m.sex,
+            "",
+            "",
+            place[0],
+            place[1],
+            when.isoformat(),
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+        ]
 
     def _add(self, row: list[str], m: Member) -> int:
         self.t.records.append(row)
@@ -383,8 +425,9 @@ def _ngo_events(hh: Household, rng: random.Random) -> list[tuple[date, str]]:
     if hh.mpp and rng.random() < (0.5 if multi else 0.35):
         events.append((min(_days(hh.encounter, 3, 420, rng), date(2021, 1, 31)), "MEX"))
     if hh.wind_down and rng.random() < 0.75:
-        events.append((max(hh.wind_down - timedelta(days=rng.randint(7, 90)),
-                           date(2021, 2, 1)), "MEX"))  # fmt: skip
+        events.append(
+            (max(hh.wind_down - timedelta(days=rng.randint(7, 90)), date(2021, 2, 1)), "MEX")
+        )
     entered = [m.us_at for m in hh.members if m.us_at is not None]
     if entered and rng.random() < 0.25:
         when = min(_days(max(entered), 10, 400, rng), P.SNAPSHOT)

@@ -106,8 +106,15 @@ def _persons(
     individuals: pd.DataFrame, cases: pd.DataFrame, person_of: dict[str, str]
 ) -> dict[str, _Person]:
     persons: dict[str, _Person] = defaultdict(_Person)
-    columns = ("record_id", "nationality", "country_of_location", "as_of", "uac",
-               "fear_claimed", "fear_assessment")  # fmt: skip
+    columns = (
+        "record_id",
+        "nationality",
+        "country_of_location",
+        "as_of",
+        "uac",
+        "fear_claimed",
+        "fear_assessment",
+    )
     for rid, nat, country, as_of, uac, fear, assessment in zip(
         *(individuals[c] if c in individuals else [""] * len(individuals) for c in columns),
         strict=True,
@@ -132,8 +139,9 @@ def _persons(
         strict=True,
     ):
         person = persons[person_of[_text(rid)]]
-        person.cases.append((_text(cid), _text(court).lower(), _is_true(mpp),
-                             _text(status).upper()))  # fmt: skip
+        person.cases.append(
+            (_text(cid), _text(court).lower(), _is_true(mpp), _text(status).upper())
+        )
     return persons
 
 
@@ -232,8 +240,13 @@ def compute_truth(
     -----
     Linear in the number of rows (plus sorting); no pairwise comparisons.
     """
-    person_of = dict(zip(record_person["record_id"].map(_text),
-                         record_person["person_id"].map(_text), strict=True))  # fmt: skip
+    person_of = dict(
+        zip(
+            record_person["record_id"].map(_text),
+            record_person["person_id"].map(_text),
+            strict=True,
+        )
+    )
     persons = _persons(individuals, cases, person_of)
     families = _families(family_units, person_of)
     fam_rows: list[tuple[str, str]] = []

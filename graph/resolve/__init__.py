@@ -2,15 +2,15 @@
 
 >>> from kinlink.graph.resolve import resolve, ResolverSettings, Resolution, explain_pair
 
-Steps (one module each): :mod:`.normalize` (name keys, phonetics, nicknames), :mod:`.blocking`
-(candidate pairs), :mod:`.comparisons` (declared levels) and :mod:`.engine` (their vectorised
+Steps (one module each): :mod:`.prepare` (name keys, phonetics, nicknames), :mod:`.blocking`
+(candidate pairs), :mod:`.comparisons` (declared levels) and :mod:`.compare` (their vectorised
 evaluation), :mod:`.model` (Fellegi-Sunter, EM, term frequencies), :mod:`.family` and
-:mod:`.cluster` (family-aware clustering), :mod:`.explain`; :mod:`.pipeline` runs them.
+:mod:`.cluster` (family-aware clustering), :mod:`.explain`; :mod:`.resolver` runs them.
 """
 
 from kinlink.graph.resolve.blocking import blocking_recall
 from kinlink.graph.resolve.explain import decision, explain_pair, explain_with
-from kinlink.graph.resolve.pipeline import Resolution, Scorer, fit, resolve
+from kinlink.graph.resolve.resolver import Resolution, Scorer, fit, resolve
 from kinlink.graph.resolve.settings import ResolverSettings
 
 __all__ = [

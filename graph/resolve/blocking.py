@@ -6,7 +6,7 @@ Marías Hernández of a big bundle) yields at most ``window`` pairs per record, 
 column (date of birth, names) putting the likely matches next to each other. No step is
 quadratic: a key yields at most ``rows * window`` pairs.
 
-Keys (all on the prepared frame of :func:`kinlink.graph.resolve.normalize.prepare`):
+Keys (all on the prepared frame of :func:`kinlink.graph.resolve.prepare.prepare`):
 
 ``a_number``         the 9-digit A-number
 ``a_number_near``    the A-number with two adjacent digits masked (one substitution or one
@@ -32,7 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from kinlink.graph.resolve.normalize import MISSING_DAYS
+from kinlink.graph.resolve.prepare import MISSING_DAYS
 
 log = logging.getLogger(__name__)
 
@@ -277,7 +277,7 @@ def candidate_pairs(
 
     Examples
     --------
-    >>> from kinlink.graph.resolve.normalize import prepare
+    >>> from kinlink.graph.resolve.prepare import prepare
     >>> frame = pd.DataFrame({"record_id": ["a", "b", "c"], "a_number": ["1", "1", None],
     ...                       "given_names": ["Ana", "Ana", "Eva"], "surnames": ["Paz"] * 3})
     >>> il, ir, counts = candidate_pairs(prepare(frame), default_keys(5))

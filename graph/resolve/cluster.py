@@ -28,7 +28,8 @@ import numpy as np
 
 log = logging.getLogger(__name__)
 
-Scorer = Callable[[np.ndarray, np.ndarray], np.ndarray]
+#: Scores of record pairs given as two index arrays (the fitted model, closed over its records).
+PairScores = Callable[[np.ndarray, np.ndarray], np.ndarray]
 
 
 def components(n: int, il: np.ndarray, ir: np.ndarray) -> np.ndarray:
@@ -102,7 +103,7 @@ def cluster(
     conflict: float,
     cannot_link: dict[int, set[str]],
     must_link: list[tuple[int, int]] | None = None,
-    score: Scorer | None = None,
+    score: PairScores | None = None,
     max_component: int = 40,
     ambiguity: float = 0.0,
 ) -> tuple[np.ndarray, ClusterStats]:

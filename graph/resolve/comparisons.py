@@ -5,7 +5,7 @@ records takes the *first* level whose test passes; the first level is always the
 (either side missing: no evidence) and the last is ``else``. A level's test is a tuple of
 :class:`Test` s, any of which may pass. Tests name a *kind* (``exact``, ``jaro_winkler``,
 ``token_set``, ``nickname``, ``levenshtein``, ``hamming``, ``transposition``, ``date_swap``, ...)
-that the engine (:mod:`kinlink.graph.resolve.engine`) knows how to evaluate over arrays of pairs;
+that the engine (:mod:`kinlink.graph.resolve.compare`) knows how to evaluate over arrays of pairs;
 nothing here imports an engine.
 
 ``m`` is the prior guess of P(level | same person); the model re-estimates it by EM.

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from kinlink.errors import InputError
-from kinlink.graph.resolve.pipeline import Resolution, Scorer, fit
+from kinlink.graph.resolve.resolver import Resolution, Scorer, fit
 from kinlink.graph.resolve.settings import ResolverSettings
 
 

@@ -1,7 +1,7 @@
 """Given-name nicknames (hipocorísticos) and the test that accepts them.
 
 Two tables, both keyed and valued by folded tokens (lower case, no accents, see
-:func:`kinlink.graph.resolve.normalize.fold`):
+:func:`kinlink.graph.resolve.prepare.fold`):
 
 * :data:`NICKNAMES`: a nickname that stands for one name only (Pepe -> jose, Güicho -> luis).
   Normalisation replaces it by that name, so "Pepe" and "José" agree *exactly*.

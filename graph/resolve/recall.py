@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from kinlink.graph.resolve.blocking import blocking_recall, candidate_pairs, default_keys
-from kinlink.graph.resolve.normalize import prepare
+from kinlink.graph.resolve.prepare import prepare
 from kinlink.graph.resolve.settings import ResolverSettings
 
 

@@ -22,8 +22,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "source", type=Path, help="bundle folder, saved graph folder, or report folder with graph/"
     )
     parser.add_argument("--port", type=int, default=8501, help="port to listen on (8501)")
-    parser.add_argument("--host", default="127.0.0.1",
-                        help="address to bind (127.0.0.1: this machine only)")  # fmt: skip
+    parser.add_argument(
+        "--host", default="127.0.0.1", help="address to bind (127.0.0.1: this machine only)"
+    )
     parser.add_argument(
         "--neo4j-uri",
         metavar="URI",
@@ -52,15 +53,26 @@ def streamlit_command(
 
     app = Path(kinlink.dashboard.__file__).with_name("app.py")
     command = [
-        sys.executable, "-m", "streamlit", "run", str(app),
-        "--server.address", host,
-        "--server.port", str(port),
-        "--server.headless", "true",
-        "--browser.gatherUsageStats", "false",
-        "--server.fileWatcherType", "none",
-        "--global.developmentMode", "false",
-        "--client.toolbarMode", "viewer",
-    ]  # fmt: skip
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(app),
+        "--server.address",
+        host,
+        "--server.port",
+        str(port),
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+        "--server.fileWatcherType",
+        "none",
+        "--global.developmentMode",
+        "false",
+        "--client.toolbarMode",
+        "viewer",
+    ]
     env = {**os.environ, SOURCE_ENV: str(source.resolve())}
     if neo4j_uri:
         env[NEO4J_URI_ENV] = neo4j_uri
@@ -81,8 +93,11 @@ def run(args: argparse.Namespace) -> int:
         args.source, port=args.port, host=args.host, neo4j_uri=args.neo4j_uri
     )
     if not args.quiet:
-        print(f"kinlink dashboard: http://{args.host}:{args.port} (Ctrl+C to stop)",
-              file=sys.stderr, flush=True)  # fmt: skip
+        print(
+            f"kinlink dashboard: http://{args.host}:{args.port} (Ctrl+C to stop)",
+            file=sys.stderr,
+            flush=True,
+        )
     # Become the Streamlit server (no child process to orphan): Ctrl+C and SIGTERM reach it.
     os.execve(sys.executable, command, env)
     return 0  # not reached: os.execve does not return

@@ -9,7 +9,7 @@ subqueries, no ``shortestPath``, which FalkorDB lacks for undirected patterns).
 - :mod:`~kinlink.queries.cypher.catalog`: the files and their declared parameters;
 - :mod:`~kinlink.queries.cypher.guard`: the read-only check for free-text queries;
 - :mod:`~kinlink.queries.cypher.runner`: running a query with parameters into a DataFrame;
-- :mod:`~kinlink.queries.cypher.report`: the contract flag files through Cypher.
+- :mod:`~kinlink.queries.cypher.flag_files`: the contract flag files through Cypher.
 """
 
 from __future__ import annotations

@@ -36,11 +36,30 @@ __all__ = ["Token", "WriteQueryError", "check_read_only", "tokenize"]
 #: Words that start a clause that writes, loads files or administers the database.
 WRITE_WORDS: Final = frozenset(
     {
-        "CREATE", "MERGE", "SET", "DELETE", "DETACH", "REMOVE", "DROP", "LOAD", "FOREACH",
-        "ALTER", "GRANT", "REVOKE", "DENY", "RENAME", "START", "STOP", "TERMINATE", "ENABLE",
-        "DEALLOCATE", "REALLOCATE", "INSERT", "FINISH",
+        "CREATE",
+        "MERGE",
+        "SET",
+        "DELETE",
+        "DETACH",
+        "REMOVE",
+        "DROP",
+        "LOAD",
+        "FOREACH",
+        "ALTER",
+        "GRANT",
+        "REVOKE",
+        "DENY",
+        "RENAME",
+        "START",
+        "STOP",
+        "TERMINATE",
+        "ENABLE",
+        "DEALLOCATE",
+        "REALLOCATE",
+        "INSERT",
+        "FINISH",
     }
-)  # fmt: skip
+)
 
 
 class WriteQueryError(InputError):

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from kinlink.cli import main
-from kinlink.graph.store import abandoned_scratch, scratch_name
+from kinlink.folders import abandoned_scratch, scratch_name
 from kinlink.samples.generator import generate_bundle
 
 

@@ -220,13 +220,29 @@ class PersistentServer:
     def start(self) -> FalkorEngine:
         server, module = _binaries()
         self.proc = subprocess.Popen(
-            [server, "--port", "0", "--unixsocket", self.sock, "--unixsocketperm", "700",
-             "--loadmodule", module, "--save", "", "--appendonly", "yes",
-             "--appendfsync", "always", "--dir", str(self.folder)],
+            [
+                server,
+                "--port",
+                "0",
+                "--unixsocket",
+                self.sock,
+                "--unixsocketperm",
+                "700",
+                "--loadmodule",
+                module,
+                "--save",
+                "",
+                "--appendonly",
+                "yes",
+                "--appendfsync",
+                "always",
+                "--dir",
+                str(self.folder),
+            ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             start_new_session=True,
-        )  # fmt: skip
+        )
         deadline = time.monotonic() + 20
         while True:
             assert self.proc.poll() is None, "FalkorDB did not start"
@@ -323,7 +339,10 @@ def test_retries_against_a_server_that_stays_down_fail_cleanly(
     engine = persistent.start()
     with pytest.raises(ExportError, match="still failed after 2 retries"):
         export_graph(
-            sample_graph, ServerKiller(engine, persistent, at=4), batch_size=500, retries=2,
+            sample_graph,
+            ServerKiller(engine, persistent, at=4),
+            batch_size=500,
+            retries=2,
             sleep=lambda s: None,
-        )  # fmt: skip
+        )
     engine.close()

@@ -17,7 +17,7 @@ import pytest
 
 from kinlink.graph.export import LABELS, connect_neo4j, export_graph
 from kinlink.queries.cypher import query_names, run_saved
-from kinlink.queries.cypher.report import FLAG_COLUMNS, query_flag_frames
+from kinlink.queries.cypher.flag_files import FLAG_COLUMNS, query_flag_frames
 from kinlink.queries.report import analyse, contract_tables
 
 URI = os.environ.get("KINLINK_NEO4J_URI")

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from kinlink.graph.build import build_graph
 from kinlink.graph.export import FalkorEngine
-from kinlink.queries.cypher.report import FLAG_COLUMNS, flag_frames
+from kinlink.queries.cypher.flag_files import FLAG_COLUMNS, flag_frames
 from kinlink.queries.report import analyse, contract_tables
 
 

@@ -16,8 +16,13 @@ from kinlink.pipeline import resolve_bundle
 
 from .conftest import APP
 
-PAGES = ["views/overview.py", "views/queues.py", "views/search.py", "views/family.py",
-         "views/review.py"]  # fmt: skip
+PAGES = [
+    "views/overview.py",
+    "views/queues.py",
+    "views/search.py",
+    "views/family.py",
+    "views/review.py",
+]
 TIMEOUT = 120
 
 
@@ -89,9 +94,11 @@ def test_work_queue_filters_and_sorts(app_env: Path) -> None:
 
 def _person_with_accents(loaded: DashboardData) -> pd.Series:
     rec = loaded.facts.records
-    named = rec[rec["surnames"].str.contains("[áéíóúñ]", na=False, regex=True)
-                & rec["a_number"].notna() & rec["person_id"].map(loaded.facts.persons["family_id"])
-                .notna()]  # fmt: skip
+    named = rec[
+        rec["surnames"].str.contains("[áéíóúñ]", na=False, regex=True)
+        & rec["a_number"].notna()
+        & rec["person_id"].map(loaded.facts.persons["family_id"]).notna()
+    ]
     return named.iloc[0]
 
 

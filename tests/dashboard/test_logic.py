@@ -52,9 +52,13 @@ def test_mask_frame_hides_every_a_number_and_dob_but_keeps_the_rest() -> None:
 
 
 def test_mask_frame_masks_the_a_number_and_dob_rows_of_a_match_explanation() -> None:
-    table = pd.DataFrame({"field": ["a_number", "dob", "surnames"],
-                          "value_a": ["208001355", "1981-09-24", "Pérez"],
-                          "value_b": ["208001356", "1981-09-25", "Perez"]})  # fmt: skip
+    table = pd.DataFrame(
+        {
+            "field": ["a_number", "dob", "surnames"],
+            "value_a": ["208001355", "1981-09-24", "Pérez"],
+            "value_b": ["208001356", "1981-09-25", "Perez"],
+        }
+    )
     out = masking.mask_frame(table)
     assert out["value_a"].tolist() == ["A-XXX-XXX-355", "1981-XX-XX", "Pérez"]
     assert out["value_b"].tolist() == ["A-XXX-XXX-356", "1981-XX-XX", "Perez"]
@@ -76,10 +80,13 @@ def index() -> SearchIndex:
         }
     )
     persons = pd.DataFrame(
-        {"name": ["María José López García", "María Lopez Lara", "José de la Cruz", "Ana Ruiz"],
-         "family_id": ["F1", None, "F2", None], "nationality": ["HND", "GTM", "MEX", "SLV"]},
+        {
+            "name": ["María José López García", "María Lopez Lara", "José de la Cruz", "Ana Ruiz"],
+            "family_id": ["F1", None, "F2", None],
+            "nationality": ["HND", "GTM", "MEX", "SLV"],
+        },
         index=pd.Index(["P1", "P2", "P3", "P4"], name="person_id"),
-    )  # fmt: skip
+    )
     return SearchIndex.build(records, persons)
 
 
@@ -93,11 +100,16 @@ def test_search_by_a_nickname_of_several_names_finds_each(index: SearchIndex) ->
     """ "Pepe" stands for José alone (mapped when keyed); a nickname of several names ("Beto":
     Alberto, Roberto, ...) is tried as each name it may stand for."""
     assert index.search("Pepe de la Cruz")["person_id"].iloc[0] == "P3"
-    records = pd.DataFrame({
-        "record_id": ["a", "b", "c"], "person_id": ["PA", "PR", "PC"],
-        "given_names": ["Alberto", "Roberto", "Carlos"], "surnames": ["Ruiz"] * 3,
-        "a_number": [None] * 3, "dob": pd.to_datetime(pd.Series([None] * 3)),
-    })  # fmt: skip
+    records = pd.DataFrame(
+        {
+            "record_id": ["a", "b", "c"],
+            "person_id": ["PA", "PR", "PC"],
+            "given_names": ["Alberto", "Roberto", "Carlos"],
+            "surnames": ["Ruiz"] * 3,
+            "a_number": [None] * 3,
+            "dob": pd.to_datetime(pd.Series([None] * 3)),
+        }
+    )
     found = SearchIndex.build(records).search("Beto Ruiz", cutoff=90)
     assert set(found["person_id"]) == {"PA", "PR"}
     beto = records.iloc[:1].assign(record_id="d", person_id="PB", given_names="Beto")
@@ -195,8 +207,9 @@ def test_append_review_validates_and_keeps_an_existing_header(tmp_path: Path) ->
     (tmp_path / "reviews.csv").write_text("decision,record_id_a,record_id_b,note\nsame,x,y,ok\n")
     review.append_review(tmp_path, "a", "b", "different")
     assert review.read_reviews(tmp_path).values.tolist() == [
-        ["same", "x", "y", "ok"], ["different", "a", "b", ""]
-    ]  # fmt: skip
+        ["same", "x", "y", "ok"],
+        ["different", "a", "b", ""],
+    ]
     (tmp_path / "reviews.csv").write_text("a,b\n1,2\n")
     with pytest.raises(InputError, match="needs columns"):
         review.append_review(tmp_path, "a", "b", "same")
@@ -315,8 +328,9 @@ def test_download_button_writes_the_masked_csv_when_clicked(
     frame = pd.DataFrame({"family_id": ["F1"], "record_ids": ["r1;r2"], "a_number": ["012345678"]})
     monkeypatch.setenv("KINLINK_MASK_KEY", "test-key")
     buttons = {}
-    monkeypatch.setattr(state.st, "download_button", lambda label, data, **kw: buttons.update(
-        {kw["key"]: data}))  # fmt: skip
+    monkeypatch.setattr(
+        state.st, "download_button", lambda label, data, **kw: buttons.update({kw["key"]: data})
+    )
     monkeypatch.setattr(state, "masked", lambda: True)
     state.download_button(frame, "Download CSV", "x.csv", key="masked")
     monkeypatch.setattr(state, "masked", lambda: False)

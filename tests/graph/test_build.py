@@ -13,7 +13,16 @@ from hypothesis import strategies as st
 
 from kinlink.graph.build import build_graph, complete_persons, compute_families
 from kinlink.graph.ids import family_id, person_id
-from kinlink.graph.schema import EDGE_ENDS, KEY, KIND, EdgeKind, NodeKind, node_id, split_node_id
+from kinlink.graph.schema import (
+    EDGE_ENDS,
+    KEY,
+    KIND,
+    LINE,
+    EdgeKind,
+    NodeKind,
+    node_id,
+    split_node_id,
+)
 from kinlink.graph.store import load_graph, save_graph
 
 
@@ -110,7 +119,7 @@ def test_graph_contents(graph: nx.MultiDiGraph) -> None:
     assert graph.out_degree("case:C3") == 0
     # record attributes: missing values absent, types kept, _line -> line
     r1 = graph.nodes["record:r1"]
-    assert r1["uac"] is True and r1["as_of"] == pd.Timestamp("2020-01-01") and r1["line"] == 2
+    assert r1["uac"] is True and r1["as_of"] == pd.Timestamp("2020-01-01") and r1[LINE] == 2
     assert "phone" not in r1 and "as_of" not in graph.nodes["record:r2"]
 
 

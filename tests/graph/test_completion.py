@@ -10,7 +10,7 @@ import pytest
 
 from kinlink.graph.resolve import ResolverSettings, family, resolve
 from kinlink.graph.resolve.completion import complete_families
-from kinlink.graph.resolve.pipeline import _fields, fit
+from kinlink.graph.resolve.resolver import _fields, fit
 
 GIVEN = ["Wilmer", "Yesenia", "Dayana", "Elvin", "Xiomara", "Rosa", "Pedro", "Carmen", "Mateo",
          "Sofía", "Camila", "Josué", "Nohemí", "Luis", "Kevin", "Valentina"]  # fmt: skip

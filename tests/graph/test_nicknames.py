@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 
 from kinlink.graph.resolve import resolve
+from kinlink.graph.resolve.compare import Columns, compare_pairs
 from kinlink.graph.resolve.comparisons import default_comparisons, given_names
-from kinlink.graph.resolve.engine import Columns, compare_pairs
 from kinlink.graph.resolve.nicknames import (
     AMBIGUOUS,
     NICKNAMES,
@@ -16,7 +16,7 @@ from kinlink.graph.resolve.nicknames import (
     names_for,
     nickname_match,
 )
-from kinlink.graph.resolve.normalize import PARTICLES, fold, name_tokens, prepare
+from kinlink.graph.resolve.prepare import PARTICLES, fold, name_tokens, prepare
 
 # names no ambiguous nickname stands for
 OTHERS = ["carlos", "maria", "pedro", "rosa", "wilmer", "yesenia", "kevin", "sofia", "santiago"]

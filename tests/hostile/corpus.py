@@ -15,36 +15,149 @@ from pathlib import Path
 
 import pandas as pd
 
-INDIVIDUALS = ["record_id", "source", "a_number", "given_names", "surnames", "dob", "sex",
-               "nationality", "country_of_location", "as_of", "uac", "fear_claimed",
-               "fear_assessment", "address"]  # fmt: skip
+INDIVIDUALS = [
+    "record_id",
+    "source",
+    "a_number",
+    "given_names",
+    "surnames",
+    "dob",
+    "sex",
+    "nationality",
+    "country_of_location",
+    "as_of",
+    "uac",
+    "fear_claimed",
+    "fear_assessment",
+    "address",
+]
 PEOPLE = [
-    ["r1", "CBP", "A012345678", "Ana María", "Paz Rivas", "1990-01-02", "F", "HND", "MEX",
-     "2019-05-01", "false", "true", "POSITIVE", ""],
-    ["r2", "EOIR", "012-345-678", "Ana Maria", "Paz", "1990-01-02", "F", "Honduras", "MEX",
-     "2019-06-01", "", "", "", ""],
-    ["r3", "CBP", "A098765432", "Luis", "Paz Rivas", "2012-03-04", "M", "HND", "USA",
-     "2019-07-01", "false", "", "", ""],
-    ["r4", "CBP", "A111222333", "José", "Núñez", "1985-12-31", "M", "GTM", "MEX",
-     "2019-05-02", "false", "true", "NEGATIVE", ""],
-    ["r5", "NGO", "", "Rosa", "Núñez de la Cruz", "2015-07-08", "F", "GTM", "MEX",
-     "2019-05-02", "Y", "", "", "Calle 5, Matamoros"],
-    ["r6", "CBP", "A444555666", "Pedro", "Núñez", "2016-01-01", "M", "MEX", "MEX",
-     "2019-05-02", "no", "", "", ""],
-]  # fmt: skip
+    [
+        "r1",
+        "CBP",
+        "A012345678",
+        "Ana María",
+        "Paz Rivas",
+        "1990-01-02",
+        "F",
+        "HND",
+        "MEX",
+        "2019-05-01",
+        "false",
+        "true",
+        "POSITIVE",
+        "",
+    ],
+    [
+        "r2",
+        "EOIR",
+        "012-345-678",
+        "Ana Maria",
+        "Paz",
+        "1990-01-02",
+        "F",
+        "Honduras",
+        "MEX",
+        "2019-06-01",
+        "",
+        "",
+        "",
+        "",
+    ],
+    [
+        "r3",
+        "CBP",
+        "A098765432",
+        "Luis",
+        "Paz Rivas",
+        "2012-03-04",
+        "M",
+        "HND",
+        "USA",
+        "2019-07-01",
+        "false",
+        "",
+        "",
+        "",
+    ],
+    [
+        "r4",
+        "CBP",
+        "A111222333",
+        "José",
+        "Núñez",
+        "1985-12-31",
+        "M",
+        "GTM",
+        "MEX",
+        "2019-05-02",
+        "false",
+        "true",
+        "NEGATIVE",
+        "",
+    ],
+    [
+        "r5",
+        "NGO",
+        "",
+        "Rosa",
+        "Núñez de la Cruz",
+        "2015-07-08",
+        "F",
+        "GTM",
+        "MEX",
+        "2019-05-02",
+        "Y",
+        "",
+        "",
+        "Calle 5, Matamoros",
+    ],
+    [
+        "r6",
+        "CBP",
+        "A444555666",
+        "Pedro",
+        "Núñez",
+        "2016-01-01",
+        "M",
+        "MEX",
+        "MEX",
+        "2019-05-02",
+        "no",
+        "",
+        "",
+        "",
+    ],
+]
 UNITS = ["family_unit_id", "record_id", "role"]
-MEMBERS = [["U1", "r1", "HEAD"], ["U1", "r3", "CHILD"], ["U2", "r4", "HEAD"],
-           ["U2", "r5", "CHILD"], ["U2", "r6", "CHILD"]]  # fmt: skip
-CASES_HEADER = ["case_id", "record_id", "lead_case_id", "court", "mpp", "status", "status_date",
-                "nta_date"]  # fmt: skip
-CASE_ROWS = [["C1", "r2", "", "El Paso", "true", "PENDING", "2020-01-01", "2019-06-01"],
-             ["C2", "r3", "C1", "El Paso", "true", "PENDING", "2020-01-01", "2019-06-01"],
-             ["C3", "r4", "", "Harlingen", "true", "IN_ABSENTIA", "2020-02-01", "2019-05-02"],
-             ["C4", "r5", "C3", "Harlingen", "true", "IN_ABSENTIA", "2020-02-01",
-              "2019-05-02"]]  # fmt: skip
+MEMBERS = [
+    ["U1", "r1", "HEAD"],
+    ["U1", "r3", "CHILD"],
+    ["U2", "r4", "HEAD"],
+    ["U2", "r5", "CHILD"],
+    ["U2", "r6", "CHILD"],
+]
+CASES_HEADER = [
+    "case_id",
+    "record_id",
+    "lead_case_id",
+    "court",
+    "mpp",
+    "status",
+    "status_date",
+    "nta_date",
+]
+CASE_ROWS = [
+    ["C1", "r2", "", "El Paso", "true", "PENDING", "2020-01-01", "2019-06-01"],
+    ["C2", "r3", "C1", "El Paso", "true", "PENDING", "2020-01-01", "2019-06-01"],
+    ["C3", "r4", "", "Harlingen", "true", "IN_ABSENTIA", "2020-02-01", "2019-05-02"],
+    ["C4", "r5", "C3", "Harlingen", "true", "IN_ABSENTIA", "2020-02-01", "2019-05-02"],
+]
 HEARINGS_HEADER = ["hearing_id", "case_id", "date", "court", "type", "result"]
-HEARING_ROWS = [["H1", "C1", "2019-08-01", "El Paso", "MASTER", "HELD"],
-                ["H2", "C3", "2019-09-01", "Harlingen", "MASTER", "IN_ABSENTIA"]]  # fmt: skip
+HEARING_ROWS = [
+    ["H1", "C1", "2019-08-01", "El Paso", "MASTER", "HELD"],
+    ["H2", "C3", "2019-09-01", "Harlingen", "MASTER", "IN_ABSENTIA"],
+]
 
 
 def write_csv(
@@ -92,8 +205,12 @@ class Case:
 def missing_required_column(folder: Path) -> None:
     base(folder)
     drop = INDIVIDUALS.index("source")
-    _replace(folder, "individuals", INDIVIDUALS[:drop] + INDIVIDUALS[drop + 1 :],
-             [p[:drop] + p[drop + 1 :] for p in PEOPLE])  # fmt: skip
+    _replace(
+        folder,
+        "individuals",
+        INDIVIDUALS[:drop] + INDIVIDUALS[drop + 1 :],
+        [p[:drop] + p[drop + 1 :] for p in PEOPLE],
+    )
 
 
 def renamed_required_column(folder: Path) -> None:
@@ -108,8 +225,12 @@ def missing_required_table(folder: Path) -> None:
 
 def extra_columns(folder: Path) -> None:
     base(folder)
-    _replace(folder, "individuals", [*INDIVIDUALS, "notes", "Record_Source_2"],
-             [[*p, f"note {i}", "x"] for i, p in enumerate(PEOPLE)])  # fmt: skip
+    _replace(
+        folder,
+        "individuals",
+        [*INDIVIDUALS, "notes", "Record_Source_2"],
+        [[*p, f"note {i}", "x"] for i, p in enumerate(PEOPLE)],
+    )
 
 
 def duplicate_record_ids(folder: Path) -> None:
@@ -211,10 +332,18 @@ def a_numbers_letters_and_12_digits(folder: Path) -> None:
 def unknown_references(folder: Path) -> None:
     base(folder)
     _replace(folder, "family_units", UNITS, [*MEMBERS, ["U3", "nobody", "HEAD"]])
-    _replace(folder, "cases", CASES_HEADER,
-             [*CASE_ROWS, ["C9", "ghost", "", "El Paso", "true", "PENDING", "", ""]])  # fmt: skip
-    _replace(folder, "hearings", HEARINGS_HEADER,
-             [*HEARING_ROWS, ["H9", "C404", "2019-08-01", "", "MASTER", "HELD"]])  # fmt: skip
+    _replace(
+        folder,
+        "cases",
+        CASES_HEADER,
+        [*CASE_ROWS, ["C9", "ghost", "", "El Paso", "true", "PENDING", "", ""]],
+    )
+    _replace(
+        folder,
+        "hearings",
+        HEARINGS_HEADER,
+        [*HEARING_ROWS, ["H9", "C404", "2019-08-01", "", "MASTER", "HELD"]],
+    )
 
 
 def lead_cycles(folder: Path) -> None:
@@ -238,15 +367,43 @@ def long_lead_cycle(folder: Path) -> None:
 def family_of_500(folder: Path) -> None:
     people = [list(p) for p in PEOPLE]
     for i in range(500):
-        people.append([f"big{i}", "CBP", f"A2{i:08d}", f"Niño{i}", "Grande Familia",
-                       f"20{i % 20:02d}-01-{i % 28 + 1:02d}", "M", "SLV", "USA" if i % 2 else "MEX",
-                       "2019-05-01", "", "", "", ""])  # fmt: skip
+        people.append(
+            [
+                f"big{i}",
+                "CBP",
+                f"A2{i:08d}",
+                f"Niño{i}",
+                "Grande Familia",
+                f"20{i % 20:02d}-01-{i % 28 + 1:02d}",
+                "M",
+                "SLV",
+                "USA" if i % 2 else "MEX",
+                "2019-05-01",
+                "",
+                "",
+                "",
+                "",
+            ]
+        )
     base(folder, people=people)
-    _replace(folder, "family_units", UNITS,
-             [*MEMBERS, *(["BIG", f"big{i}", "CHILD"] for i in range(500))])  # fmt: skip
-    _replace(folder, "cases", CASES_HEADER,
-             [*CASE_ROWS, *([f"B{i}", f"big{i}", "B0" if i else "", "Houston", "true",
-                             "PENDING", "", ""] for i in range(500))])  # fmt: skip
+    _replace(
+        folder,
+        "family_units",
+        UNITS,
+        [*MEMBERS, *(["BIG", f"big{i}", "CHILD"] for i in range(500))],
+    )
+    _replace(
+        folder,
+        "cases",
+        CASES_HEADER,
+        [
+            *CASE_ROWS,
+            *(
+                [f"B{i}", f"big{i}", "B0" if i else "", "Houston", "true", "PENDING", "", ""]
+                for i in range(500)
+            ),
+        ],
+    )
 
 
 def parquet_wrong_types(folder: Path) -> None:
@@ -262,8 +419,13 @@ def parquet_wrong_types(folder: Path) -> None:
     frame["dob"] = pd.to_datetime(frame["dob"]) + pd.Timedelta(hours=13)
     frame["as_of"] = pd.to_datetime(frame["as_of"], utc=True)
     frame.to_parquet(folder / "individuals.parquet")
-    units = pd.DataFrame({"family_unit_id": [1, 1, 2, 2, 2], "record_id": [1, 3, 4, 5, 6],
-                          "role": ["HEAD", "CHILD", "HEAD", "CHILD", "CHILD"]})  # fmt: skip
+    units = pd.DataFrame(
+        {
+            "family_unit_id": [1, 1, 2, 2, 2],
+            "record_id": [1, 3, 4, 5, 6],
+            "role": ["HEAD", "CHILD", "HEAD", "CHILD", "CHILD"],
+        }
+    )
     units.to_parquet(folder / "family_units.parquet")
     cases = pd.DataFrame(CASE_ROWS, columns=CASES_HEADER)
     cases["record_id"] = [2, 3, 4, 5]
@@ -293,47 +455,94 @@ def missing_required_values(folder: Path) -> None:
 
 
 CASES: tuple[Case, ...] = (
-    Case("missing_required_column", missing_required_column, 2,
-         error=("individuals.csv", "'source'", "line 1")),
-    Case("renamed_required_column", renamed_required_column, 2,
-         error=("family_units.csv", "'record_id'", "line 1")),
+    Case(
+        "missing_required_column",
+        missing_required_column,
+        2,
+        error=("individuals.csv", "'source'", "line 1"),
+    ),
+    Case(
+        "renamed_required_column",
+        renamed_required_column,
+        2,
+        error=("family_units.csv", "'record_id'", "line 1"),
+    ),
     Case("missing_required_table", missing_required_table, 2, error=("family_units",)),
     Case("extra_columns", extra_columns),
-    Case("duplicate_record_ids", duplicate_record_ids, rows=len(PEOPLE) + 2,
-         rejects=(("individuals.csv", 8, "duplicate record_id (first at line 3)"),
-                  ("individuals.csv", 9, "duplicate record_id (first at line 5)"))),
+    Case(
+        "duplicate_record_ids",
+        duplicate_record_ids,
+        rows=len(PEOPLE) + 2,
+        rejects=(
+            ("individuals.csv", 8, "duplicate record_id (first at line 3)"),
+            ("individuals.csv", 9, "duplicate record_id (first at line 5)"),
+        ),
+    ),
     Case("empty_individuals", empty_individuals, 2, error=("individuals.csv", "empty")),
     Case("empty_family_units", empty_family_units, 2, error=("family_units.csv", "empty")),
     Case("empty_cases", empty_cases, warning=("cases.csv", "empty")),
     Case("empty_hearings", empty_hearings, warning=("hearings.csv", "empty")),
-    Case("header_only_individuals", header_only_individuals, rows=0,
-         rejects=tuple(("family_units.csv", line, "unknown record_id") for line in range(2, 7))),
+    Case(
+        "header_only_individuals",
+        header_only_individuals,
+        rows=0,
+        rejects=tuple(("family_units.csv", line, "unknown record_id") for line in range(2, 7)),
+    ),
     Case("header_only_every_table", header_only_every_table, rows=0),
-    Case("huge_field", huge_field,
-         warning=("individuals.csv, line 7", "given_names", "unparseable name")),
-    Case("newlines_quotes_nul", newlines_quotes_nul, rows=len(PEOPLE) + 1,
-         rejects=(("individuals.csv", 13, "expected 14 fields, found 4"),),
-         warning=("NUL",)),
+    Case(
+        "huge_field",
+        huge_field,
+        warning=("individuals.csv, line 7", "given_names", "unparseable name"),
+    ),
+    Case(
+        "newlines_quotes_nul",
+        newlines_quotes_nul,
+        rows=len(PEOPLE) + 1,
+        rejects=(("individuals.csv", 13, "expected 14 fields, found 4"),),
+        warning=("NUL",),
+    ),
     Case("utf8_bom", utf8_bom),
     Case("cp1252", cp1252, warning=("individuals.csv", "cp1252")),
     Case("stray_invalid_byte", stray_invalid_byte, warning=("individuals.csv", "cp1252")),
-    Case("dates_other_formats", dates_other_formats,
-         warning=("individuals.csv, line 2", "dob", "unparseable date")),
-    Case("a_numbers_letters_and_12_digits", a_numbers_letters_and_12_digits,
-         warning=("individuals.csv, line 2", "a_number", "unparseable a_number")),
-    Case("unknown_references", unknown_references,
-         rejects=(("family_units.csv", 7, "unknown record_id"),
-                  ("cases.csv", 6, "unknown record_id"),
-                  ("hearings.csv", 4, "unknown case_id"))),
+    Case(
+        "dates_other_formats",
+        dates_other_formats,
+        warning=("individuals.csv, line 2", "dob", "unparseable date"),
+    ),
+    Case(
+        "a_numbers_letters_and_12_digits",
+        a_numbers_letters_and_12_digits,
+        warning=("individuals.csv, line 2", "a_number", "unparseable a_number"),
+    ),
+    Case(
+        "unknown_references",
+        unknown_references,
+        rejects=(
+            ("family_units.csv", 7, "unknown record_id"),
+            ("cases.csv", 6, "unknown record_id"),
+            ("hearings.csv", 4, "unknown case_id"),
+        ),
+    ),
     Case("lead_cycles", lead_cycles),
     Case("long_lead_cycle", long_lead_cycle),
     Case("family_of_500", family_of_500, rows=len(PEOPLE) + 500),
     Case("parquet_wrong_types", parquet_wrong_types),
     Case("parquet_not_parquet", parquet_not_parquet, 2, error=("cases.parquet", "Parquet")),
-    Case("wrong_field_counts", wrong_field_counts, rows=len(PEOPLE) + 2,
-         rejects=(("individuals.csv", 8, "expected 14 fields, found 2"),
-                  ("individuals.csv", 9, "expected 14 fields, found 15"))),
-    Case("missing_required_values", missing_required_values,
-         rejects=(("individuals.csv", 4, "missing required value"),
-                  ("individuals.csv", 5, "missing required value"))),
-)  # fmt: skip
+    Case(
+        "wrong_field_counts",
+        wrong_field_counts,
+        rows=len(PEOPLE) + 2,
+        rejects=(
+            ("individuals.csv", 8, "expected 14 fields, found 2"),
+            ("individuals.csv", 9, "expected 14 fields, found 15"),
+        ),
+    ),
+    Case(
+        "missing_required_values",
+        missing_required_values,
+        rejects=(
+            ("individuals.csv", 4, "missing required value"),
+            ("individuals.csv", 5, "missing required value"),
+        ),
+    ),
+)

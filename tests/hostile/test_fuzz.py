@@ -38,11 +38,37 @@ HOSTILE = ',"\n\r\x00 \t;éñÑçA0123456789-/.:'
 cells = st.one_of(
     st.text(alphabet=HOSTILE, max_size=10),
     st.text(alphabet=st.characters(exclude_categories=["Cs"]), max_size=8),
-    st.sampled_from(["", "r1", "r2", "2019-02-30", "1990-01-02", "A012345678", "012 345 678",
-                     "A01234567890", "Y", "no", "HND", "Honduras", "POSITIVE", "M"]),
-)  # fmt: skip
-OPTIONAL = ["a_number", "given_names", "surnames", "dob", "sex", "nationality", "as_of", "uac",
-            "fear_assessment", "extra"]  # fmt: skip
+    st.sampled_from(
+        [
+            "",
+            "r1",
+            "r2",
+            "2019-02-30",
+            "1990-01-02",
+            "A012345678",
+            "012 345 678",
+            "A01234567890",
+            "Y",
+            "no",
+            "HND",
+            "Honduras",
+            "POSITIVE",
+            "M",
+        ]
+    ),
+)
+OPTIONAL = [
+    "a_number",
+    "given_names",
+    "surnames",
+    "dob",
+    "sex",
+    "nationality",
+    "as_of",
+    "uac",
+    "fear_assessment",
+    "extra",
+]
 
 
 def individuals_lines(bundle: Bundle) -> tuple[set[int], list[int]]:
@@ -100,11 +126,25 @@ edits = st.lists(
     st.tuples(
         st.floats(min_value=0, max_value=1, exclude_max=True),
         st.sampled_from(["insert", "replace", "delete"]),
-        st.sampled_from([b'"', b",", b"\n", b"\r", b"\x00", b"\xff", b"\xe9", b"\xc3", b"\x81",
-                         b"\xef\xbb\xbf", b"A", b" "]),
+        st.sampled_from(
+            [
+                b'"',
+                b",",
+                b"\n",
+                b"\r",
+                b"\x00",
+                b"\xff",
+                b"\xe9",
+                b"\xc3",
+                b"\x81",
+                b"\xef\xbb\xbf",
+                b"A",
+                b" ",
+            ]
+        ),
     ),
     max_size=12,
-)  # fmt: skip
+)
 
 
 @BUDGET

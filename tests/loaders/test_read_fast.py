@@ -78,8 +78,10 @@ _CELL = st.text(alphabet=st.sampled_from(list('ab ,"\n\ré')), max_size=6)
 @settings(
     max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(rows=st.lists(st.lists(_CELL, min_size=1, max_size=3), min_size=0, max_size=6),
-       quoting=st.sampled_from([csv.QUOTE_MINIMAL, csv.QUOTE_ALL]))  # fmt: skip
+@given(
+    rows=st.lists(st.lists(_CELL, min_size=1, max_size=3), min_size=0, max_size=6),
+    quoting=st.sampled_from([csv.QUOTE_MINIMAL, csv.QUOTE_ALL]),
+)
 def test_fast_path_agrees_on_written_csv(
     rows: list[list[str]],
     quoting: Literal[0, 1, 2, 3],

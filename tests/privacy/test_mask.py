@@ -177,12 +177,20 @@ def test_mask_without_key_is_a_one_line_error(bundle: Path, tmp_path: Path) -> N
 
 def test_debug_logs_hold_no_identifier(bundle: Path, tmp_path: Path) -> None:
     proc = subprocess.run(
-        [sys.executable, "-m", "kinlink.cli", "report", str(bundle), "--out",
-         str(tmp_path / "r"), "-vv"],
+        [
+            sys.executable,
+            "-m",
+            "kinlink.cli",
+            "report",
+            str(bundle),
+            "--out",
+            str(tmp_path / "r"),
+            "-vv",
+        ],
         capture_output=True,
         text=True,
         check=False,
-    )  # fmt: skip
+    )
     assert proc.returncode == 0, proc.stderr
     assert "rejected" in proc.stderr or "line" in proc.stderr  # the hostile rows were logged
     assert _leaks({"stderr": proc.stderr}, *_identifiers(bundle)) == []

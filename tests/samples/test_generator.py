@@ -16,23 +16,63 @@ from kinlink.samples.truth import compute_truth
 
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "samples" / "bundle"
 CODES = {
-    "LOCATION_SPLIT", "COURT_SPLIT", "MPP_SPLIT", "POSITIVE_FEAR", "MEXICAN_MEMBER_FEAR",
-    "RELIEF_SPLIT", "NON_AMENABLE", "WIND_DOWN_SPLIT",
-}  # fmt: skip
+    "LOCATION_SPLIT",
+    "COURT_SPLIT",
+    "MPP_SPLIT",
+    "POSITIVE_FEAR",
+    "MEXICAN_MEMBER_FEAR",
+    "RELIEF_SPLIT",
+    "NON_AMENABLE",
+    "WIND_DOWN_SPLIT",
+}
 CONTRACT_COLUMNS = {
-    "individuals": ["record_id", "source", "a_number", "given_names", "surnames", "dob", "sex",
-                    "nationality", "language", "country_of_location", "location", "as_of", "uac",
-                    "fear_claimed", "fear_assessment", "other_id", "phone", "address"],
+    "individuals": [
+        "record_id",
+        "source",
+        "a_number",
+        "given_names",
+        "surnames",
+        "dob",
+        "sex",
+        "nationality",
+        "language",
+        "country_of_location",
+        "location",
+        "as_of",
+        "uac",
+        "fear_claimed",
+        "fear_assessment",
+        "other_id",
+        "phone",
+        "address",
+    ],
     "family_units": ["family_unit_id", "record_id", "role"],
-    "cases": ["case_id", "record_id", "lead_case_id", "court", "mpp", "status", "status_date",
-              "nta_date"],
+    "cases": [
+        "case_id",
+        "record_id",
+        "lead_case_id",
+        "court",
+        "mpp",
+        "status",
+        "status_date",
+        "nta_date",
+    ],
     "hearings": ["hearing_id", "case_id", "date", "court", "type", "result"],
-}  # fmt: skip
+}
 NAMES_TO_CODES = {
-    "Honduras": "HND", "Guatemala": "GTM", "El Salvador": "SLV", "Cuba": "CUB",
-    "Ecuador": "ECU", "Venezuela": "VEN", "Nicaragua": "NIC", "Brazil": "BRA",
-    "Colombia": "COL", "Peru": "PER", "Mexico": "MEX", "United States": "USA",
-}  # fmt: skip
+    "Honduras": "HND",
+    "Guatemala": "GTM",
+    "El Salvador": "SLV",
+    "Cuba": "CUB",
+    "Ecuador": "ECU",
+    "Venezuela": "VEN",
+    "Nicaragua": "NIC",
+    "Brazil": "BRA",
+    "Colombia": "COL",
+    "Peru": "PER",
+    "Mexico": "MEX",
+    "United States": "USA",
+}
 
 
 def read(folder: Path, name: str) -> pd.DataFrame:
@@ -162,8 +202,16 @@ def test_values_are_well_formed(small: Path) -> None:
     as_of = pd.to_datetime(ind.as_of)
     assert as_of.min() >= pd.Timestamp("2019-01-29") and as_of.max() <= pd.Timestamp("2022-12-31")
     roles = set(read(small, "family_units").role) - {""}
-    assert roles <= {"HEAD", "SPOUSE", "PARENT", "CHILD", "SIBLING", "GRANDPARENT", "GUARDIAN",
-                     "OTHER_RELATIVE"}  # fmt: skip
+    assert roles <= {
+        "HEAD",
+        "SPOUSE",
+        "PARENT",
+        "CHILD",
+        "SIBLING",
+        "GRANDPARENT",
+        "GUARDIAN",
+        "OTHER_RELATIVE",
+    }
 
 
 def test_hearings_agree_with_case_status(small: Path) -> None:
@@ -176,8 +224,9 @@ def test_hearings_agree_with_case_status(small: Path) -> None:
         assert all(needed in results[c] for c in ids if c in results.index)
     last = hearings.sort_values("date").groupby("case_id").last()
     absentia = cases.set_index("case_id").status == "IN_ABSENTIA"
-    assert (last.loc[absentia[absentia].index.intersection(last.index)].result
-            == "IN_ABSENTIA").all()  # fmt: skip
+    assert (
+        last.loc[absentia[absentia].index.intersection(last.index)].result == "IN_ABSENTIA"
+    ).all()
 
 
 # --- truth ------------------------------------------------------------------------------------
@@ -209,8 +258,12 @@ def test_families_are_the_unit_components(small: Path) -> None:
 def test_truth_recomputed_on_the_whole_bundle_matches(large: tuple[Path, dict]) -> None:
     """Truth is written chunk by chunk; recomputed at once it must be identical."""
     folder, _ = large
-    again = compute_truth(read(folder, "individuals"), read(folder, "family_units"),
-                          read(folder, "cases"), read(folder / "truth", "records"))  # fmt: skip
+    again = compute_truth(
+        read(folder, "individuals"),
+        read(folder, "family_units"),
+        read(folder, "cases"),
+        read(folder / "truth", "records"),
+    )
     for name, frame in again.items():
         written = read(folder / "truth", name).sort_values("family_id", kind="stable")
         pd.testing.assert_frame_equal(
@@ -222,8 +275,10 @@ def test_flag_lists_are_sorted_and_complete(small: Path) -> None:
     truth = read(small / "truth", "records")
     records_of = truth.groupby("person_id").record_id.agg(set)
     families = read(small / "truth", "families")
-    expected = {f: set().union(*(records_of[p] for p in g.person_id))
-                for f, g in families.groupby("family_id")}  # fmt: skip
+    expected = {
+        f: set().union(*(records_of[p] for p in g.person_id))
+        for f, g in families.groupby("family_id")
+    }
     for name in ("separated_families", "mixed_nationality_units", "joint_reprocessing"):
         flagged = read(small / "truth", name)
         for family, text in zip(flagged.family_id, flagged.record_ids, strict=True):
@@ -266,8 +321,20 @@ def test_nationality_mix(persons_20k: pd.DataFrame) -> None:
     for nat, target in {"HND": 0.38, "GTM": 0.27, "SLV": 0.13, "CUB": 0.12}.items():
         assert abs(shares[nat] - target) < 0.03, (nat, shares[nat])
     assert 0.003 < shares["MEX"] < 0.03
-    assert set(shares.index) <= {"HND", "GTM", "SLV", "CUB", "ECU", "VEN", "NIC", "BRA", "COL",
-                                 "PER", "MEX", "USA"}  # fmt: skip
+    assert set(shares.index) <= {
+        "HND",
+        "GTM",
+        "SLV",
+        "CUB",
+        "ECU",
+        "VEN",
+        "NIC",
+        "BRA",
+        "COL",
+        "PER",
+        "MEX",
+        "USA",
+    }
 
 
 def test_about_a_third_are_minors(persons_20k: pd.DataFrame) -> None:

@@ -19,7 +19,7 @@ from rapidfuzz.distance import OSA, Hamming, JaroWinkler, Levenshtein
 
 from kinlink.graph.resolve.comparisons import Comparison, Test
 from kinlink.graph.resolve.nicknames import NICKNAMES, may_be_nickname, nickname_match
-from kinlink.graph.resolve.normalize import MISSING_DAYS
+from kinlink.graph.resolve.prepare import MISSING_DAYS
 
 _SCORERS: dict[str, Callable[..., float]] = {
     "jaro_winkler": JaroWinkler.normalized_similarity,
@@ -66,7 +66,7 @@ class Columns:
 
     @classmethod
     def from_prepared(cls, prepared: pd.DataFrame) -> Columns:
-        """Build from :func:`kinlink.graph.resolve.normalize.prepare` output."""
+        """Build from :func:`kinlink.graph.resolve.prepare.prepare` output."""
         codes, uniques = {}, {}
         for name in prepared.columns:
             if prepared[name].dtype != object:

@@ -16,11 +16,11 @@ from kinlink.graph.resolve import family
 from kinlink.graph.resolve.blocking import candidate_pairs, default_keys
 from kinlink.graph.resolve.bridges import detach_weak_bridges
 from kinlink.graph.resolve.cluster import cluster
+from kinlink.graph.resolve.compare import Columns, compare_pairs
 from kinlink.graph.resolve.comparisons import Comparison, default_comparisons
 from kinlink.graph.resolve.completion import Fields, complete_families
-from kinlink.graph.resolve.engine import Columns, compare_pairs
 from kinlink.graph.resolve.model import FSModel
-from kinlink.graph.resolve.normalize import prepare, term_frequencies
+from kinlink.graph.resolve.prepare import prepare, term_frequencies
 from kinlink.graph.resolve.settings import ResolverSettings
 
 log = logging.getLogger(__name__)
