@@ -17,8 +17,7 @@ Examples
 >>> G = build_graph(bundle, persons)
 >>> sorted(k for _, _, k in G.out_edges("record:R2", keys=True))
 ['MEMBER_OF', 'SAME_AS']
->>> from kinlink.memory import paused_gc
-from kinlink.graph.ids import family_id
+>>> from kinlink.graph.ids import family_id
 >>> G.nodes["family:" + family_id(["PA", "PB"])]["size"]
 2
 """
