@@ -60,6 +60,7 @@ from .records import (
     ChunkTables,
     Recorder,
 )
+from .regime import Regime, regime_rng, shuffle_bundle
 from .truth import JOINT_COLUMNS, MIXED_COLUMNS, SEPARATED_COLUMNS, compute_truth
 
 logger = logging.getLogger(__name__)
@@ -148,6 +149,7 @@ def generate_bundle(
     seed: int = 0,
     fmt: Literal["csv", "parquet"] = "csv",
     progress: bool = False,
+    regime: Regime | None = None,
 ) -> dict:
     """Write a synthetic MPP bundle of ``n_records`` individuals rows, with its truth.
 
@@ -163,6 +165,10 @@ def generate_bundle(
         Format of the four bundle tables.  The truth files are always CSV.
     progress : bool, default False
         Show a progress bar (on a terminal only).
+    regime : Regime, optional
+        A departure from the default bundle (:mod:`~kinlink.samples.regime`): sparse
+        identifiers, another typo rate, placeholder birth dates, a global shuffle. The default
+        regime writes the same bytes as none.
 
     Returns
     -------
@@ -181,12 +187,14 @@ def generate_bundle(
     -----
     Linear time, single-threaded (roughly a minute of CPU per million records; see
     ``benchmarks/bench_generate.py``).  Memory is bounded by one chunk of
-    :data:`CHUNK_HOUSEHOLDS` households (under 200 MiB peak), whatever ``n_records`` is.
+    :data:`CHUNK_HOUSEHOLDS` households (under 200 MiB peak), whatever ``n_records`` is,
+    except with ``regime.shuffle``, whose final pass holds the tables in memory.
     """
     if int(n_records) < 1:
         raise ValueError(f"n_records must be at least 1, got {n_records!r}")
     if fmt not in ("csv", "parquet"):
         raise ValueError(f"fmt must be 'csv' or 'parquet', got {fmt!r}")
+    regime = regime or Regime()
     out = Path(out_dir)
     (out / "truth").mkdir(parents=True, exist_ok=True)
     for stale in ("csv", "parquet"):
@@ -200,8 +208,8 @@ def generate_bundle(
     try:
         chunk, left = 0, int(n_records)
         while left > 0:
-            tables, households = _make_chunk(seed, chunk, left, counters)
-            _emit(tables, counters, writers, summary, flags)
+            tables, households = _make_chunk(seed, chunk, left, counters, regime)
+            _emit(tables, counters, writers, summary, flags, regime, regime_rng(seed, chunk))
             summary["households"] += households
             left -= len(tables.records)
             if bar is not None:
@@ -212,6 +220,8 @@ def generate_bundle(
         writers.close()
         if bar is not None:
             bar.close()
+    if regime.shuffle:
+        shuffle_bundle(out, fmt, seed)
     result = {
         "records": summary["records"],
         "persons": summary["persons"],
@@ -226,6 +236,8 @@ def generate_bundle(
         "seed": seed,
         "format": fmt,
     }
+    if not regime.is_default:
+        result["regime"] = {k: v for k, v in regime.__dict__.items() if v != Regime().__dict__[k]}
     logger.info("generated %s records in %s (seed %s)", result["records"], out, seed)
     return result
 
@@ -243,12 +255,14 @@ def _chunk_rng(seed: int, chunk: int) -> random.Random:
     return random.Random(int(state[0]) << 32 | int(state[1]))
 
 
-def _make_chunk(seed: int, chunk: int, budget: int, counters: _Counters) -> tuple[ChunkTables, int]:
+def _make_chunk(
+    seed: int, chunk: int, budget: int, counters: _Counters, regime: Regime
+) -> tuple[ChunkTables, int]:
     """Households of one chunk, stopping at ``budget`` records (filled exactly)."""
     rng = _chunk_rng(seed, chunk)
     ctx = Context(rng, counters.pid, counters.anum)
     tables = ChunkTables()
-    recorder = Recorder(rng, tables)
+    recorder = Recorder(rng, tables, regime)
     made = 0
     for _ in range(CHUNK_HOUSEHOLDS):
         mark = (len(tables.records), len(tables.units), len(tables.cases))
@@ -280,9 +294,15 @@ def _fill(ctx: Context, recorder: Recorder, missing: int, counters: _Counters) -
 
 
 def _emit(
-    t: ChunkTables, counters: _Counters, writers: _Writers, summary: Counter, flags: Counter
+    t: ChunkTables,
+    counters: _Counters,
+    writers: _Writers,
+    summary: Counter,
+    flags: Counter,
+    regime: Regime,
+    rng: random.Random,
 ) -> None:
-    """Give ids, write the chunk's tables and its truth."""
+    """Give ids, apply the regime's identifiers and dates, write the chunk and its truth."""
     order = t.order
     rid = [""] * len(order)
     individuals = []
@@ -293,6 +313,8 @@ def _emit(
         rid[i] = f"{source}-{counters.records[source]:08d}"
         row[0] = rid[i]
         individuals.append(row)
+    if not regime.is_default:
+        regime.apply_to_rows(individuals, rng)
     unit_ids: dict[tuple[str, int], str] = {}
     units = []
     for source, key, rec, role in t.units:
@@ -385,4 +407,4 @@ def _count(
     flags["MIXED"] += len(truth["mixed_nationality_units"])
 
 
-__all__ = ["CHUNK_HOUSEHOLDS", "generate_bundle"]
+__all__ = ["CHUNK_HOUSEHOLDS", "Regime", "generate_bundle"]

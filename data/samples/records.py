@@ -24,6 +24,7 @@ from . import noise
 from . import places as P
 from .population import CHILD, GRANDPARENT, HEAD, SIBLING, SPOUSE, Household, Member
 from .proceedings import Case, CaseCounter, open_case
+from .regime import Regime
 
 INDIVIDUAL_COLUMNS = (
     "record_id",
@@ -84,9 +85,13 @@ class ChunkTables:
 class Recorder:
     """Writes households into a :class:`ChunkTables` with each source's noise."""
 
-    def __init__(self, rng: random.Random, tables: ChunkTables) -> None:
+    def __init__(
+        self, rng: random.Random, tables: ChunkTables, regime: Regime | None = None
+    ) -> None:
         self.rng = rng
         self.t = tables
+        self.regime = regime or Regime()
+        self.p = self.regime.rate  # an error's probability under the regime's typo rate
 
     # -- sources ---------------------------------------------------------------------------
 
@@ -113,7 +118,7 @@ class Recorder:
             form = rng.choice((0, 0, 0, 0, 0, 0, 0, 0, 4, 2))
             row[2] = noise.anumber_form(m.anum, form) if m.anum and rng.random() > 0.01 else ""
             row[3], row[4] = self._cbp_names(m, upper)
-            row[5] = self._dob(m, swap=0.005)
+            row[5] = self._dob(m, swap=self.p(0.005))
             row[7] = m.nat
             row[8] = "Spanish" if m.lang in _MAYAN and rng.random() < 0.5 else m.lang
             row[12] = "true" if m.uac_at == hh.encounter else "false"
@@ -134,7 +139,7 @@ class Recorder:
             row = self._base(m, "CBP", m.uac_at, ("USA", P.SECTOR_US_CITY[hh.sector]))
             row[2] = noise.anumber_form(m.anum, 0) if m.anum and self.rng.random() < 0.9 else ""
             row[3], row[4] = self._cbp_names(m, self.rng.random() < 0.45)
-            row[5] = self._dob(m, swap=0.01)
+            row[5] = self._dob(m, swap=self.p(0.01))
             row[7], row[8], row[12], row[13] = m.nat, m.lang, "true", "false"
             row[15] = f"FIN{(m.pid * 104729) % 10**10:010d}"
             self._add(row, m)
@@ -151,11 +156,11 @@ class Recorder:
             if rng.random() < (0.25 if place[0] == "MEX" else 0.05):
                 place = ("", "")
             row = self._base(m, "EOIR", when, place)
-            a9 = noise.anumber_typo(m.anum, rng) if m.anum and rng.random() < 0.02 else m.anum
+            a9 = self._anumber_typo(m.anum, 0.02)
             form = rng.choice((2, 2, 2, 2, 2, 0, 0, 0, 4, 4))
             row[2] = noise.anumber_form(a9, form) if a9 else ""
             row[3], row[4] = self._eoir_names(m)
-            row[5] = self._dob(m, swap=0.03, missing=0.01)
+            row[5] = self._dob(m, swap=self.p(0.03), missing=0.01)
             row[7] = P.COUNTRY_NAMES[m.nat] if rng.random() < 0.55 else m.nat
             row[8] = m.lang
             row[12] = "Y" if m.uac_at is not None else ""
@@ -178,15 +183,15 @@ class Recorder:
             positive = fear.assessment == "POSITIVE"
             place = ("USA", P.SECTOR_US_CITY[hh.sector]) if positive else ("MEX", hh.mex_city)
             row = self._base(m, "USCIS", fear.assessed, place)
-            a9 = noise.anumber_typo(m.anum, rng) if m.anum and rng.random() < 0.01 else m.anum
+            a9 = self._anumber_typo(m.anum, 0.01)
             row[2] = noise.anumber_form(a9, 0) if a9 and rng.random() < 0.98 else ""
             given, sur = m.given, " ".join(m.surnames)
-            if rng.random() < 0.02:
+            if rng.random() < self.p(0.02):
                 given = noise.typo(given, rng)
             if rng.random() < 0.15:
                 given, sur = noise.upper_ascii(given), noise.upper_ascii(sur)
             row[3], row[4] = given, sur
-            row[5] = self._dob(m, swap=0.005, digit=0.005)
+            row[5] = self._dob(m, swap=self.p(0.005), digit=self.p(0.005))
             row[7], row[8] = m.nat, m.lang
             row[12], row[13], row[14] = "false", "true", fear.assessment
             self._add(row, m)
@@ -217,7 +222,7 @@ class Recorder:
         city = hh.mex_city if place == "MEX" else m.us_city
         row = self._base(m, "NGO", when, (place, city))
         if m.anum and rng.random() < 0.5:
-            a9 = noise.anumber_typo(m.anum, rng) if rng.random() < 0.03 else m.anum
+            a9 = noise.anumber_typo(m.anum, rng) if rng.random() < self.p(0.03) else m.anum
             row[2] = noise.anumber_form(a9, rng.randrange(6))
         row[3], row[4] = self._ngo_names(m)
         row[5] = self._ngo_dob(m)
@@ -284,6 +289,12 @@ class Recorder:
             return "USA", m.us_city
         return "MEX", hh.mex_city
 
+    def _anumber_typo(self, a9: str | None, p: float) -> str | None:
+        """``a9`` with a typo with probability ``p`` (times the typo rate), when there is one."""
+        if a9 and self.rng.random() < self.p(p):
+            return noise.anumber_typo(a9, self.rng)
+        return a9
+
     def _dob(
         self, m: Member, *, swap: float = 0.0, digit: float = 0.0, missing: float = 0.0
     ) -> str:
@@ -300,13 +311,19 @@ class Recorder:
     def _ngo_dob(self, m: Member) -> str:
         rng, dob = self.rng, m.dob.isoformat()
         r = rng.random()
+        if self.regime.typo_rate == 1.0:
+            year, digit, swap = 0.19, 0.22, 0.24
+        else:
+            year = 0.15 + self.p(0.04)
+            digit = year + self.p(0.03)
+            swap = digit + self.p(0.02)
         if r < 0.15:
             return ""
-        if r < 0.19:
+        if r < year:
             return noise.year_off(dob, rng)
-        if r < 0.22:
+        if r < digit:
             return noise.digit_off(dob, rng)
-        if r < 0.24:
+        if r < swap:
             return noise.swap_day_month(dob)
         return dob
 
@@ -315,7 +332,7 @@ class Recorder:
         given, sur = m.given, " ".join(m.surnames)
         if rng.random() < 0.02:
             given = given.split()[0]
-        if rng.random() < 0.01:
+        if rng.random() < self.p(0.01):
             sur = noise.typo(sur, rng)
         if upper:
             return noise.upper_ascii(given), noise.upper_ascii(sur)
@@ -327,7 +344,7 @@ class Recorder:
         sur = "-".join(parts) if len(parts) == 2 and rng.random() < 0.2 else " ".join(parts)
         if rng.random() < 0.03:
             given = given.split()[0]
-        if rng.random() < 0.02:
+        if rng.random() < self.p(0.02):
             given = noise.typo(given, rng)
         if rng.random() < 0.8:
             return noise.upper_ascii(given), noise.upper_ascii(sur)
@@ -344,7 +361,7 @@ class Recorder:
             given = first
         main = parts[-1] if m.bra else parts[0]
         sur = main if len(parts) > 1 and rng.random() < 0.25 else " ".join(parts)
-        if rng.random() < 0.08:
+        if rng.random() < self.p(0.08):
             if rng.random() < 0.5:
                 given = noise.typo(given, rng)
             else:
