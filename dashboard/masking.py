@@ -42,7 +42,7 @@ __all__ = [
 #: Column (or attribute) names that hold A-numbers.
 A_NUMBER_COLUMNS: Final = frozenset({"a_number", "a_numbers", "a_number_a", "a_number_b"})
 #: Column (or attribute) names that hold dates of birth.
-DOB_COLUMNS: Final = frozenset({"dob", "dobs", "dob_a", "dob_b", "date_of_birth"})
+DOB_COLUMNS: Final = frozenset({"dob", "dob_raw", "dobs", "dob_a", "dob_b", "date_of_birth"})
 
 _DIGITS = re.compile(r"\d")
 _YEAR = re.compile(r"^\s*(\d{4})")

@@ -50,6 +50,8 @@ __all__ = [
     "REPORT_FILES",
     "ROLES",
     "TABLES",
+    "UNPARSED_COLUMNS",
+    "WRITTEN",
     "Column",
     "Kind",
     "ReportFile",
@@ -91,6 +93,9 @@ LINE: Final = "_line"
 #: The suffix of the column that keeps a name cell as it was written (``given_names_orig``).
 ORIGINAL: Final = "_orig"
 
+#: The suffix of the column that keeps a date of birth as written, as digits (``dob_raw``).
+WRITTEN: Final = "_raw"
+
 
 @dataclass(frozen=True)
 class Column:
@@ -114,6 +119,13 @@ class Column:
         The contract names the column (``False`` for the columns kinlink adds).
     facts : bool
         The analyses, the human reports or the dashboard read it.
+    not_after : str or None
+        A date column of the same row that this date cannot be later than (a birth date after
+        the record's own date is not a birth date).
+    written : bool
+        The loaded frame keeps the cell as written beside it, in ``<name>_raw`` (for dates:
+        ``YYYYMMDD`` digits where the cell is date-like, even an impossible or out-of-range
+        one, so the resolver can still compare it).
     """
 
     name: str
@@ -124,6 +136,13 @@ class Column:
     refers_to: str | None = None
     contract: bool = True
     facts: bool = True
+    not_after: str | None = None
+    written: bool = False
+
+    @property
+    def raw_name(self) -> str:
+        """The column that keeps the cell as written, when :attr:`written` is set."""
+        return self.name + WRITTEN
 
 
 @dataclass(frozen=True)
@@ -167,8 +186,8 @@ class Table:
     def loaded_columns(self) -> tuple[Column, ...]:
         """Every column of the loaded frame, in its order (extra input columns aside).
 
-        Each ``name`` column is followed by its cell as written (``<name>_orig``), and
-        :data:`LINE` comes last.
+        Each ``name`` column is followed by its cell as written (``<name>_orig``), each
+        ``written`` column by its cell as written (``<name>_raw``), and :data:`LINE` comes last.
         """
         out: list[Column] = []
         for c in self.columns:
@@ -176,6 +195,10 @@ class Table:
             if c.kind == "name":
                 out.append(
                     Column(c.name + ORIGINAL, "text", identifying=True, contract=False, facts=False)
+                )
+            if c.written:
+                out.append(
+                    Column(c.raw_name, "text", identifying=True, contract=False, facts=False)
                 )
         out.append(Column(LINE, "id", identifying=True, contract=False))
         return tuple(out)
@@ -205,7 +228,7 @@ INDIVIDUALS = Table(
         Column("a_number", "a_number", identifying=True),
         Column("given_names", "name", identifying=True),
         Column("surnames", "name", identifying=True),
-        Column("dob", "date", identifying=True),
+        Column("dob", "date", identifying=True, not_after="as_of", written=True),
         Column("sex", "sex"),
         Column("nationality", "nationality"),
         Column("language", "text", facts=False),
@@ -339,6 +362,7 @@ class ReportFile:
 
 REJECT_COLUMNS: Final = ("file", "line", "column", "reason")
 QUALITY_COLUMNS: Final = ("file", "column", "problem", "count")
+UNPARSED_COLUMNS: Final = ("file", "line", "column", "problem", "value")
 
 
 def _files(*files: ReportFile) -> dict[str, ReportFile]:
@@ -386,6 +410,12 @@ REPORT_FILES: Final[dict[str, ReportFile]] = _files(
         "quality",
         "kind of unparseable optional value, per file and column",
         QUALITY_COLUMNS,
+        contract=False,
+    ),
+    ReportFile(
+        "unparsed_values",
+        "optional value counted in quality.csv, with its line (no value column when masked)",
+        UNPARSED_COLUMNS,
         contract=False,
     ),
     ReportFile(

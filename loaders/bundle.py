@@ -14,14 +14,23 @@ A header-only file is a table with no rows, required or not.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from kinlink.contract import LINE, QUALITY_COLUMNS, REJECT_COLUMNS, TABLES, Column, Table
+from kinlink.contract import (
+    LINE,
+    QUALITY_COLUMNS,
+    REJECT_COLUMNS,
+    TABLES,
+    UNPARSED_COLUMNS,
+    Column,
+    Table,
+)
 from kinlink.errors import SchemaError
-from kinlink.loaders import normalize
+from kinlink.loaders import dates, normalize
 from kinlink.loaders.read import RawTable, find_table, is_empty, read_table
 
 log = logging.getLogger(__name__)
@@ -38,6 +47,7 @@ class Bundle:
     hearings: pd.DataFrame
     rejects: pd.DataFrame
     quality: pd.DataFrame
+    unparsed: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=UNPARSED_COLUMNS))
     rows_read: dict[str, int] = field(default_factory=dict)
     files: dict[str, str] = field(default_factory=dict)  # table stem -> file name
 
@@ -57,6 +67,7 @@ class _Accounts:
     def __init__(self) -> None:
         self.rejects: list[pd.DataFrame] = []
         self.quality: list[tuple[str, str, str, int]] = []
+        self.unparsed: list[pd.DataFrame] = []
 
     def reject(self, file: str, lines: pd.Series, column: str, reason: str | pd.Series) -> None:
         if len(lines):
@@ -74,6 +85,30 @@ class _Accounts:
     def count(self, file: str, column: str, problem: str, n: int) -> None:
         if n:
             self.quality.append((file, column, problem, int(n)))
+
+    def unusable(
+        self, file: str, column: str, problem: str, lines: pd.Series, values: pd.Series
+    ) -> None:
+        """Optional values read as missing: counted, logged once, and listed one by one."""
+        n = len(lines)
+        if not n:
+            return
+        self.count(file, column, problem, n)
+        self.unparsed.append(
+            pd.DataFrame(
+                {
+                    "file": file,
+                    "line": lines.to_numpy(),
+                    "column": column,
+                    "problem": problem,
+                    "value": values.astype("string").to_numpy(),
+                }
+            )
+        )
+        log.warning(
+            "%s, line %d, %s: %s, read as missing (%d row%s in all; see quality.csv)",
+            file, lines.min(), column, problem, n, "" if n == 1 else "s",
+        )  # fmt: skip
 
 
 def _drop(
@@ -102,8 +137,6 @@ def _normalise_column(values: pd.Series, column: Column) -> tuple[pd.Series, pd.
         return normalize.checked_name(values)
     if kind == "a_number":
         return normalize.a_number(values)
-    if kind == "date":
-        return normalize.date(values)
     if kind == "bool":
         return normalize.boolean(values)
     if kind == "nationality":
@@ -113,7 +146,12 @@ def _normalise_column(values: pd.Series, column: Column) -> tuple[pd.Series, pd.
     return normalize.code(values, column.codes)
 
 
-def _load_table(raw: RawTable, table: Table, accounts: _Accounts) -> pd.DataFrame:
+def _load_table(
+    raw: RawTable,
+    table: Table,
+    accounts: _Accounts,
+    formats: Mapping[str, dates.DateFormat] | None = None,
+) -> pd.DataFrame:
     frame = raw.frame
     file = raw.file
     for line, column, reason in raw.rejects:
@@ -142,25 +180,52 @@ def _load_table(raw: RawTable, table: Table, accounts: _Accounts) -> pd.DataFram
     for column in table.columns:
         if column.name not in frame.columns:
             out[column.name] = pd.Series(pd.NA, index=frame.index, dtype=_empty_dtype(column))
+            if column.written:
+                out[column.raw_name] = pd.Series(pd.NA, index=frame.index, dtype="string")
             continue
         raw_values = frame[column.name]
+        if column.kind == "date":
+            parsed = dates.parse_dates(
+                raw_values,
+                fmt=(formats or {}).get(column.name),
+                where=f"{file}, column {column.name}",
+                lines=frame[LINE],
+            )
+            out[column.name] = parsed.values
+            if column.written:
+                out[column.raw_name] = parsed.digits
+            for problem, rows in parsed.problem.groupby(parsed.problem, sort=True).groups.items():
+                accounts.unusable(
+                    file, column.name, str(problem), frame.loc[rows, LINE], raw_values[rows]
+                )
+            continue
         values, bad = _normalise_column(raw_values, column)
         out[column.name] = values
         if column.kind == "name":
             out[f"{column.name}_orig"] = raw_values.astype("string")
+        if column.written:
+            out[column.raw_name] = raw_values.astype("string")
         if bad is not None and bad.any():
-            problem = f"unparseable {column.kind}"
-            count = int(bad.sum())
-            accounts.count(file, column.name, problem, count)
-            log.warning(
-                "%s, line %d, %s: %s, read as missing (%d row%s in all; see quality.csv)",
+            accounts.unusable(
                 file,
-                frame.loc[bad, LINE].min(),
                 column.name,
-                problem,
-                count,
-                "" if count == 1 else "s",
+                f"unparseable {column.kind}",
+                frame.loc[bad, LINE],
+                raw_values[bad],
             )
+    for column in table.columns:
+        if column.not_after is None or column.name not in frame.columns:
+            continue
+        later = (out[column.name] > out[column.not_after]).fillna(False).astype(bool)
+        if later.any():
+            accounts.unusable(
+                file,
+                column.name,
+                f"{column.name} after {column.not_after}",
+                frame.loc[later, LINE],
+                frame.loc[later, column.name],
+            )
+            out.loc[later, column.name] = pd.NaT
     declared = {c.name for c in table.columns}
     for extra in frame.columns:
         if extra not in declared and extra != LINE:
@@ -170,7 +235,7 @@ def _load_table(raw: RawTable, table: Table, accounts: _Accounts) -> pd.DataFram
 
 
 def _empty_dtype(column: Column) -> str:
-    return {"date": "datetime64[ns]", "bool": "boolean"}.get(column.kind, "string")
+    return {"date": dates.DTYPE, "bool": "boolean"}.get(column.kind, "string")
 
 
 def _empty_frame(table: Table) -> pd.DataFrame:
@@ -178,6 +243,8 @@ def _empty_frame(table: Table) -> pd.DataFrame:
     for column in table.columns:
         if column.kind == "name":
             frame[f"{column.name}_orig"] = pd.Series(dtype="string")
+        if column.written:
+            frame[column.raw_name] = pd.Series(dtype="string")
     frame[LINE] = pd.Series(dtype="int64")
     return frame
 
@@ -283,6 +350,14 @@ def load_bundle(path: str | Path) -> Bundle:
     )
     rejects = rejects.astype({"line": "int64"}).sort_values(["file", "line"], kind="stable")
     quality = pd.DataFrame(accounts.quality, columns=QUALITY_COLUMNS)
+    unparsed = (
+        pd.concat(accounts.unparsed, ignore_index=True)
+        if accounts.unparsed
+        else pd.DataFrame(columns=UNPARSED_COLUMNS)
+    )
+    unparsed = unparsed.astype({"line": "int64"}).sort_values(
+        ["file", "line", "column"], kind="stable", ignore_index=True
+    )
     for file, line, column, reason in rejects.head(20).itertuples(index=False):
         log.warning("%s, line %d, %s: %s", file, line, column or "row", reason)
     if len(rejects) > 20:
@@ -295,6 +370,7 @@ def load_bundle(path: str | Path) -> Bundle:
         hearings=frames["hearings"],
         rejects=rejects.reset_index(drop=True),
         quality=quality,
+        unparsed=unparsed,
         rows_read=rows_read,
         files=files,
     )

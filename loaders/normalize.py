@@ -17,12 +17,12 @@ from collections.abc import Callable, Hashable, Iterable
 import pandas as pd
 
 from kinlink.loaders.countries import country_code
+from kinlink.loaders.dates import parse_dates
 
 Normalised = tuple[pd.Series, pd.Series]
 
 _A_NUMBER_SEPARATORS = re.compile(r"[\s\-./_]")
 _A_NUMBER = re.compile(r"A?\d{8,9}")
-_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[T ].*)?")
 _WHITESPACE = re.compile(r"\s+")
 
 TRUE_WORDS = frozenset({"true", "t", "1", "yes", "y"})
@@ -76,32 +76,23 @@ def a_number(raw: pd.Series) -> Normalised:
 
 
 def date(raw: pd.Series) -> Normalised:
-    """Parse ISO 8601 dates (``YYYY-MM-DD``, optionally followed by a time) to ``datetime64``.
+    """Parse dates to ``datetime64[s]`` (see :mod:`kinlink.loaders.dates`); never raises on a value.
 
-    Impossible dates (``2019-02-30``) and other formats are unparseable.
+    Impossible dates (``2019-02-30``), dates before 1900 or after 2100, and text that is not a
+    date are unparseable. Year-last dates (``03/14/1988``) are read in the order the column's
+    values decide; a column they leave open raises :class:`~kinlink.loaders.dates.DateOrderError`.
 
     Examples
     --------
     >>> values, bad = date(pd.Series(["2019-01-28", "2019-02-30", "28/01/2019",
-    ...                               "2020-12-07T10:00:00", None]))
+    ...                               "2020-12-07T10:00:00", "9185-10-14", None]))
     >>> [str(v.date()) if pd.notna(v) else None for v in values]
-    ['2019-01-28', None, None, '2020-12-07', None]
+    ['2019-01-28', None, '2019-01-28', '2020-12-07', None, None]
     >>> bad.tolist()
-    [False, True, True, False, False]
+    [False, True, False, False, True, False]
     """
-
-    def parse(value: str) -> pd.Timestamp | None:
-        match = _ISO_DATE.fullmatch(value)
-        if not match:
-            return None
-        year, month, day = (int(part) for part in match.groups())
-        try:
-            return pd.Timestamp(year=year, month=month, day=day)
-        except ValueError:
-            return None
-
-    values, bad = _by_distinct(raw, parse)
-    return pd.to_datetime(values), bad
+    parsed = parse_dates(raw)
+    return parsed.values, parsed.bad
 
 
 def boolean(raw: pd.Series) -> Normalised:

@@ -15,6 +15,8 @@ joint_reprocessing.csv          flagged family: ``family_id, codes, case_ids, re
                                 person_ids, sources``
 rejects.csv                     input row not used: ``file, line, column, reason``
 quality.csv                     unparseable optional values: ``file, column, problem, count``
+unparsed_values.csv             each value counted in quality.csv: ``file, line, column,
+                                problem, value`` (no ``value`` column in a masked report)
 flags.csv                       flag (all analyses, consolidation candidates too): code,
                                 reason, policy source and evidence
 matches.csv                     scored record pair (when the resolver gives them)
@@ -44,7 +46,7 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from kinlink import __version__
-from kinlink.contract import QUALITY_COLUMNS, REJECT_COLUMNS, REPORT_FILES
+from kinlink.contract import QUALITY_COLUMNS, REJECT_COLUMNS, REPORT_FILES, UNPARSED_COLUMNS
 from kinlink.errors import InputError
 from kinlink.folders import remove_abandoned, replace_dir, scratch_name
 from kinlink.graph.store import save_graph
@@ -320,6 +322,10 @@ def write_report(
                 tmp / "rejects.csv",
             )
             _csv(_bundle_frame(bundle, "quality", QUALITY_COLUMNS), tmp / "quality.csv")
+            unparsed = _bundle_frame(bundle, "unparsed", UNPARSED_COLUMNS)[list(UNPARSED_COLUMNS)]
+            if mask_key is not None:  # the values themselves may be names, dates of birth, ...
+                unparsed = unparsed.drop(columns="value")
+            _csv(unparsed, tmp / "unparsed_values.csv")
             matches = getattr(resolution, "matches", None)
             if isinstance(matches, pd.DataFrame) and len(matches):
                 _csv(matches, tmp / "matches.csv")

@@ -310,13 +310,52 @@ def stray_invalid_byte(folder: Path) -> None:
 def dates_other_formats(folder: Path) -> None:
     people = [list(p) for p in PEOPLE]
     dob = INDIVIDUALS.index("dob")
-    people[0][dob] = "02/01/1990"
+    people[0][dob] = "14/01/1990"  # day first: the 14 decides the column
     people[1][dob] = "1990-02-30"
     people[2][dob] = "2012-13-01"
     people[3][dob] = "31 Dec 1985"
     people[4][INDIVIDUALS.index("as_of")] = "0000-00-00"
     people[5][INDIVIDUALS.index("as_of")] = "99999-01-01"
     base(folder, people=people)
+
+
+def dates_in_no_decidable_order(folder: Path) -> None:
+    people = [list(p) for p in PEOPLE]
+    people[2][INDIVIDUALS.index("dob")] = "03/04/2012"  # 3 April or March 4: nothing says
+    base(folder, people=people)
+
+
+#: Dates no calendar, no pandas nanosecond range and no birth allows, each with what it is.
+OUT_OF_RANGE_DATES = {
+    "1450-01-01": "date out of range",
+    "9185-10-14": "date out of range",
+    "0001-01-01": "date out of range",
+    "2262-04-12": "date out of range",
+    "1677-09-21": "date out of range",
+    "10000-01-01": "unparseable date",
+    "1899-12-31": "date out of range",
+}
+
+
+def dates_out_of_range(folder: Path) -> None:
+    """Birth dates and record dates outside every range, in every table's date columns."""
+    people = [list(p) for p in PEOPLE]
+    dob, as_of = INDIVIDUALS.index("dob"), INDIVIDUALS.index("as_of")
+    values = list(OUT_OF_RANGE_DATES)
+    for i, person in enumerate(people):
+        person[dob] = values[i]
+    people[0][as_of] = values[-1]
+    people[1][as_of] = values[5]
+    people[5][dob] = "2020-01-01"  # born after the record's own date (2019-05-02)
+    base(folder, people=people)
+    cases = [list(row) for row in CASE_ROWS]
+    cases[0][CASES_HEADER.index("status_date")] = "9999-12-31"
+    cases[1][CASES_HEADER.index("nta_date")] = "0001-01-01"
+    _replace(folder, "cases", CASES_HEADER, cases)
+    hearings = [list(row) for row in HEARING_ROWS]
+    hearings[0][HEARINGS_HEADER.index("date")] = "2262-04-12T00:00:00"
+    hearings[1][HEARINGS_HEADER.index("date")] = "1677-09-21"
+    _replace(folder, "hearings", HEARINGS_HEADER, hearings)
 
 
 def a_numbers_letters_and_12_digits(folder: Path) -> None:
@@ -507,7 +546,25 @@ CASES: tuple[Case, ...] = (
     Case(
         "dates_other_formats",
         dates_other_formats,
-        warning=("individuals.csv, line 2", "dob", "unparseable date"),
+        warning=("individuals.csv, line 3", "dob", "impossible date"),
+    ),
+    Case(
+        "dates_in_no_decidable_order",
+        dates_in_no_decidable_order,
+        2,
+        error=("individuals.csv", "dob", "'03/04/2012' (line 4)", "day-first", "mapping"),
+    ),
+    Case(
+        "dates_out_of_range",
+        dates_out_of_range,
+        warning=(
+            "individuals.csv, line 2",
+            "dob",
+            "date out of range",
+            "dob after as_of",
+            "cases.csv",
+            "hearings.csv",
+        ),
     ),
     Case(
         "a_numbers_letters_and_12_digits",

@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from kinlink.cli import main
 from kinlink.errors import KinlinkError
 from kinlink.loaders import Bundle, load_bundle
+from kinlink.loaders.dates import DateOrderError
 
 from .corpus import (
     CASE_ROWS,
@@ -54,6 +55,15 @@ cells = st.one_of(
             "Honduras",
             "POSITIVE",
             "M",
+            "1450-01-01",
+            "9185-10-14",
+            "0001-01-01",
+            "2262-04-12",
+            "1677-09-21",
+            "14/03/2012",
+            "1988-3-14",
+            "31 Dec 1985",
+            "99999-01-01",
         ]
     ),
 )
@@ -108,7 +118,11 @@ def test_random_rows_are_all_loaded_or_rejected(
     writer.writerows(rows)
     (folder / "individuals.csv").write_bytes(text.getvalue().encode(encoding, errors="replace"))
     write_csv(folder / "family_units.csv", UNITS, [])
-    bundle = load_bundle(folder)
+    try:
+        bundle = load_bundle(folder)
+    except DateOrderError as err:  # refused by design: '1/2/2019' read two ways, nothing decides
+        assert "individuals.csv" in str(err)
+        return
     loaded, rejected = individuals_lines(bundle)
     assert len(loaded) + len(rejected) == len(rows) == bundle.rows_read["individuals"]
     assert not bundle.individuals["record_id"].str.contains("\x00").any()
@@ -236,6 +250,10 @@ def test_resolver_and_report_on_random_rows(
     cases = [[c, r, lead, "El Paso", "true", "PENDING", "", ""] for c, r, lead in leads]
     write_csv(folder / "cases.csv", CASES_HEADER, cases)
     out = tmp_path_factory.mktemp("report") / "out"
+    try:
+        load_bundle(folder)
+    except DateOrderError:
+        return  # a column of dates in no decidable order is refused by design (see the corpus)
     assert main(["report", "-q", str(folder), "--out", str(out)]) == 0
     persons = pd.read_csv(out / "persons.csv", dtype=str, keep_default_na=False)
     rejects = pd.read_csv(out / "rejects.csv", dtype=str, keep_default_na=False)

