@@ -18,6 +18,7 @@ available when the source is a bundle.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -33,6 +34,7 @@ from kinlink.graph.build import build_graph
 from kinlink.graph.resolve import Resolution
 from kinlink.graph.store import load_graph
 from kinlink.loaders import Bundle, load_bundle
+from kinlink.loaders.sources import input_kind
 from kinlink.queries.facts import Facts
 from kinlink.queries.flags import Flag
 from kinlink.queries.report import analyse
@@ -40,10 +42,20 @@ from kinlink.queries.sections import Summary, summarise
 
 log = logging.getLogger(__name__)
 
-__all__ = ["SOURCE_ENV", "DashboardData", "Progress", "SourceKind", "detect_source", "load"]
+__all__ = [
+    "MAPPING_ENV",
+    "SOURCE_ENV",
+    "DashboardData",
+    "Progress",
+    "SourceKind",
+    "detect_source",
+    "load",
+]
 
 #: Environment variable naming the folder the dashboard opens (set by ``kinlink dashboard``).
 SOURCE_ENV = "KINLINK_DASHBOARD_SOURCE"
+#: Environment variable naming the mapping a spreadsheet source is read with (``--mapping``).
+MAPPING_ENV = "KINLINK_DASHBOARD_MAPPING"
 
 SourceKind = Literal["bundle", "graph"]
 #: Called with a stage name and the fraction of the whole load done so far (0..1).
@@ -79,6 +91,9 @@ class DashboardData:
         The resolver's result (``None`` for a saved graph).
     flags_by_family : dict
         family_id -> that family's flags.
+    gaps : list of str
+        What the data cannot show (:meth:`kinlink.loaders.bundle.Bundle.gaps`; a report's
+        ``summary.json``), said at the top of the Overview.
     """
 
     source: Path
@@ -92,6 +107,7 @@ class DashboardData:
     bundle: Bundle | None = None
     resolution: Resolution | None = None
     flags_by_family: dict[str, list[Flag]] = field(default_factory=dict)
+    gaps: list[str] = field(default_factory=list)
 
     @property
     def bundle_path(self) -> Path | None:
@@ -112,8 +128,14 @@ def detect_source(path: str | Path) -> tuple[SourceKind, Path]:
         ``path`` is not a folder, or holds neither a bundle nor a saved graph.
     """
     folder = Path(path)
+    if folder.is_file():
+        input_kind(folder)  # a CSV, Parquet or workbook file, read as a bundle; else an error
+        return "bundle", folder
     if not folder.is_dir():
-        raise InputError(f"{folder}: not a folder (give a bundle, a saved graph or a report)")
+        raise InputError(
+            f"{folder}: not a folder or a file (give a bundle, a spreadsheet, a saved graph or "
+            "a report)"
+        )
     if (folder / "graph.json").is_file():
         return "graph", folder
     if (folder / "graph" / "graph.json").is_file():
@@ -135,19 +157,35 @@ def _read_csv(path: Path, columns: Sequence[str]) -> pd.DataFrame:
     return pd.read_csv(path, dtype=str, keep_default_na=False)
 
 
+def _report_gaps(path: Path) -> list[str]:
+    """The ``gaps`` a report's ``summary.json`` lists (none when there is no such file)."""
+    try:
+        return [str(g) for g in json.loads(path.read_text(encoding="utf-8")).get("gaps", [])]
+    except (OSError, ValueError, AttributeError):
+        return []
+
+
 def _noop(stage: str, fraction: float) -> None:
     log.debug("dashboard load: %s (%.0f%%)", stage, 100 * fraction)
 
 
-def load(path: str | Path, *, progress: Progress | None = None) -> DashboardData:
+def load(
+    path: str | Path,
+    *,
+    progress: Progress | None = None,
+    mapping: str | Path | None = None,
+) -> DashboardData:
     """Load a bundle (resolving it) or a saved graph, and run every analysis.
 
     Parameters
     ----------
     path : str or Path
-        A bundle folder, a saved graph folder or a report folder with ``graph/``.
+        A bundle folder, a spreadsheet (CSV, Parquet or workbook), a saved graph folder or a
+        report folder with ``graph/``.
     progress : callable, optional
         ``progress(stage, fraction)`` is called before each stage and at the end.
+    mapping : str or Path, optional
+        The mapping a bundle or spreadsheet is read with (:mod:`kinlink.loaders.mapping`).
 
     Returns
     -------
@@ -173,19 +211,21 @@ def load(path: str | Path, *, progress: Progress | None = None) -> DashboardData
         from kinlink.pipeline import resolve_bundle
 
         report("loading the bundle", 0.0)
-        bundle = load_bundle(folder)
+        bundle = load_bundle(folder, mapping=mapping)
         report("resolving identities", 0.15)
         resolution = resolve_bundle(bundle, keep_scorer=True)  # explains pairs, no refit
         report("building the graph", 0.6)
         G = build_graph(bundle, resolution.persons)
         rejects = bundle.rejects[list(REJECT_COLUMNS)]
         quality = bundle.quality
+        gaps = bundle.gaps()
     else:
         report("loading the saved graph", 0.0)
         G = load_graph(folder)
         parent = folder.parent if folder.name == "graph" else folder
         rejects = _read_csv(parent / "rejects.csv", REJECT_COLUMNS)
         quality = _read_csv(parent / "quality.csv", QUALITY_COLUMNS)
+        gaps = _report_gaps(parent / "summary.json")
     report("running the analyses", 0.75)
     result = analyse(G)
     summary = summarise(result.facts, result.flags)
@@ -206,4 +246,5 @@ def load(path: str | Path, *, progress: Progress | None = None) -> DashboardData
         bundle=bundle,
         resolution=resolution,
         flags_by_family=by_family,
+        gaps=gaps,
     )

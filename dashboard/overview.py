@@ -15,7 +15,18 @@ import pandas as pd
 from kinlink.dashboard.data import DashboardData
 from kinlink.queries.flags import RULES
 
-__all__ = ["by_code", "by_court", "by_nationality", "counts_frame", "headline", "table_counts"]
+__all__ = [
+    "METRICS_PER_ROW",
+    "by_code",
+    "by_court",
+    "by_nationality",
+    "counts_frame",
+    "headline",
+    "table_counts",
+]
+
+#: Metrics per row on the Overview page: at the page's width four keep every label whole.
+METRICS_PER_ROW = 4
 
 HEADLINE_LABELS = {
     "records": "Records",

@@ -22,7 +22,7 @@ import streamlit as st
 
 from kinlink.dashboard import queues, review
 from kinlink.dashboard.cypher_view import CypherConnection, open_connection
-from kinlink.dashboard.data import SOURCE_ENV, DashboardData, load
+from kinlink.dashboard.data import MAPPING_ENV, SOURCE_ENV, DashboardData, load
 from kinlink.dashboard.masking import display_frame, download_frame
 from kinlink.dashboard.search import SearchIndex
 from kinlink.errors import InputError
@@ -72,7 +72,7 @@ def _load(path: str) -> DashboardData:
         bar.progress(min(max(fraction, 0.0), 1.0), text=stage)
 
     try:
-        return load(path, progress=report)
+        return load(path, progress=report, mapping=os.environ.get(MAPPING_ENV) or None)
     finally:
         bar.empty()
 
@@ -174,6 +174,21 @@ def reload() -> None:
     gc.unfreeze()  # let the old graph be collected once the caches drop it
     st.cache_resource.clear()
     st.cache_data.clear()
+
+
+def restore(key: str, default: str = "") -> None:
+    """Give the text box ``key`` back the value it had when its page was left.
+
+    Streamlit forgets a widget's value when a run does not draw it (another page was open);
+    :func:`keep` saves it under another key so that coming back shows the same search.
+    """
+    if key not in st.session_state:
+        st.session_state[key] = st.session_state.get(f"{key}::kept", default)
+
+
+def keep(key: str) -> None:
+    """Save the text box ``key``'s value for :func:`restore`."""
+    st.session_state[f"{key}::kept"] = st.session_state.get(key, "")
 
 
 def masked() -> bool:

@@ -44,6 +44,7 @@ __all__ = [
     "IDENTIFYING",
     "INDIVIDUALS",
     "LINE",
+    "NEEDED_BY",
     "ORIGINAL",
     "QUALITY_COLUMNS",
     "REJECT_COLUMNS",
@@ -61,7 +62,7 @@ __all__ = [
 ]
 
 Kind = Literal[
-    "id", "text", "label", "name", "a_number", "date", "bool", "nationality", "sex", "code"
+    "id", "text", "label", "name", "a_number", "date", "bool", "nationality", "sex", "code", "role"
 ]
 
 ROLES = (
@@ -252,7 +253,7 @@ FAMILY_UNITS = Table(
     columns=(
         Column("family_unit_id", "id", required=True, identifying=True, refers_to="unit"),
         Column("record_id", "id", required=True, identifying=True, refers_to="record"),
-        Column("role", "code", codes=ROLES),
+        Column("role", "role", codes=ROLES),
     ),
 )
 
@@ -302,6 +303,25 @@ def table(stem: str) -> Table:
             return t
     raise KeyError(f"no input table {stem!r}")
 
+
+#: What cannot be found without any value in a column (``(table, column)``). The report and the
+#: dashboard say so at the top when a loaded bundle has none, so that a zero count of a flag is
+#: not read as a finding. A table's key stands for the whole table being absent or empty.
+NEEDED_BY: Final[dict[tuple[str, str], str]] = {
+    ("family_units", "family_unit_id"): "families, and so every family flag",
+    ("individuals", "country_of_location"): "LOCATION_SPLIT (members in Mexico and the U.S.)",
+    ("individuals", "nationality"): "mixed-nationality units, MEXICAN_MEMBER_FEAR and the "
+    "NON_AMENABLE check of Mexican nationals",
+    ("individuals", "given_names"): "given-name comparisons in identity resolution",
+    ("individuals", "surnames"): "surname comparisons in identity resolution",
+    ("individuals", "dob"): "birth-date comparisons in identity resolution",
+    ("individuals", "fear_assessment"): "POSITIVE_FEAR",
+    ("individuals", "fear_claimed"): "MEXICAN_MEMBER_FEAR",
+    ("cases", "case_id"): "COURT_SPLIT, MPP_SPLIT and every joint-reprocessing code",
+    ("cases", "court"): "COURT_SPLIT",
+    ("cases", "mpp"): "MPP_SPLIT and every joint-reprocessing code",
+    ("cases", "status"): "COURT_SPLIT, RELIEF_SPLIT and WIND_DOWN_SPLIT",
+}
 
 #: Every identifying column of every input table (names as loaded, ``_orig`` and ``_line`` too).
 IDENTIFYING: Final[frozenset[str]] = frozenset(

@@ -23,5 +23,10 @@ class SettingsError(KinlinkError):
     """Settings failed validation; the message lists every problem found."""
 
 
+class MappingError(SettingsError):
+    """A mapping file (``kinlink mapping``'s TOML) is invalid or does not fit its input; the
+    message lists every problem found."""
+
+
 class ExportError(KinlinkError):
     """Writing to or querying a graph database failed."""

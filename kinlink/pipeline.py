@@ -17,6 +17,7 @@ from kinlink.errors import InputError
 from kinlink.graph.baseline import exact_clusters
 from kinlink.graph.build import build_graph
 from kinlink.graph.resolve import Resolution, decision, explain_with, resolve
+from kinlink.graph.resolve.explain import explanation_text
 from kinlink.loaders import Bundle, load_bundle
 from kinlink.loaders.reviews import read_reviews
 from kinlink.queries.privacy import mask_key
@@ -35,15 +36,17 @@ class ReportSummary:
     out: Path
     counts: dict[str, int]
     seconds: dict[str, float] = field(default_factory=dict)
+    gaps: list[str] = field(default_factory=list)
 
     def text(self) -> str:
         """A short human summary."""
         c = self.counts
-        lines = [
+        lines = [f"NOTE: {gap}" for gap in self.gaps] + [
             f"report written to {self.out}",
             f"  records read {c.get('individuals_read', 0)}, loaded "
             f"{c.get('individuals_loaded', 0)}; rows rejected (all tables) {c.get('rejected', 0)}",
-            f"  persons {c.get('persons', 0)}, families {c.get('families', 0)}",
+            f"  persons {c.get('persons', 0)}, families {c.get('families', 0)} "
+            f"({c.get('families_of_two_or_more', 0)} of two or more persons)",
         ]
         flags = {k: v for k, v in c.items() if k.startswith("flag:")}
         if flags:
@@ -86,6 +89,7 @@ def run_report(
     save_graph: bool = False,
     progress: bool = False,
     mask: bool = False,
+    mapping: str | Path | None = None,
 ) -> ReportSummary:
     """Load a bundle, resolve it, build the graph, run the analyses, write the report.
 
@@ -110,7 +114,7 @@ def run_report(
         started = now
 
     key = mask_key() if mask else None
-    bundle = load_bundle(bundle_path)
+    bundle = load_bundle(bundle_path, mapping=mapping)
     lap("load")
     resolution = resolve_bundle(bundle, resolver=resolver, progress=progress)
     lap("resolve")
@@ -128,15 +132,21 @@ def run_report(
     )
     lap("analyses+report")
     counts = {**bundle.summary(), **report_counts}
-    summary = ReportSummary(Path(out_dir), counts, seconds)
+    summary = ReportSummary(Path(out_dir), counts, seconds, bundle.gaps())
     log.info("%s", summary.text())
     return summary
 
 
-def explain(bundle_path: str | Path, record_a: str, record_b: str) -> str:
+def explain(
+    bundle_path: str | Path,
+    record_a: str,
+    record_b: str,
+    *,
+    mapping: str | Path | None = None,
+) -> str:
     """Per-field explanation of the match score of two records, as a text table, and the
     resolution's decision about them (same person or not, and which step decided)."""
-    bundle = load_bundle(bundle_path)
+    bundle = load_bundle(bundle_path, mapping=mapping)
     known = set(bundle.individuals["record_id"])
     for record in (record_a, record_b):
         if record not in known:
@@ -147,4 +157,4 @@ def explain(bundle_path: str | Path, record_a: str, record_b: str) -> str:
     # two different loaded records: the bundle has two or more, so a model was fitted
     assert resolution.scorer is not None
     table = explain_with(resolution.scorer, record_a, record_b)
-    return f"{table.to_string(index=False)}\n\n{decision(resolution, record_a, record_b)}"
+    return explanation_text(table, decision(resolution, record_a, record_b))

@@ -1,4 +1,7 @@
-"""Load a bundle folder into validated, normalised frames, accounting for every input row.
+"""Load a bundle into validated, normalised frames, accounting for every input row.
+
+The input is a bundle folder, a workbook or one file, read as it is or through a mapping
+(:mod:`kinlink.loaders.sources`).
 
 Each data row of each table ends in exactly one place: its normalised frame, or ``rejects``
 with the file, line, column and reason. Optional values that cannot be parsed become missing and
@@ -14,14 +17,15 @@ A header-only file is a table with no rows, required or not.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
 from kinlink.contract import (
+    FAMILY_UNITS,
     LINE,
+    NEEDED_BY,
     QUALITY_COLUMNS,
     REJECT_COLUMNS,
     TABLES,
@@ -31,9 +35,35 @@ from kinlink.contract import (
 )
 from kinlink.errors import SchemaError
 from kinlink.loaders import dates, normalize
-from kinlink.loaders.read import RawTable, find_table, is_empty, read_table
+from kinlink.loaders.mapping import Mapping, read_mapping
+from kinlink.loaders.read import RawTable
+from kinlink.loaders.sources import MAPPING_HINT, Sources, open_sources
+from kinlink.loaders.vocabulary import closest_column
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ColumnRead:
+    """How one declared column of one table was read (``kinlink check`` prints these).
+
+    ``origin`` says where its values came from (the input header, a mapping's constant or line,
+    or ``absent``); ``how`` how they were read (the kind, and a date column's order); ``present``
+    counts the non-empty cells of the loaded rows and ``usable`` the values kept.
+    """
+
+    file: str
+    table: str
+    column: str
+    origin: str
+    how: str
+    present: int
+    usable: int
+
+    @property
+    def share(self) -> float | None:
+        """The share of non-empty cells read as values (``None`` when there were none)."""
+        return self.usable / self.present if self.present else None
 
 
 @dataclass(frozen=True)
@@ -50,6 +80,35 @@ class Bundle:
     unparsed: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=UNPARSED_COLUMNS))
     rows_read: dict[str, int] = field(default_factory=dict)
     files: dict[str, str] = field(default_factory=dict)  # table stem -> file name
+    columns: tuple[ColumnRead, ...] = ()
+
+    def gaps(self) -> list[str]:
+        """What this bundle cannot support, in sentences for the top of a report or a page.
+
+        A column whose every value was unreadable, and every analysis or comparison that
+        cannot run because a column it needs has no value (:data:`kinlink.contract.NEEDED_BY`).
+        """
+        out: list[str] = []
+        for read in self.columns:
+            if read.present and not read.usable:
+                out.append(
+                    f"{read.file}: none of the {read.present} values of {read.column} "
+                    f"({read.origin}) could be read as {read.how}; see unparsed_values.csv"
+                )
+        empty_tables: set[str] = set()
+        for (stem, name), needed in NEEDED_BY.items():
+            frame: pd.DataFrame = getattr(self, stem)
+            key = next(t.key or t.required_columns[0] for t in TABLES if t.stem == stem)
+            if not len(frame):
+                if stem not in empty_tables:
+                    empty_tables.add(stem)
+                    what = NEEDED_BY.get((stem, key), "")
+                    out.append(f"no {stem} rows: {what} cannot be found" if what else "")
+                continue
+            if name in frame.columns and frame[name].notna().any():
+                continue
+            out.append(f"no {name} values in {stem}: {needed} cannot be found")
+        return [line for line in out if line]
 
     def summary(self) -> dict[str, int]:
         """Counts for the end-of-run summary: rows read, loaded and rejected per table."""
@@ -68,6 +127,7 @@ class _Accounts:
         self.rejects: list[pd.DataFrame] = []
         self.quality: list[tuple[str, str, str, int]] = []
         self.unparsed: list[pd.DataFrame] = []
+        self.columns: list[ColumnRead] = []
 
     def reject(self, file: str, lines: pd.Series, column: str, reason: str | pd.Series) -> None:
         if len(lines):
@@ -143,6 +203,8 @@ def _normalise_column(values: pd.Series, column: Column) -> tuple[pd.Series, pd.
         return normalize.nationality(values)
     if kind == "sex":
         return normalize.sex(values)
+    if kind == "role":
+        return normalize.role(values)
     return normalize.code(values, column.codes)
 
 
@@ -150,7 +212,9 @@ def _load_table(
     raw: RawTable,
     table: Table,
     accounts: _Accounts,
-    formats: Mapping[str, dates.DateFormat] | None = None,
+    formats: dict[str, dates.DateFormat] | None = None,
+    *,
+    hint: str = "",
 ) -> pd.DataFrame:
     frame = raw.frame
     file = raw.file
@@ -163,7 +227,9 @@ def _load_table(
         names = ", ".join(f"'{name}'" for name in missing)
         raise SchemaError(
             f"{file}: required column {names} missing from the header (line {raw.header_line})"
+            + hint
         )
+    _warn_unknown_columns(raw, table)
 
     frame = frame.copy()
     for name in table.required_columns:
@@ -177,6 +243,7 @@ def _load_table(
             frame = _drop(frame, duplicate, accounts, file, table.key, reason)
 
     out = pd.DataFrame(index=frame.index)
+    how: dict[str, str] = {}
     for column in table.columns:
         if column.name not in frame.columns:
             out[column.name] = pd.Series(pd.NA, index=frame.index, dtype=_empty_dtype(column))
@@ -192,6 +259,7 @@ def _load_table(
                 lines=frame[LINE],
             )
             out[column.name] = parsed.values
+            how[column.name] = f"dates ({parsed.order})"
             if column.written:
                 out[column.raw_name] = parsed.digits
             for problem, rows in parsed.problem.groupby(parsed.problem, sort=True).groups.items():
@@ -226,12 +294,70 @@ def _load_table(
                 frame.loc[later, column.name],
             )
             out.loc[later, column.name] = pd.NaT
+    for column in table.columns:
+        present = column.name in frame.columns
+        accounts.columns.append(
+            ColumnRead(
+                file,
+                table.stem,
+                column.name,
+                raw.origins.get(column.name, f"'{column.name}'") if present else "absent",
+                how.get(column.name, KIND_WORDS.get(column.kind, column.kind)),
+                int(frame[column.name].notna().sum()) if present else 0,
+                int(out[column.name].notna().sum()),
+            )
+        )
     declared = {c.name for c in table.columns}
     for extra in frame.columns:
         if extra not in declared and extra != LINE:
             out[extra] = normalize.text(frame[extra])
     out[LINE] = frame[LINE]
     return out.reset_index(drop=True)
+
+
+#: How ``kinlink check`` and the report describe what a column of each kind was read as.
+KIND_WORDS = {
+    "id": "ids",
+    "text": "text",
+    "label": "labels (upper case)",
+    "name": "names",
+    "a_number": "A-numbers (9 digits)",
+    "bool": "yes/no",
+    "nationality": "countries (ISO alpha-3)",
+    "sex": "M/F/X",
+    "code": "codes",
+    "role": "family roles",
+}
+
+
+def _missing_column_hint(sources: Sources, mapping: Mapping | None, table: Table) -> str:
+    """What to do when ``table`` lacks a required column: make a mapping, or complete it."""
+    if mapping is None:
+        return "; " + MAPPING_HINT.format(input=sources.input)
+    return (
+        f"; {mapping.name} [{table.stem}] must give each of "
+        + ", ".join(table.required_columns)
+        + ' (a column: name = "Header"; a constant: name = { value = "..." }; '
+        'the row\'s line: name = { line = "R" })'
+    )
+
+
+def _warn_unknown_columns(raw: RawTable, table: Table) -> None:
+    """Name the input columns that are not bundle columns (kept as attributes), each with the
+    bundle column it most resembles."""
+    declared = {c.name for c in table.columns}
+    extras = [c for c in raw.frame.columns if c != LINE and c not in declared]
+    if not extras or raw.origins:  # a mapping placed the columns: its guess named the rest
+        return
+    described = []
+    for name in extras:
+        closest = closest_column(name, table.stem)
+        described.append(f"'{name}'" + (f" (closest: {closest})" if closest else ""))
+    plural = "" if len(extras) == 1 else "s"
+    log.warning(
+        "%s: %d column%s not in the contract's %s table, kept as attribute%s: %s",
+        raw.file, len(extras), plural, table.stem, plural, ", ".join(described),
+    )  # fmt: skip
 
 
 def _empty_dtype(column: Column) -> str:
@@ -289,14 +415,18 @@ def _clean_leads(cases: pd.DataFrame, file: str, accounts: _Accounts) -> pd.Data
     return cases
 
 
-def load_bundle(path: str | Path) -> Bundle:
-    """Load a bundle folder.
+def load_bundle(path: str | Path, *, mapping: Mapping | str | Path | None = None) -> Bundle:
+    """Load a bundle: a folder, one CSV or Parquet file, or a workbook, through a mapping if
+    given (:mod:`kinlink.loaders.sources`, :mod:`kinlink.loaders.mapping`).
 
     Parameters
     ----------
     path
         A folder holding ``individuals`` and ``family_units`` (required) and optionally
-        ``cases`` and ``hearings``, each as ``.csv`` or ``.parquet``.
+        ``cases`` and ``hearings``, each as ``.csv`` or ``.parquet``; or a workbook whose sheets
+        are named so; or, with ``mapping`` (or with the contract's columns), one file or sheet.
+    mapping
+        A :class:`~kinlink.loaders.mapping.Mapping` or the path of a mapping file.
 
     Returns
     -------
@@ -306,37 +436,47 @@ def load_bundle(path: str | Path) -> Bundle:
     Raises
     ------
     SchemaError
-        The folder is missing, a required table is missing, or a table lacks a required column.
+        The input is missing or unreadable, a required table is missing, a table lacks a
+        required column, or a date column's order cannot be decided.
+    MappingError
+        The mapping is invalid or does not fit the input.
     """
-    folder = Path(path)
-    if not folder.is_dir():
-        raise SchemaError(f"{folder}: not a folder (a bundle is a folder of tables)")
+    if mapping is not None and not isinstance(mapping, Mapping):
+        mapping = read_mapping(mapping)
+    sources = open_sources(path, mapping)
     accounts = _Accounts()
+    for note in sources.notes:
+        accounts.count(*note)
     frames: dict[str, pd.DataFrame] = {}
     files: dict[str, str] = {}
     rows_read: dict[str, int] = {}
     for table in TABLES:
-        found = find_table(folder, table.stem)
-        empty = found is not None and is_empty(found)
-        if found is not None and empty:
-            if table.required_table:
-                raise SchemaError(f"{found.name}: the file is empty (no header row)")
-            log.warning("%s is empty (no header row): read as an absent table", found.name)
-            accounts.count(found.name, "", "empty file: read as an absent table", 1)
-        if found is None or empty:
-            if table.required_table:
-                raise SchemaError(
-                    f"{folder}: required table {table.stem}.csv (or .parquet) is missing"
-                )
+        raw = sources.tables[table.stem]
+        if raw is None:
             frames[table.stem] = _empty_frame(table)
-            files[table.stem] = found.name if found is not None else f"{table.stem}.csv"
+            files[table.stem] = f"{table.stem}.csv"
             rows_read[table.stem] = 0
             continue
-        raw = read_table(found)
         files[table.stem] = raw.file
+        parent = sources.derived.get(table.stem)
+        if parent is not None:  # rows of a table already accounted for: keep the loaded ones
+            loaded = frames[parent][LINE]
+            raw.frame = raw.frame.loc[raw.frame[LINE].isin(loaded)].reset_index(drop=True)
         rows_read[table.stem] = len(raw.frame) + len(raw.rejects)
-        frames[table.stem] = _load_table(raw, table, accounts)
+        frames[table.stem] = _load_table(
+            raw,
+            table,
+            accounts,
+            sources.formats.get(table.stem),
+            hint=_missing_column_hint(sources, mapping, table),
+        )
         log.info("%s: %d rows read", raw.file, rows_read[table.stem])
+    if not sources.required(FAMILY_UNITS) and sources.tables["family_units"] is None:
+        log.warning(
+            "%s: no family units (no family column): families, and every flag about them, "
+            "cannot be found",
+            Path(path).name,
+        )
     frames["family_units"] = _clean_family_units(
         frames["family_units"], files["family_units"], accounts
     )
@@ -363,7 +503,7 @@ def load_bundle(path: str | Path) -> Bundle:
     if len(rejects) > 20:
         log.warning("... and %d more rejected rows (see rejects.csv)", len(rejects) - 20)
     return Bundle(
-        path=folder,
+        path=sources.folder,
         individuals=frames["individuals"],
         family_units=frames["family_units"],
         cases=frames["cases"],
@@ -371,6 +511,7 @@ def load_bundle(path: str | Path) -> Bundle:
         rejects=rejects.reset_index(drop=True),
         quality=quality,
         unparsed=unparsed,
+        columns=tuple(accounts.columns),
         rows_read=rows_read,
         files=files,
     )

@@ -18,15 +18,16 @@ import pandas as pd
 
 from kinlink.loaders.countries import country_code
 from kinlink.loaders.dates import parse_dates
+from kinlink.loaders.vocabulary import role_of
 
 Normalised = tuple[pd.Series, pd.Series]
 
-_A_NUMBER_SEPARATORS = re.compile(r"[\s\-./_]")
+_A_NUMBER_SEPARATORS = re.compile(r"[\s\-./_#:]")
 _A_NUMBER = re.compile(r"A?\d{8,9}")
 _WHITESPACE = re.compile(r"\s+")
 
-TRUE_WORDS = frozenset({"true", "t", "1", "yes", "y"})
-FALSE_WORDS = frozenset({"false", "f", "0", "no", "n"})
+TRUE_WORDS = frozenset({"true", "t", "1", "yes", "y", "si", "sí", "verdadero", "sim"})
+FALSE_WORDS = frozenset({"false", "f", "0", "no", "n", "falso", "nao", "não"})
 SEX_WORDS = {
     "M": "M",
     "MALE": "M",
@@ -55,17 +56,20 @@ def _by_distinct(raw: pd.Series, parse: Callable[[str], Hashable | None]) -> Nor
 def a_number(raw: pd.Series) -> Normalised:
     """Normalise alien registration numbers to 9 digits.
 
-    Accepts the written forms of the contract: an optional leading ``A``, separators (space,
-    hyphen, dot, slash) anywhere, and 8 or 9 digits (8 are zero-padded).
+    Accepts the written forms of the contract and of practitioners: an optional leading ``A``
+    or ``A#``, separators (space, hyphen, dot, slash, ``#``, colon) anywhere, and 8 or 9 digits
+    (8 are zero-padded).
 
     Examples
     --------
     >>> values, bad = a_number(pd.Series(["A012345678", "A-012-345-678", "12345678",
-    ...                                    "012 345 678", "a 12-345-678", "A12B45678", None]))
-    >>> values.tolist()
-    ['012345678', '012345678', '012345678', '012345678', '012345678', <NA>, <NA>]
+    ...                                    "012 345 678", "a 12-345-678", "A12B45678", None,
+    ...                                    "A# 208-123-456", "A#208123457"]))
+    >>> values.tolist()  # doctest: +NORMALIZE_WHITESPACE
+    ['012345678', '012345678', '012345678', '012345678', '012345678', <NA>, <NA>,
+     '208123456', '208123457']
     >>> bad.tolist()
-    [False, False, False, False, False, True, False]
+    [False, False, False, False, False, True, False, False, False]
     """
 
     text = raw.astype("string[pyarrow]")
@@ -163,6 +167,19 @@ def code(raw: pd.Series, allowed: Iterable[str]) -> Normalised:
         return word if word in allowed else None
 
     values, bad = _by_distinct(raw, parse)
+    return values.astype("string"), bad
+
+
+def role(raw: pd.Series) -> Normalised:
+    """Map a family-unit role code or a relationship word (English, Spanish, Portuguese) to the
+    contract's role codes (:data:`kinlink.loaders.vocabulary.ROLE_WORDS`).
+
+    Examples
+    --------
+    >>> role(pd.Series(["head", "Mother", "hijo", "Other relative", "neighbour"]))[0].tolist()
+    ['HEAD', 'PARENT', 'CHILD', 'OTHER_RELATIVE', <NA>]
+    """
+    values, bad = _by_distinct(raw, role_of)
     return values.astype("string"), bad
 
 

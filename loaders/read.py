@@ -41,6 +41,12 @@ class RawTable:
     rejects: list[tuple[int, str, str]] = field(default_factory=list)  # (line, column, reason)
     notes: list[tuple[str, str, int]] = field(default_factory=list)  # (column, problem, count)
     header_line: int = 1  # after any blank lines before it (a Parquet file has none)
+    origins: dict[str, str] = field(default_factory=dict)  # column -> where a mapping took it
+    written: dict[str, str] = field(default_factory=dict)  # column -> its header as written
+
+    def header(self, column: str) -> str:
+        """A column's header as the file writes it (``First Name`` for ``first name``)."""
+        return self.written.get(column, column)
 
 
 def find_table(folder: Path, stem: str) -> Path | None:
@@ -111,7 +117,9 @@ def _decode(path: Path, data: bytes) -> tuple[str, list[tuple[str, str, int]]]:
     return text, notes
 
 
-def _header(path: Path, names: list[str], line: int = 1) -> list[str]:
+def unique_header(path: Path, names: list[str], line: int = 1) -> list[str]:
+    """Header names stripped and lower-cased (an empty one is ``column_N``); a name twice is a
+    :class:`SchemaError` naming the file and line."""
     header = [name.strip().lower() or f"column_{i + 1}" for i, name in enumerate(names)]
     seen: set[str] = set()
     for name in header:
@@ -123,7 +131,7 @@ def _header(path: Path, names: list[str], line: int = 1) -> list[str]:
     return header
 
 
-def _cells(values: pa.Array) -> pd.Series:
+def cells(values: pa.Array) -> pd.Series:
     """Text cells as an Arrow-backed string Series; a blank cell is missing (``NA``).
 
     Trimming and the blank test run in Arrow's C kernels: at millions of rows this is where a
@@ -155,7 +163,7 @@ def _read_csv(path: Path) -> RawTable:
     if first is None:
         raise SchemaError(f"{path.name}: the file is empty (no header row)")
     header_line = reader.line_num
-    header = _header(path, first, header_line)
+    header = unique_header(path, first, header_line)
     width = len(header)
     rows: list[list[str]] = []
     lines: list[int] = []
@@ -178,12 +186,13 @@ def _read_csv(path: Path) -> RawTable:
     columns = list(zip(*rows, strict=True)) if rows else [() for _ in header]
     frame = pd.DataFrame(
         {
-            name: _cells(pa.array(values, type=pa.string()))
+            name: cells(pa.array(values, type=pa.string()))
             for name, values in zip(header, columns, strict=True)
         }
     )
     frame[LINE] = pd.array(lines, dtype="int64")
-    return RawTable(path.name, frame, rejects, notes, header_line)
+    written = {h: str(n).strip() for h, n in zip(header, first, strict=True)}
+    return RawTable(path.name, frame, rejects, notes, header_line, written=written)
 
 
 def _read_csv_fast(path: Path, text: str, notes: list[tuple[str, str, int]]) -> RawTable | None:
@@ -205,7 +214,7 @@ def _read_csv_fast(path: Path, text: str, notes: list[tuple[str, str, int]]) -> 
         return None
     if not names or not any(cell.strip() for cell in names):
         return None
-    header = _header(path, names)
+    header = unique_header(path, names)
     lines = text.count("\n") + (0 if text.endswith("\n") else 1)
     try:
         table = pcsv.read_csv(
@@ -222,9 +231,10 @@ def _read_csv_fast(path: Path, text: str, notes: list[tuple[str, str, int]]) -> 
         return None
     if table.num_rows != lines - 1:  # a blank line or a line break inside a quoted cell
         return None
-    frame = pd.DataFrame({name: _cells(table.column(i)) for i, name in enumerate(header)})
+    frame = pd.DataFrame({name: cells(table.column(i)) for i, name in enumerate(header)})
     frame[LINE] = pd.array(np.arange(2, 2 + table.num_rows), dtype="int64")
-    return RawTable(path.name, frame, [], notes, 1)
+    written = {h: str(n).strip() for h, n in zip(header, names, strict=True)}
+    return RawTable(path.name, frame, [], notes, 1, written=written)
 
 
 def _arrow_to_text(column: pa.ChunkedArray) -> pd.Series:
@@ -247,13 +257,14 @@ def _read_parquet(path: Path) -> RawTable:
         table = pq.read_table(path)
     except (OSError, pa.ArrowException) as err:
         raise SchemaError(f"{path.name}: not a readable Parquet file ({err})") from err
-    header = _header(path, list(table.column_names))
+    header = unique_header(path, list(table.column_names))
     frame = pd.DataFrame({name: _arrow_to_text(table.column(i)) for i, name in enumerate(header)})
     frame = pd.DataFrame(
         {
-            name: _cells(pa.array(frame[name].tolist(), type=pa.string(), from_pandas=True))
+            name: cells(pa.array(frame[name].tolist(), type=pa.string(), from_pandas=True))
             for name in header
         }
     )
     frame[LINE] = pd.RangeIndex(2, len(frame) + 2)  # Parquet has no lines: row index + 2
-    return RawTable(path.name, frame)
+    written = dict(zip(header, map(str, table.column_names), strict=True))
+    return RawTable(path.name, frame, written=written)

@@ -47,6 +47,7 @@ margin-right:4px;font-size:12px}
 .reason{margin:4px 0}.source{color:#5b6474;font-size:12px}
 .charts{display:flex;flex-wrap:wrap;gap:16px}.charts svg{background:#fff}
 .note{color:#5b6474}
+.gaps{border-left:4px solid #B3261E;padding-left:1em}
 nav a{margin-right:8px}
 """
 
@@ -138,6 +139,13 @@ def write_html(
         {"code": c, "families": n, "rule": RULES[c].summary, "source": RULES[c].source.citation()}
         for c, n in summary.by_code.items()
     ]
+    if summary.gaps:
+        out.write(
+            '<section class="gaps"><h2>What this data cannot show</h2>'
+            "<p>A zero count below can mean missing data, not a finding:</p><ul>"
+            + "".join(f"<li>{_esc(gap)}</li>" for gap in summary.gaps)
+            + "</ul></section>"
+        )
     out.write(
         "<section><h2>Summary</h2>"
         f'<p class="note">Next hearings are counted from {_esc(summary.reference_date or "—")}'

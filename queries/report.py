@@ -31,6 +31,7 @@ a temporary sibling and renamed into place at the end, so a reader never sees ha
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import os
@@ -331,9 +332,12 @@ def write_report(
                 _csv(matches, tmp / "matches.csv")
             _csv(_flags_frame(result.flags), tmp / "flags.csv")
             summary = summarise(facts, result.flags, as_of=as_of)
+            gaps = bundle.gaps() if hasattr(bundle, "gaps") else []
+            summary = dataclasses.replace(summary, gaps=gaps)
             counts: dict[str, int] = {
                 "persons": len(facts.persons),
                 "families": summary.totals["families"],
+                "families_of_two_or_more": summary.totals.get("families_of_two_or_more", 0),
                 "flagged_families": summary.totals["flagged_families"],
             }
             for stem in CONTRACT_FILES:
@@ -346,6 +350,7 @@ def write_report(
                 "reference_date": summary.reference_date,
                 "options": {"mpp_split_none": mpp_split_none, "masked": mask_key is not None},
                 "totals": {**summary.totals, "rejects": rejects},
+                "gaps": summary.gaps,
                 "flagged_families_by_file": {s: len(tables[s]) for s in CONTRACT_FILES},
                 "families_by_code": summary.by_code,
                 "flagged_members_by_nationality": summary.by_nationality,

@@ -86,6 +86,7 @@ class Summary:
     by_court: dict[str, int]
     reference_date: str
     notes: list[str] = field(default_factory=list)
+    gaps: list[str] = field(default_factory=list)  # what the data cannot show (Bundle.gaps)
 
 
 def reference_date(facts: Facts) -> pd.Timestamp | None:

@@ -8,9 +8,16 @@ from kinlink.dashboard import overview, state
 
 data = state.data()
 st.title("Overview")
-counts = overview.headline(data)
-for column, (label, value) in zip(st.columns(len(counts)), counts.items(), strict=True):
-    column.metric(label, f"{value:,}")
+if data.gaps:
+    st.warning(
+        "**What this data cannot show** (a zero below can mean missing data, not a finding):\n"
+        + "\n".join(f"- {gap}" for gap in data.gaps)
+    )
+counts = list(overview.headline(data).items())
+for start in range(0, len(counts), overview.METRICS_PER_ROW):  # rows short enough for full labels
+    row = counts[start : start + overview.METRICS_PER_ROW]
+    for column, (label, value) in zip(st.columns(overview.METRICS_PER_ROW), row, strict=False):
+        column.metric(label, f"{value:,}")
 
 left, middle, right = st.columns(3)
 with left:

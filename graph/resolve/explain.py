@@ -141,3 +141,53 @@ def decision(resolution: Resolution, record_a: str, record_b: str) -> str:
         "each other, two records one source listed in one family unit, or a record that fits "
         "two different persons about equally well."
     )
+
+
+#: What the rows of an explanation that are not comparisons mean, for a reader.
+TERMS = {
+    "term_frequency": "how common the agreeing names are in this data: agreeing on a rare name "
+    "weighs more than agreeing on a common one (a negative value: the names are common)",
+    "family_boost": "evidence from relatives: records in family units whose other members match "
+    "each other",
+    "prior": "the odds of a match before any comparison (how many pairs match, as fitted)",
+    "total": "the sum, in bits (log2 of the odds); the probability follows from it",
+}
+
+
+def explanation_text(frame: pd.DataFrame, verdict: str = "") -> str:
+    """An explanation (:func:`explain_with`) as text: no ``NaN``, a swap of given names and
+    surnames said in words, and the non-comparison rows explained.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"field": ["sex", "term_frequency", "prior", "total"],
+    ...     "value_a": ["F", None, None, None], "value_b": ["F", None, None, None],
+    ...     "level": ["exact", None, None, None], "m": [0.99, None, None, None],
+    ...     "u": [0.5, None, None, None], "weight": [0.98, -1.5, -9.0, -9.52],
+    ...     "probability": [None, None, None, 0.0014]})
+    >>> frame.attrs["names_swapped"] = True
+    >>> text = explanation_text(frame)
+    >>> "NaN" in text, "crosswise" in text, "how common" in text
+    (False, True, True)
+    """
+    shown = frame.copy()
+    for column in ("m", "u"):
+        shown[column] = shown[column].map(lambda v: "" if pd.isna(v) else f"{v:.3g}")
+    shown["weight"] = shown["weight"].map(lambda v: "" if pd.isna(v) else f"{v:+.2f}")
+    shown["probability"] = shown["probability"].map(lambda v: "" if pd.isna(v) else f"{v:.4g}")
+    for column in ("value_a", "value_b", "level"):
+        shown[column] = shown[column].map(lambda v: "" if v is None or pd.isna(v) else str(v))
+    lines = [shown.to_string(index=False)]
+    if frame.attrs.get("names_swapped"):
+        lines.append(
+            "\nGiven names and surnames were compared crosswise: one record has them in each "
+            "other's columns (the given names of one are the surnames of the other), and they "
+            "agree that way."
+        )
+    lines.append("")
+    present = set(frame["field"])
+    lines += [f"{name}: {meaning}" for name, meaning in TERMS.items() if name in present]
+    lines.append("weight: log2 of m/u, the evidence for a match (negative: against)")
+    if verdict:
+        lines += ["", verdict]
+    return "\n".join(lines)

@@ -10,15 +10,19 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 COMMANDS = [
     "report",
+    "mapping",
+    "check",
     "generate",
     "evaluate",
     "explain",
     "dashboard",
     "export",
     "cypher",
+    "graphdb",
     "import_eoir",
 ]
 
@@ -26,3 +30,14 @@ COMMANDS = [
 def progress_enabled(args: argparse.Namespace) -> bool:
     """Progress bars only on a terminal, and never with ``--quiet``."""
     return not args.quiet and sys.stderr.isatty()
+
+
+def add_mapping_argument(parser: argparse.ArgumentParser) -> None:
+    """``--mapping``: how to read an input that is not a bundle (every command that reads one)."""
+    parser.add_argument(
+        "--mapping",
+        type=Path,
+        metavar="TOML",
+        help="read the input through this mapping (columns, constants, value maps, date "
+        "formats); `kinlink mapping INPUT > mapping.toml` writes a first guess",
+    )

@@ -45,8 +45,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_neo4j_arguments(parser)
     parser.add_argument(
         "--falkordb",
+        nargs="?",
+        const="kinlink",
         metavar="HOST:PORT|SOCKET",
-        help="query a running FalkorDB server (see kinlink export) instead of a private one",
+        help="query a running FalkorDB server instead of a private one; with no address, the "
+        "one kinlink runs (kinlink graphdb start, or kinlink export BUNDLE --falkordb)",
     )
     parser.add_argument("--graph", default="kinlink", help="FalkorDB graph name (--falkordb)")
     parser.add_argument(
@@ -122,13 +125,17 @@ def run(args: argparse.Namespace) -> int:
         engine = _remote(args)
         try:
             if args.export:
-                G = load_graph_for(args.bundle, resolver=args.resolver, progress=progress)
+                G = load_graph_for(
+                    args.bundle, resolver=args.resolver, progress=progress, mapping=args.mapping
+                )
                 export_graph(G, engine, progress=progress)
             result = _query(engine, args, params)
         finally:
             engine.close()
     else:
-        G = load_graph_for(args.bundle, resolver=args.resolver, progress=progress)
+        G = load_graph_for(
+            args.bundle, resolver=args.resolver, progress=progress, mapping=args.mapping
+        )
         with embedded_falkordb() as engine:
             export_graph(G, engine, progress=progress)
             result = _query(engine, args, params)

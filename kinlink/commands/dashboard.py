@@ -8,6 +8,8 @@ import os
 import sys
 from pathlib import Path
 
+from kinlink.commands import add_mapping_argument
+
 NAME = "dashboard"
 HELP = "start the analyst's dashboard (Streamlit) on a bundle, a saved graph or a report"
 EXAMPLE = "kinlink dashboard data/samples/bundle --port 8501"
@@ -19,8 +21,12 @@ LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "source", type=Path, help="bundle folder, saved graph folder, or report folder with graph/"
+        "source",
+        type=Path,
+        help="bundle folder, spreadsheet (with --mapping), saved graph folder, or report folder "
+        "with graph/",
     )
+    add_mapping_argument(parser)
     parser.add_argument("--port", type=int, default=8501, help="port to listen on (8501)")
     parser.add_argument(
         "--host", default="127.0.0.1", help="address to bind (127.0.0.1: this machine only)"
@@ -35,7 +41,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def streamlit_command(
-    source: Path, *, port: int, host: str, neo4j_uri: str | None = None
+    source: Path,
+    *,
+    port: int,
+    host: str,
+    neo4j_uri: str | None = None,
+    mapping: Path | None = None,
 ) -> tuple[list[str], dict[str, str]]:
     """The ``streamlit run`` command line and environment that serve the dashboard.
 
@@ -49,7 +60,7 @@ def streamlit_command(
     """
     import kinlink.dashboard
     from kinlink.dashboard.cypher_view import NEO4J_URI_ENV
-    from kinlink.dashboard.data import SOURCE_ENV
+    from kinlink.dashboard.data import MAPPING_ENV, SOURCE_ENV
 
     app = Path(kinlink.dashboard.__file__).with_name("app.py")
     command = [
@@ -76,6 +87,9 @@ def streamlit_command(
     env = {**os.environ, SOURCE_ENV: str(source.resolve())}
     if neo4j_uri:
         env[NEO4J_URI_ENV] = neo4j_uri
+    env.pop(MAPPING_ENV, None)
+    if mapping is not None:
+        env[MAPPING_ENV] = str(mapping.resolve())
     return command, env
 
 
@@ -83,6 +97,10 @@ def run(args: argparse.Namespace) -> int:
     from kinlink.dashboard.data import detect_source
 
     detect_source(args.source)  # a clear error now rather than in the browser
+    if args.mapping is not None:
+        from kinlink.loaders.mapping import read_mapping
+
+        read_mapping(args.mapping)  # a bad mapping is said here, not in the browser
     if args.host not in LOCAL_HOSTS:
         log.warning(
             "binding to %s: anyone who can reach this address can read the records (names, "
@@ -90,7 +108,11 @@ def run(args: argparse.Namespace) -> int:
             args.host,
         )
     command, env = streamlit_command(
-        args.source, port=args.port, host=args.host, neo4j_uri=args.neo4j_uri
+        args.source,
+        port=args.port,
+        host=args.host,
+        neo4j_uri=args.neo4j_uri,
+        mapping=args.mapping,
     )
     if not args.quiet:
         print(

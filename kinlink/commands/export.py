@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from kinlink.commands import progress_enabled
+from kinlink.commands import add_mapping_argument, progress_enabled
 
 NAME = "export"
 HELP = "write a bundle's graph to Neo4j or FalkorDB (idempotent batched MERGE)"
@@ -16,6 +16,7 @@ EXAMPLE = (
     "--neo4j-uri bolt://localhost:7687 --user neo4j"
 )
 USER_ENV = "KINLINK_NEO4J_USER"
+AUTO = "kinlink"  # --falkordb with no address: the server kinlink runs (kinlink graphdb)
 
 
 def add_graph_arguments(parser: argparse.ArgumentParser) -> None:
@@ -26,6 +27,7 @@ def add_graph_arguments(parser: argparse.ArgumentParser) -> None:
         default="fellegi-sunter",
         help="identity resolver used when BUNDLE is a bundle (not a saved graph folder)",
     )
+    add_mapping_argument(parser)
 
 
 def add_neo4j_arguments(parser: argparse.ArgumentParser, uri_group: Any = None) -> None:
@@ -54,18 +56,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     target.add_argument(
         "--falkordb",
         nargs="?",
-        const="127.0.0.1:6379",
+        const=AUTO,
         metavar="HOST:PORT|SOCKET",
-        help="a running FalkorDB server (default 127.0.0.1:6379, or a unix socket path)",
+        help="a FalkorDB server; with no address, the one kinlink runs on this machine, "
+        "started if needed (see kinlink graphdb)",
     )
     parser.add_argument("--graph", default="kinlink", help="FalkorDB graph name")
     parser.add_argument("--batch-size", type=int, default=5000, help="rows per UNWIND batch")
     add_graph_arguments(parser)
 
 
-def load_graph_for(path: Path, *, resolver: str, progress: bool) -> Any:
-    """The graph of ``path``: a saved graph folder is read as is; a bundle is loaded, resolved
-    and built."""
+def load_graph_for(
+    path: Path, *, resolver: str, progress: bool, mapping: Path | None = None
+) -> Any:
+    """The graph of ``path``: a saved graph folder is read as is; a bundle (or a spreadsheet
+    read through ``mapping``) is loaded, resolved and built."""
     if (path / "graph.json").is_file():
         from kinlink.graph.store import load_graph
 
@@ -74,15 +79,27 @@ def load_graph_for(path: Path, *, resolver: str, progress: bool) -> Any:
     from kinlink.loaders import load_bundle
     from kinlink.pipeline import resolve_bundle
 
-    bundle = load_bundle(path)
+    bundle = load_bundle(path, mapping=mapping)
     resolution = resolve_bundle(bundle, resolver=resolver, progress=progress)  # type: ignore[arg-type]
     return build_graph(bundle, resolution.persons, progress=progress)
 
 
 def falkordb_engine(address: str, graph: str) -> Any:
-    """A :class:`FalkorEngine` for ``HOST:PORT`` or a unix socket path."""
+    """A :class:`FalkorEngine` for ``HOST:PORT``, a unix socket path, or ``kinlink`` (the server
+    kinlink runs, which must be running)."""
     from kinlink.errors import InputError
     from kinlink.graph.export import FalkorEngine
+
+    if address == AUTO:
+        from kinlink.graph.export.server import status
+
+        running = status()
+        if running is None:
+            raise InputError(
+                "no kinlink FalkorDB is running: start one with `kinlink graphdb start` (or "
+                "`kinlink export BUNDLE --falkordb`)"
+            )
+        address = running.address
 
     if "/" in address:
         return FalkorEngine(graph, unix_socket=address)
@@ -96,10 +113,19 @@ def run(args: argparse.Namespace) -> int:
     from kinlink.graph.export import connect_neo4j, export_graph
 
     progress = progress_enabled(args)
-    G = load_graph_for(args.bundle, resolver=args.resolver, progress=progress)
+    G = load_graph_for(args.bundle, resolver=args.resolver, progress=progress, mapping=args.mapping)
     if args.neo4j_uri:
         engine = connect_neo4j(args.neo4j_uri, args.user, database=args.database)
         where = f"Neo4j at {args.neo4j_uri}"
+    elif args.falkordb == AUTO:
+        from kinlink.graph.export.server import start
+
+        server = start()
+        engine = falkordb_engine(server.address, args.graph)
+        where = f"FalkorDB at {server.address} (graph {args.graph})"
+        if not args.quiet:
+            state = "started" if server.started else "running"
+            print(f"kinlink's FalkorDB server ({state})\n" + server.how_to_connect(args.graph))
     else:
         engine = falkordb_engine(args.falkordb, args.graph)
         where = f"FalkorDB at {args.falkordb} (graph {args.graph})"

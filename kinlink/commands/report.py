@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from kinlink.commands import progress_enabled
+from kinlink.commands import add_mapping_argument, progress_enabled
 
 NAME = "report"
 HELP = "resolve a bundle and write the batch linkage report"
@@ -13,7 +13,12 @@ EXAMPLE = "kinlink report data/samples/bundle --out reports/sample"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("bundle", type=Path, help="bundle folder (CSV or Parquet tables)")
+    parser.add_argument(
+        "bundle",
+        type=Path,
+        help="bundle folder (CSV or Parquet tables), workbook, or one CSV file (see --mapping)",
+    )
+    add_mapping_argument(parser)
     parser.add_argument("--out", type=Path, required=True, help="report folder to write")
     parser.add_argument(
         "--resolver",
@@ -52,6 +57,7 @@ def run(args: argparse.Namespace) -> int:
         save_graph=args.save_graph,
         progress=progress_enabled(args),
         mask=args.mask,
+        mapping=args.mapping,
     )
     if not args.quiet:
         print(summary.text())

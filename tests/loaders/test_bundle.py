@@ -42,9 +42,12 @@ def test_missing_required_column_names_file_and_column(bundle_dir: Path) -> None
         load_bundle(bundle_dir)
 
 
-def test_not_a_folder(tmp_path: Path) -> None:
-    with pytest.raises(SchemaError, match="not a folder"):
+def test_missing_input_and_unknown_file_kinds(tmp_path: Path) -> None:
+    with pytest.raises(SchemaError, match="no such file or folder"):
         load_bundle(tmp_path / "nope")
+    (tmp_path / "notes.docx").write_bytes(b"PK")
+    with pytest.raises(SchemaError, match=r"cannot read '\.docx' files"):
+        load_bundle(tmp_path / "notes.docx")
 
 
 def test_bad_rows_are_rejected_with_file_line_column_reason(bundle_dir: Path) -> None:
