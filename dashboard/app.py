@@ -6,12 +6,17 @@ page chosen in the navigation. Pages live in ``views/``.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from kinlink.dashboard import state
 from kinlink.errors import KinlinkError
 
-st.set_page_config(page_title="kinlink", page_icon=":material/family_restroom:", layout="wide")
+# The tab icon is a file the app serves itself: a ":material/...:" icon would be fetched from
+# Google's font servers, and nothing may leave the machine.
+ICON = Path(__file__).with_name("static") / "kinlink.png"
+st.set_page_config(page_title="kinlink", page_icon=str(ICON), layout="wide")
 
 PAGES = [
     st.Page("views/overview.py", title="Overview", icon=":material/dashboard:", default=True),

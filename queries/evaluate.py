@@ -175,4 +175,14 @@ def format_scores(result: dict[str, object]) -> str:
         )
     counts = {k: v for k, v in result.items() if not isinstance(v, dict)}
     lines.append("  ".join(f"{k}={v}" for k, v in counts.items()))
+    lines += [
+        "",
+        "predicted and actual count what is scored, not persons or families:",
+        "  persons, families: pairs of records placed in one person (one family), by the report",
+        "    and by the truth; precision = shared pairs / predicted, recall = shared / actual",
+        "  flag files: (record, code) items, one per record of a flagged family and per code",
+        "    (MIXED for mixed_nationality_units), so a family flagged with almost the right",
+        "    members earns almost full credit",
+        "  records_*: records scored, and records found on one side only (not scored)",
+    ]
     return "\n".join(lines)

@@ -13,6 +13,7 @@ from kinlink.dashboard import family_view, state
 from kinlink.graph.schema import LINE, EdgeKind
 
 GRAPH_KEY = "family_graph"
+URL_PARAM = "family"  # ?family=F... in the address: a link an analyst can share
 ICONS = {
     "family": "group",
     "person": "person",
@@ -43,10 +44,14 @@ NODE_TEXT = {
 
 data = state.data()
 st.title("Family view")
-if "focus" in st.session_state:
+if "focus" in st.session_state:  # opened from search or a work queue
     st.session_state["family_query"] = st.session_state.pop("focus")
+# a shared link (?family=F...) opens that family; otherwise the one open before
+state.restore("family_query", st.query_params.get(URL_PARAM, ""))
 text = st.text_input("Family, person or record id", key="family_query")
+state.keep("family_query")
 if not text:
+    st.query_params.pop(URL_PARAM, None)
     st.info("Search for a person, or open a family from a work queue.")
     st.stop()
 family_id, person_id = family_view.resolve_focus(data.facts, text)
@@ -54,6 +59,7 @@ if family_id is None and person_id is None:
     st.warning(f"No family, person or record with the id {text!r}.")
     st.stop()
 focus = family_id or person_id
+st.query_params[URL_PARAM] = focus  # the address bar now holds a link to this family
 flags = data.flags_by_family.get(family_id, []) if family_id else []
 codes = sorted({f.code for f in flags})
 st.subheader(f"Family {family_id}" if family_id else f"Person {person_id} (in no family)")

@@ -8,11 +8,13 @@ from kinlink.dashboard import state
 
 st.title("Search")
 index = state.search_index()
+state.restore("search_query")  # the search is still there when the analyst comes back
 query = st.text_input(
     "Name, A-number or id",
     key="search_query",
     placeholder="e.g. maria lopez, A-208-004-937, CBP-00000265",
 )
+state.keep("search_query")
 if query:
     results = index.search(query)
     st.caption(f"{len(results)} persons, best first")

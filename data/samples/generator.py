@@ -174,7 +174,9 @@ def generate_bundle(
     -------
     dict
         Summary counts: ``records``, ``persons``, ``households``, ``families`` (true
-        families with two or more persons), ``family_unit_rows``, ``family_units``, ``cases``,
+        families, counted as the report counts them: every connected group of persons in family
+        units, one person alone in a unit too), ``families_of_two_or_more``,
+        ``family_unit_rows``, ``family_units``, ``cases``,
         ``hearings``, ``sources`` (records per source), ``flags`` (flagged families per code,
         ``MIXED`` for mixed nationality), plus ``seed`` and ``format``.
 
@@ -227,6 +229,7 @@ def generate_bundle(
         "persons": summary["persons"],
         "households": summary["households"],
         "families": summary["families"],
+        "families_of_two_or_more": summary["families_of_two_or_more"],
         "family_unit_rows": summary["family_unit_rows"],
         "family_units": sum(counters.units.values()),
         "cases": summary["cases"],
@@ -397,7 +400,8 @@ def _count(
     summary["records"] += len(individuals)
     summary["persons"] += len({p for _, p in persons})
     sizes = truth["families"]["family_id"].value_counts()
-    summary["families"] += int((sizes >= 2).sum())
+    summary["families"] += len(sizes)  # as the report counts them: a lone person in a unit too
+    summary["families_of_two_or_more"] += int((sizes >= 2).sum())
     summary["family_unit_rows"] += len(units)
     summary["cases"] += len(cases)
     summary["hearings"] += len(hearings)

@@ -8,12 +8,14 @@ the Debian package (``scripts/install-browser.sh``); the test skips only when it
 
 from __future__ import annotations
 
+import re
 import socket
 import subprocess
 import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Locator, Page, expect, sync_playwright
@@ -124,6 +126,8 @@ def test_search_open_family_and_see_flags(
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             page.set_default_timeout(TIMEOUT_MS)
+            requested: list[str] = []
+            page.on("request", lambda request: requested.append(request.url))
             page.goto(server)
             expect(page.get_by_text("Flagged families").first).to_be_visible()
             expect(
@@ -151,6 +155,7 @@ def test_search_open_family_and_see_flags(
 
             page.get_by_role("button", name="Open family").click()
             expect(page.get_by_text(f"Family {flagged_family}")).to_be_visible()
+            expect(page).to_have_url(re.compile(f"[?&]family={flagged_family}"))
             for code in codes:
                 expect(page.get_by_text(code, exact=True).first).to_be_visible()
             expect(page.get_by_text("Policy source:").first).to_be_visible()
@@ -175,5 +180,20 @@ def test_search_open_family_and_see_flags(
             expect(page.get_by_text("flagged families").first).to_be_visible()
             page.wait_for_timeout(1000)
             page.screenshot(path=ARTIFACTS / "7-queues.png")
+
+            # the search box still holds the search after visiting other pages
+            page.get_by_role("link", name="Search").click()
+            expect(page.get_by_label("Name, A-number or id")).to_have_value(name)
+            # the family is in the address: a link an analyst can share opens it
+            page.goto(f"{server}/family?family={flagged_family}")
+            expect(page.get_by_text(f"Family {flagged_family}")).to_be_visible()
+            page.wait_for_timeout(1000)
+            # nothing was fetched from anywhere but the app itself (tab icon and fonts included)
+            hosts = {
+                urlsplit(url).hostname
+                for url in requested
+                if urlsplit(url).scheme in ("http", "https", "ws", "wss")
+            }
+            assert hosts == {"127.0.0.1"}, sorted(u for u in requested if "127.0.0.1" not in u)
         finally:
             browser.close()
