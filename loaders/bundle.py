@@ -167,8 +167,13 @@ class _Accounts:
         )
         log.warning(
             "%s, line %d, %s: %s, read as missing (%d row%s in all; see quality.csv)",
-            file, lines.min(), column, problem, n, "" if n == 1 else "s",
-        )  # fmt: skip
+            file,
+            lines.min(),
+            column,
+            problem,
+            n,
+            "" if n == 1 else "s",
+        )
 
 
 def _drop(
@@ -356,8 +361,13 @@ def _warn_unknown_columns(raw: RawTable, table: Table) -> None:
     plural = "" if len(extras) == 1 else "s"
     log.warning(
         "%s: %d column%s not in the contract's %s table, kept as attribute%s: %s",
-        raw.file, len(extras), plural, table.stem, plural, ", ".join(described),
-    )  # fmt: skip
+        raw.file,
+        len(extras),
+        plural,
+        table.stem,
+        plural,
+        ", ".join(described),
+    )
 
 
 def _empty_dtype(column: Column) -> str:

@@ -53,19 +53,49 @@ _DAY_NAME = re.compile(
 _NAME_DAY = re.compile(r"([^\W\d_]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})", re.IGNORECASE)
 
 MONTHS = {
-    "jan": 1, "january": 1, "ene": 1, "enero": 1,
-    "feb": 2, "february": 2, "febrero": 2,
-    "mar": 3, "march": 3, "marzo": 3,
-    "apr": 4, "april": 4, "abr": 4, "abril": 4,
-    "may": 5, "mayo": 5,
-    "jun": 6, "june": 6, "junio": 6,
-    "jul": 7, "july": 7, "julio": 7,
-    "aug": 8, "august": 8, "ago": 8, "agosto": 8,
-    "sep": 9, "sept": 9, "september": 9, "set": 9, "septiembre": 9, "setiembre": 9,
-    "oct": 10, "october": 10, "octubre": 10,
-    "nov": 11, "november": 11, "noviembre": 11,
-    "dec": 12, "december": 12, "dic": 12, "diciembre": 12,
-}  # fmt: skip
+    "jan": 1,
+    "january": 1,
+    "ene": 1,
+    "enero": 1,
+    "feb": 2,
+    "february": 2,
+    "febrero": 2,
+    "mar": 3,
+    "march": 3,
+    "marzo": 3,
+    "apr": 4,
+    "april": 4,
+    "abr": 4,
+    "abril": 4,
+    "may": 5,
+    "mayo": 5,
+    "jun": 6,
+    "june": 6,
+    "junio": 6,
+    "jul": 7,
+    "july": 7,
+    "julio": 7,
+    "aug": 8,
+    "august": 8,
+    "ago": 8,
+    "agosto": 8,
+    "sep": 9,
+    "sept": 9,
+    "september": 9,
+    "set": 9,
+    "septiembre": 9,
+    "setiembre": 9,
+    "oct": 10,
+    "october": 10,
+    "octubre": 10,
+    "nov": 11,
+    "november": 11,
+    "noviembre": 11,
+    "dec": 12,
+    "december": 12,
+    "dic": 12,
+    "diciembre": 12,
+}
 """English and Spanish month names and their usual abbreviations, lower case, no accents."""
 
 _FORMAT_FIELDS = {
@@ -227,9 +257,10 @@ def _decide(
     day_first = sorted(v for v, s in splits.items() if s and s[0] == "ab?" and s[1] > 12 >= s[2])
     month_first = sorted(v for v, s in splits.items() if s and s[0] == "ab?" and s[2] > 12 >= s[1])
     open_ = sorted(
-        v for v, s in splits.items() if s and s[0] == "ab?" and s[1] <= 12 and s[2] <= 12
-        and s[1] != s[2]
-    )  # fmt: skip
+        v
+        for v, s in splits.items()
+        if s and s[0] == "ab?" and s[1] <= 12 and s[2] <= 12 and s[1] != s[2]
+    )
 
     def example(values: list[str]) -> str:
         first = min(values, key=lambda v: lines.get(v, 0))

@@ -175,9 +175,14 @@ def _one_table_without_mapping(path: Path, raw: RawTable, sources: Sources) -> N
 
 
 def _read_mapped(
-    source: Path, kind: InputKind, names: list[str], table: Table, spec: TableSpec | None,
-    sources: Sources, where: str,
-) -> RawTable | None:  # fmt: skip
+    source: Path,
+    kind: InputKind,
+    names: list[str],
+    table: Table,
+    spec: TableSpec | None,
+    sources: Sources,
+    where: str,
+) -> RawTable | None:
     """The rows of one table that is not derived from another, before its mapping."""
     name = spec.source if spec is not None else None
     if kind == "folder":

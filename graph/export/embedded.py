@@ -39,6 +39,32 @@ def _binaries() -> tuple[str, str]:
     return server, module
 
 
+def server_command(listen: list[str], folder: Path, logfile: Path) -> list[str]:
+    """The command line of the shipped FalkorDB server: listening as ``listen`` says, with the
+    FalkorDB module loaded and nothing kept on disk (no snapshots, no append-only file).
+
+    Raises
+    ------
+    ExportError
+        If the ``falkordb`` extra is missing.
+    """
+    server, module = _binaries()
+    return [
+        server,
+        *listen,
+        "--loadmodule",
+        module,
+        "--save",
+        "",
+        "--appendonly",
+        "no",
+        "--dir",
+        str(folder),
+        "--logfile",
+        str(logfile),
+    ]
+
+
 @contextmanager
 def embedded_falkordb(
     graph: str = "kinlink", *, start_timeout: float = 20.0
@@ -60,29 +86,11 @@ def embedded_falkordb(
     ...     engine.run("RETURN 1 AS one").rows
     [[1]]
     """
-    server, module = _binaries()
     workdir = Path(tempfile.mkdtemp(prefix="kinlink-falkordb-"))
     sock = workdir / "falkordb.sock"
     logfile = workdir / "server.log"
-    cmd = [
-        server,
-        "--port",
-        "0",
-        "--unixsocket",
-        str(sock),
-        "--unixsocketperm",
-        "700",
-        "--loadmodule",
-        module,
-        "--save",
-        "",
-        "--appendonly",
-        "no",
-        "--dir",
-        str(workdir),
-        "--logfile",
-        str(logfile),
-    ]
+    listen = ["--port", "0", "--unixsocket", str(sock), "--unixsocketperm", "700"]
+    cmd = server_command(listen, workdir, logfile)
     proc: subprocess.Popen[bytes] | None = None
     engine: FalkorEngine | None = None
     try:

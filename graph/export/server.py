@@ -26,7 +26,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from kinlink.errors import ExportError
-from kinlink.graph.export.embedded import _binaries
+from kinlink.graph.export.embedded import server_command
 from kinlink.graph.export.engine import ConnectionDropped
 from kinlink.graph.export.falkor import FalkorEngine
 
@@ -148,31 +148,13 @@ def start(*, host: str = "127.0.0.1", port: int | None = None, timeout: float = 
     running = status()
     if running is not None:
         return running
-    server, module = _binaries()
     folder = state_dir()
     folder.mkdir(parents=True, exist_ok=True)
     os.chmod(folder, 0o700)
     port = _free_port(host, DEFAULT_PORT) if port is None else port
     logfile = folder / "server.log"
-    cmd = [
-        server,
-        "--bind",
-        host,
-        "--port",
-        str(port),
-        "--protected-mode",
-        "yes",
-        "--loadmodule",
-        module,
-        "--save",
-        "",
-        "--appendonly",
-        "no",
-        "--dir",
-        str(folder),
-        "--logfile",
-        str(logfile),
-    ]
+    listen = ["--bind", host, "--port", str(port), "--protected-mode", "yes"]
+    cmd = server_command(listen, folder, logfile)
     proc = subprocess.Popen(  # outlives kinlink: its own session, no pipes to kinlink
         cmd,
         stdin=subprocess.DEVNULL,

@@ -116,17 +116,31 @@ def test_an_explicit_format_wins_and_keeps_the_digits_of_impossible_dates() -> N
         fmt=DateFormat.parse("%d/%m/%Y"),
     )
     assert str(read.values[0].date()) == "2012-04-03"
-    assert read.problem.tolist() == [pd.NA, "impossible date", "unparseable date",
-                                     "date out of range"]  # fmt: skip
+    assert read.problem.tolist() == [
+        pd.NA,
+        "impossible date",
+        "unparseable date",
+        "date out of range",
+    ]
     assert read.digits.tolist() == ["20120403", "19850230", "1988-03-14", "14500304"]
 
 
 @pytest.mark.parametrize(
     "text",
-    ["03/14/1988", "3/14/1988", "1988-3-14", "1988-03-14T00:00:00", "3/14/1988 0:00",
-     "14 Mar 1988", "March 14, 1988", "14 de marzo de 1988", "19880314", "1988/03/14",
-     "3/14/1988 12:00:00 AM"],
-)  # fmt: skip
+    [
+        "03/14/1988",
+        "3/14/1988",
+        "1988-3-14",
+        "1988-03-14T00:00:00",
+        "3/14/1988 0:00",
+        "14 Mar 1988",
+        "March 14, 1988",
+        "14 de marzo de 1988",
+        "19880314",
+        "1988/03/14",
+        "3/14/1988 12:00:00 AM",
+    ],
+)
 def test_the_ways_people_write_one_date(text: str) -> None:
     read = parse_dates(pd.Series([text]))
     assert read.values[0] == pd.Timestamp("1988-03-14"), text
