@@ -151,7 +151,7 @@ def test_console_script_runs_without_traceback(tmp_path: Path) -> None:
     )
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
-    assert "not a folder" in result.stderr
+    assert "no such file or folder" in result.stderr
 
 
 def test_help_has_examples(capsys: pytest.CaptureFixture[str]) -> None:
