@@ -69,6 +69,8 @@ class ClusterStats:
     must_links: int = 0
     detached_ambiguous: int = 0
     largest_component: int = 0
+    refused_size: int = 0
+    size_refused: list[tuple[int, int, float]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
 
@@ -106,6 +108,8 @@ def cluster(
     score: PairScores | None = None,
     max_component: int = 40,
     ambiguity: float = 0.0,
+    max_size: int | None = None,
+    agreement: float = 0.8,
 ) -> tuple[np.ndarray, ClusterStats]:
     """Cluster label (smallest member index) of every record.
 
@@ -131,6 +135,12 @@ def cluster(
     ambiguity : float
         A record whose refused (conflicting) edge is within this many bits of its best edge into
         its own cluster is made its own person (0: off).
+    max_size : int, optional
+        The size guard (:mod:`.size_guard`): a merge that would make a person of more records is
+        refused unless at least ``agreement`` of its cross pairs score at or above
+        ``threshold`` (the records really agree). Refused edges are in ``stats.size_refused``.
+    agreement : float
+        See ``max_size``.
 
     Notes
     -----
@@ -215,6 +225,21 @@ def cluster(
             return True
         return False
 
+    def agrees(ra: int, rb: int) -> bool:
+        """At least ``agreement`` of the cross pairs of two clusters are matches."""
+        left, right = members.get(ra, [ra]), members.get(rb, [rb])
+        codes = np.array([(min(a, b) << 32) | max(a, b) for a in left for b in right], np.int64)
+        values = np.array([known.get(c, np.nan) for c in codes.tolist()])
+        unknown = np.isnan(values)
+        if unknown.any() and score is not None:
+            values[unknown] = score(codes[unknown] >> 32, codes[unknown] & 0xFFFFFFFF)
+            known.update(zip(codes[unknown].tolist(), values[unknown].tolist(), strict=True))
+            stats.extra_pairs_scored += int(unknown.sum())
+        return bool((np.nan_to_num(values, nan=0.0) >= threshold).mean() >= agreement)
+
+    def size(root: int) -> int:
+        return len(members.get(root, [root]))
+
     def union(ra: int, rb: int) -> None:
         if len(members.get(ra, [ra])) < len(members.get(rb, [rb])):
             ra, rb = rb, ra
@@ -244,6 +269,7 @@ def cluster(
     el, er, ep = el[~pair_only], er[~pair_only], ep[~pair_only]
     order = np.argsort(-ep, kind="stable")
     refused: list[int] = []
+    ordered_p = ep[order]
     for position, (a, b) in enumerate(zip(el[order].tolist(), er[order].tolist(), strict=True)):
         ra, rb = find(a), find(b)
         if ra == rb:
@@ -256,6 +282,10 @@ def cluster(
         if (known or score is not None) and not single and conflicted(ra, rb):
             stats.refused_conflict += 1
             refused.append(position)
+            continue
+        if max_size is not None and size(ra) + size(rb) > max_size and not agrees(ra, rb):
+            stats.refused_size += 1
+            stats.size_refused.append((a, b, float(ordered_p[position])))
             continue
         union(ra, rb)
 

@@ -65,6 +65,8 @@ class FSModel:
     prior: float = 0.1
     iterations: int = 0
     tf_max_bits: float = 64.0
+    converged: bool = False
+    u_random: list[np.ndarray] | None = None  # u from random pairs, kept by estimate_u
 
     @classmethod
     def from_priors(cls, comparisons: tuple[Comparison, ...]) -> FSModel:
@@ -168,6 +170,7 @@ class FSModel:
             u = (counts + 0.5 * _FLOOR * max(total, 1)) / max(total, 1)
             u[0] = 1.0
             self.u[j] = np.maximum(u, _FLOOR)
+        self.u_random = [u.copy() for u in self.u]
 
     def fit_em(
         self,
@@ -179,6 +182,8 @@ class FSModel:
         tolerance: float = 1e-5,
         fix_m: tuple[str, ...] = (),
         fix_u: bool = True,
+        prior_bounds: tuple[float, float] = (1e-9, 1 - 1e-9),
+        pseudo_pairs: float = 0.0,
     ) -> None:
         """Estimate ``m`` and the prior by EM over the candidate pairs' levels (``u`` fixed).
 
@@ -192,6 +197,18 @@ class FSModel:
             Comparisons whose m stays as declared.
         fix_u : bool
             Keep ``u`` (from random pairs); otherwise EM re-estimates it among the candidates.
+            ``fix_m`` comparisons keep their ``u`` too.
+        prior_bounds : (float, float)
+            The prior is kept within these bounds at every iteration.
+        pseudo_pairs : float
+            Each M-step adds this many pseudo-pairs spread as the declared ``m`` (and, for a
+            free ``u``, as the random pairs' ``u``): a level seen in a handful of pairs keeps
+            weights near its declaration instead of an extreme EM drew from noise.
+
+        Notes
+        -----
+        ``converged`` says whether the largest change of a parameter fell below
+        ``tolerance`` before ``max_iterations``.
         """
         if not len(levels) and (labelled is None or not len(labelled)):
             return  # nothing to learn from: keep the declared m and the prior
@@ -201,6 +218,10 @@ class FSModel:
             patterns = np.vstack([patterns, labelled])
             fixed = labels.astype(float)
         n_free = len(patterns) - len(fixed)
+        declared = [np.array([lev.m for lev in c.levels], dtype=float) for c in self.comparisons]
+        reference = self.u_random or [u.copy() for u in self.u]
+        keep = {j for j, c in enumerate(self.comparisons) if c.name in fix_m}
+        self.converged = False
         for iteration in range(1, max_iterations + 1):
             log_m = np.zeros(len(patterns))
             log_u = np.zeros(len(patterns))
@@ -215,16 +236,18 @@ class FSModel:
             both = np.concatenate([counts, np.ones(len(fixed))])
             weight = both * post
             if not fix_u:
-                self._update(patterns, both * (1 - post), self.u)
+                self._update(patterns, both * (1 - post), self.u, reference, pseudo_pairs, keep)
             new_prior = float(weight[:n_free].sum() / counts.sum()) if n_free else self.prior
+            new_prior = min(max(new_prior, prior_bounds[0]), prior_bounds[1])
             change = abs(new_prior - self.prior)
             for j, comp in enumerate(self.comparisons):
-                if comp.name in fix_m:
+                if j in keep:
                     continue
                 tally = np.bincount(patterns[:, j], weights=weight, minlength=len(comp.levels))
                 tally[0] = 0.0
                 if tally.sum() <= 0:
                     continue
+                tally[1:] += pseudo_pairs * declared[j][1:] / declared[j][1:].sum()
                 m = np.maximum(tally / tally.sum(), _FLOOR)
                 m[0] = 1.0
                 change = max(change, float(np.abs(m - self.m[j]).max()))
@@ -232,15 +255,28 @@ class FSModel:
             self.prior = min(max(new_prior, 1e-9), 1 - 1e-9)
             self.iterations = iteration
             if change < tolerance:
+                self.converged = True
                 break
 
-    def _update(self, patterns: np.ndarray, weight: np.ndarray, target: list[np.ndarray]) -> None:
-        """Set ``target`` (m or u) to the weighted level frequencies of the patterns."""
+    def _update(
+        self,
+        patterns: np.ndarray,
+        weight: np.ndarray,
+        target: list[np.ndarray],
+        reference: list[np.ndarray],
+        pseudo_pairs: float,
+        keep: set[int],
+    ) -> None:
+        """Set ``target`` (m or u) to the weighted level frequencies of the patterns, with
+        ``pseudo_pairs`` spread as ``reference``; comparisons in ``keep`` stay."""
         for j, comp in enumerate(self.comparisons):
+            if j in keep:
+                continue
             tally = np.bincount(patterns[:, j], weights=weight, minlength=len(comp.levels))
             tally[0] = 0.0
             if tally.sum() <= 0:
                 continue
+            tally[1:] += pseudo_pairs * reference[j][1:] / reference[j][1:].sum()
             values = np.maximum(tally / tally.sum(), _FLOOR)
             values[0] = 1.0
             target[j] = values

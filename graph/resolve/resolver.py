@@ -19,11 +19,18 @@ from kinlink.graph.resolve.cluster import cluster
 from kinlink.graph.resolve.compare import Columns, compare_pairs
 from kinlink.graph.resolve.comparisons import Comparison, default_comparisons
 from kinlink.graph.resolve.completion import Fields, complete_families
+from kinlink.graph.resolve.size_guard import SizeBound, Splits, size_bound, split_oversized
 from kinlink.graph.resolve.model import FSModel
 from kinlink.graph.resolve.prepare import prepare, term_frequencies
 from kinlink.graph.resolve.settings import ResolverSettings
+from kinlink.graph.resolve.training import rule_pairs, train
 
 log = logging.getLogger(__name__)
+
+#: The first columns of ``Resolution.uncertain`` (the comparison levels follow).
+UNCERTAIN = ["record_id_a", "record_id_b", "probability", "kind"]
+#: Comparisons whose presence on both sides means more than a name tied a pair.
+_BEYOND_NAMES = ("dob", "a_number", "other_id")
 
 
 @dataclass
@@ -40,6 +47,13 @@ class Resolution:
         field rules the pair out), for the pairs scoring at least ``review_probability``.
     stats : dict
         Counts for logs and reports: pairs per blocking key, model parameters, clustering.
+    uncertain : DataFrame
+        The identity decisions most worth a second look: ``record_id_a, record_id_b,
+        probability, kind`` and the ``<comparison>_level`` columns. ``kind`` is ``near_miss``
+        (a pair scoring at least ``near_miss_probability`` whose records stayed in two
+        persons), ``name_only`` (a pair merged with no birth date, A-number or other id on
+        both sides: a name alone tied them) or ``guard_split`` (an edge the size guard refused
+        or cut, :mod:`.size_guard`).
     scorer : Scorer or None
         The fitted model, kept only when asked (``resolve(..., keep_scorer=True)``) by callers
         that explain pairs afterwards, such as the dashboard: it holds the prepared records.
@@ -52,6 +66,7 @@ class Resolution:
     persons: pd.DataFrame
     matches: pd.DataFrame
     stats: dict[str, Any] = field(default_factory=dict)
+    uncertain: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=UNCERTAIN))
     scorer: Scorer | None = None
     steps: dict[str, np.ndarray] = field(default_factory=dict)
 
@@ -227,14 +242,16 @@ def fit(
         pairs = np.array(same + different, dtype=np.int64)
         labelled = scorer.weights(pairs[:, 0], pairs[:, 1])["levels"]
         labels = np.r_[np.ones(len(same)), np.zeros(len(different))]
-    model.fit_em(
+    fitted = train(
+        model,
         cand["levels"],
         labelled=labelled,
         labels=labels,
-        fix_u=False,
         max_iterations=settings.em_max_iterations,
         tolerance=settings.em_tolerance,
     )
+    stats["fit"] = fitted.as_dict()
+    stats.setdefault("warnings", []).extend(f"model: {w}" for w in fitted.warnings())
     cand["tf"] = scorer.tf(cand["levels"], il, ir)
     stats["em_iterations"] = model.iterations
     stats["prior"] = model.prior
@@ -362,13 +379,21 @@ def resolve(
             different=[tuple(p) for p in cand["different"].tolist()],
         )  # fmt: skip
     same = [(int(a), int(b)) for a, b in cand["same"].tolist()]  # an analyst's "same"
+    rule, _ = rule_pairs(cand["levels"], scorer.comparisons)
+    bound = size_bound(
+        n, cand["il"], cand["ir"], rule,
+        minimum=settings.guard_min_records, factor=settings.guard_factor,
+    )  # fmt: skip
     labels, cstats = cluster(
         n, cand["il"], cand["ir"], _vetoed(cand["probability"], cand["veto"]),
         threshold=settings.match_threshold, conflict=settings.conflict_probability,
         cannot_link=keys, must_link=same,
         score=scorer.cluster_probability, max_component=settings.max_component,
         ambiguity=settings.ambiguity_bits,
+        max_size=bound.records, agreement=settings.guard_agreement,
     )  # fmt: skip
+    size_refused = cstats.size_refused
+    cstats.size_refused = []
     stats["clustering"] = cstats.__dict__
     steps = {"clustering": labels}
     if settings.family_constraints and not scorer.member.empty:
@@ -391,6 +416,13 @@ def resolve(
         (log.info if progress else log.debug)(
             "family completion merged %d leftover unit members", completed
         )
+    labels, splits = split_oversized(
+        labels, cand["il"], cand["ir"], _vetoed(cand["probability"], cand["veto"]),
+        scorer.cluster_probability, bound=bound.records, threshold=settings.match_threshold,
+        agreement=settings.guard_agreement, must_link=same,
+    )  # fmt: skip
+    steps["guard"] = labels
+    stats["guard"] = _guard_stats(bound, size_refused, splits, stats)
     stats["seconds"]["cluster"] = round(time.perf_counter() - start, 2)
     persons = pd.DataFrame({
         "record_id": prepared["record_id"].to_numpy(),
@@ -400,13 +432,80 @@ def resolve(
     keep = cand["probability"] >= settings.review_probability
     matches = _matches(scorer, cand, keep)
     stats["matches"] = len(matches)
+    uncertain = _uncertain(scorer, cand, labels, size_refused + splits.cut, settings)
+    stats["uncertain"] = uncertain["kind"].value_counts().to_dict()
+    for text in stats.get("warnings", []):
+        log.warning("%s", text)
     stats["seconds"]["total"] = round(time.perf_counter() - start, 2)
     log_step = log.info if progress else log.debug
     log_step("resolved %d records into %d persons in %.1fs", n, stats["persons"],
              stats["seconds"]["total"])  # fmt: skip
     if not keep_scorer:
-        return Resolution(persons, matches, stats)
-    return Resolution(persons, matches, stats, scorer, steps)
+        return Resolution(persons, matches, stats, uncertain)
+    return Resolution(persons, matches, stats, uncertain, scorer, steps)
+
+
+def _guard_stats(
+    bound: SizeBound, refused: list[tuple[int, int, float]], splits: Splits, stats: dict[str, Any]
+) -> dict[str, Any]:
+    """The size guard's figures, and a warning when it acted."""
+    out = {
+        **bound.as_dict(),
+        "merges_refused": len(refused),
+        "persons_checked": splits.persons_checked,
+        "persons_split": splits.persons_split,
+        "records_moved": splits.records_moved,
+    }
+    if refused or splits.persons_split:
+        stats.setdefault("warnings", []).append(
+            f"size guard: a person may hold {bound.records} records unless they agree; "
+            f"{len(refused)} merges past it were refused and {splits.persons_split} persons "
+            f"were split ({splits.records_moved} records moved)"
+        )
+    return out
+
+
+def _uncertain(
+    scorer: Scorer,
+    cand: dict[str, np.ndarray],
+    labels: np.ndarray,
+    guarded: list[tuple[int, int, float]],
+    settings: ResolverSettings,
+) -> pd.DataFrame:
+    """Near misses, name-only merges and guard splits (``Resolution.uncertain``)."""
+    il, ir, p = cand["il"], cand["ir"], cand["probability"]
+    together = labels[il] == labels[ir]
+    near = ~together & (p >= settings.near_miss_probability)
+    names = {c.name: j for j, c in enumerate(scorer.comparisons)}
+    beyond = np.zeros(len(il), dtype=bool)
+    for name in _BEYOND_NAMES:
+        if name in names:
+            beyond |= cand["levels"][:, names[name]] > 0
+    name_only = together & ~beyond & (p >= settings.match_threshold)
+    gl = np.array([a for a, _, _ in guarded], dtype=np.int64)
+    gr = np.array([b for _, b, _ in guarded], dtype=np.int64)
+    gp = np.array([q for _, _, q in guarded], dtype=float)
+    left = np.concatenate([il[near], il[name_only], np.minimum(gl, gr)])
+    right = np.concatenate([ir[near], ir[name_only], np.maximum(gl, gr)])
+    kind = np.repeat(
+        np.array(["near_miss", "name_only", "guard_split"], dtype=object),
+        [int(near.sum()), int(name_only.sum()), len(gl)],
+    )
+    parts = [cand["levels"][near], cand["levels"][name_only]]
+    if len(gl):
+        parts.append(scorer.weights(np.minimum(gl, gr), np.maximum(gl, gr))["levels"])
+    levels = np.concatenate(parts)
+    ids = scorer.prepared["record_id"].to_numpy(dtype=object)
+    frame = pd.DataFrame({
+        "record_id_a": ids[left], "record_id_b": ids[right],
+        "probability": np.concatenate([p[near], p[name_only], np.clip(gp, 0.0, 1.0)]),
+        "kind": pd.Categorical(kind, categories=["near_miss", "name_only", "guard_split"]),
+    })  # fmt: skip
+    for j, comp in enumerate(scorer.comparisons):
+        frame[f"{comp.name}_level"] = pd.Categorical.from_codes(
+            levels[:, j].astype(np.int64), categories=comp.labels()
+        )
+    return frame
 
 
 def _matches(scorer: Scorer, cand: dict[str, np.ndarray], keep: np.ndarray) -> pd.DataFrame:

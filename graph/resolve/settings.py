@@ -58,6 +58,14 @@ class ResolverSettings:
         Components up to this size get every inner pair scored before clustering, in one
         batch; a bigger one has each merge's cross pairs scored when the merge is tried. In a
         2M-record bundle, 149 components exceed 60 records and one exceeds 400.
+    guard_min_records, guard_factor, guard_agreement
+        The size guard (:mod:`.size_guard`): a person may hold more than
+        ``max(guard_min_records, guard_factor * q)`` records (``q``: the 99.9th percentile of
+        the sizes of the groups deterministic rules form) only if at least ``guard_agreement``
+        of its record pairs are matches; otherwise it is split at its weakest links.
+    near_miss_probability : float
+        Pairs of records left in two persons that score at least this are kept in
+        ``Resolution.uncertain`` as near misses.
     chunk_pairs : int
         Pairs compared per chunk (memory).
     workers : int
@@ -94,6 +102,10 @@ class ResolverSettings:
     veto_fields: tuple[str, ...] = ("dob", "a_number", "other_id")
     ambiguity_bits: float = 2.0
     max_component: int = 500
+    guard_min_records: int = 10
+    guard_factor: float = 3.0
+    guard_agreement: float = 0.8
+    near_miss_probability: float = 0.5
     chunk_pairs: int = 1_000_000
     workers: int = -1
     seed: int = 42
@@ -109,6 +121,8 @@ class ResolverSettings:
             "review_probability",
             "family_anchor_probability",
             "em_tolerance",
+            "guard_agreement",
+            "near_miss_probability",
         ):
             value = getattr(self, name)
             if not isinstance(value, int | float) or not 0 < value < 1:
@@ -118,11 +132,14 @@ class ResolverSettings:
             ("u_sample_pairs", 1000),
             ("em_max_iterations", 1),
             ("max_component", 2),
+            ("guard_min_records", 2),
             ("chunk_pairs", 1000),
         ):
             value = getattr(self, name)
             if not isinstance(value, int) or value < low:
                 problems.append(f"{name} must be >= {low}, got {value!r}")
+        if not isinstance(self.guard_factor, int | float) or self.guard_factor < 1:
+            problems.append(f"guard_factor must be >= 1, got {self.guard_factor!r}")
         for name in ("ambiguity_bits", "tf_max_bits"):
             value = getattr(self, name)
             if not isinstance(value, int | float) or value < 0:
