@@ -19,10 +19,10 @@ from kinlink.graph.resolve.cluster import cluster
 from kinlink.graph.resolve.compare import Columns, compare_pairs
 from kinlink.graph.resolve.comparisons import Comparison, default_comparisons
 from kinlink.graph.resolve.completion import Fields, complete_families
-from kinlink.graph.resolve.size_guard import SizeBound, Splits, size_bound, split_oversized
 from kinlink.graph.resolve.model import FSModel
 from kinlink.graph.resolve.prepare import prepare, term_frequencies
 from kinlink.graph.resolve.settings import ResolverSettings
+from kinlink.graph.resolve.size_guard import SizeBound, Splits, size_bound, split_oversized
 from kinlink.graph.resolve.training import rule_pairs, train
 
 log = logging.getLogger(__name__)

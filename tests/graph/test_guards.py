@@ -9,8 +9,8 @@ import pytest
 from kinlink.graph.resolve import ResolverSettings, resolve
 from kinlink.graph.resolve.cluster import cluster
 from kinlink.graph.resolve.comparisons import default_comparisons, exact_or_else
-from kinlink.graph.resolve.size_guard import size_bound, split_oversized
 from kinlink.graph.resolve.model import FSModel
+from kinlink.graph.resolve.size_guard import size_bound, split_oversized
 from kinlink.graph.resolve.training import (
     M_ELSE_MAX,
     MIN_CHECKED_PAIRS,
