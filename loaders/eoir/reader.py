@@ -1,27 +1,37 @@
 """Stream one table of the EOIR release in chunks, coping with the release's known defects.
 
-The release's tables are plain delimited text with no quoting: tab-delimited in most releases,
-pipe-delimited in some, whatever their extension (``.csv``, ``.tsv``, ``.txt``). The delimiter is
-detected per file from its header line. Each chunk is decoded as UTF-8 and, if that fails, as
-cp1252 (the encoding older exports use); NUL bytes are removed and counted. A row whose field
-count differs from the header's is set aside with its line number and reason. A row with extra
-*empty* trailing fields is rejected too, because the same shape comes from a stray delimiter in
-the middle of a row whose last column is empty (every later value shifted by one column); only
-when the header itself ends in the same stray delimiters are they the file's convention and
-dropped.
-Only the columns a caller asks for are kept, so a several-GB table never sits in memory.
+The release's tables are plain delimited text with no quoting: tab-delimited (whatever their
+extension, ``.csv`` included), pipe-delimited in some older exports. The delimiter is detected per
+file from its header line. Bytes go through a cleaning stream before they are parsed: NUL bytes
+are removed and counted, and a block that is not UTF-8 is read as cp1252 (the encoding the
+exports use in practice; the release does not document one) and counted. Arrow's CSV reader
+(``pyarrow.csv.open_csv``, one thread, quoting off) then splits the rows in C; a row whose field
+count differs from the header's goes to a handler that sets it aside with its line and reason. A
+row with extra *empty* trailing fields is rejected too, because the same shape comes from a stray
+delimiter in the middle of a row whose last column is empty (every later value shifted by one
+column); only when the header itself ends in the same stray delimiters are they the file's
+convention and dropped.
+Only the columns a caller asks for are kept, so a several-GB table never sits in memory. Values
+are stripped (the release pads codes: ``'SP '``); an empty value is missing.
 
 Line numbers count physical lines, header = 1, so a reject points at the line an editor shows.
 """
 
 from __future__ import annotations
 
+import io
 import logging
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 
 from kinlink.contract import LINE
 from kinlink.errors import SchemaError
@@ -31,6 +41,8 @@ log = logging.getLogger(__name__)
 TEXT = "string[pyarrow]"  # compact text columns: a few bytes per short code instead of ~50
 DELIMITERS = ("\t", "|")
 CHUNK_BYTES = 16 << 20
+_MIN_BLOCK = 1 << 20  # Arrow's block: a row must fit in one
+_BLANK = re.compile(rb"\n(?=\r?\n)")  # a newline followed by an empty line
 
 
 @dataclass
@@ -65,6 +77,7 @@ class FileStats:
     cp1252_chunks: int = 0
     trailing_fields_trimmed: int = 0
     header_trailing: int = 0  # empty names after the header's last column (stray delimiters)
+    blank_lines: int = 0
 
     @property
     def encoding(self) -> str:
@@ -92,20 +105,65 @@ def detect_delimiter(header: str, path: Path) -> str:
     return best
 
 
-def _decode(block: bytes, stats: FileStats) -> str:
+def _clean(block: bytes, stats: FileStats) -> bytes:
+    """``block`` without NUL bytes, as UTF-8 (read as cp1252 when it is not UTF-8)."""
     nul = block.count(b"\x00")
     if nul:
         stats.nul_bytes += nul
         block = block.replace(b"\x00", b"")
+    if block.isascii():
+        return block
     try:
-        return block.decode("utf-8")
+        block.decode("utf-8")
     except UnicodeDecodeError:
         stats.cp1252_chunks += 1
-        return block.decode("cp1252", errors="replace")
+        return block.decode("cp1252", errors="replace").encode("utf-8")
+    return block
+
+
+class _CleanStream(io.RawIOBase):
+    """A table's bytes after its header, cleaned block by block; notes where empty lines are.
+
+    Each block is extended to the end of its last line, so a character is never split between
+    two blocks. ``blank`` collects the physical line numbers of empty lines, which Arrow skips
+    without numbering them.
+    """
+
+    def __init__(self, handle: BinaryIO, stats: FileStats, chunk_bytes: int) -> None:
+        super().__init__()
+        self._handle, self._stats, self._chunk = handle, stats, chunk_bytes
+        self._view = memoryview(b"")
+        self._lines = 1  # physical lines before the next block (the header)
+        self.blank: list[int] = []
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        if not len(self._view):
+            self._view = memoryview(self._next_block())
+        n = min(len(buffer), len(self._view))
+        buffer[:n] = self._view[:n]
+        self._view = self._view[n:]
+        return n
+
+    def _next_block(self) -> bytes:
+        block = self._handle.read(self._chunk)
+        if not block:
+            return b""
+        if not block.endswith(b"\n"):
+            block += self._handle.readline()
+        block = _clean(block, self._stats)
+        if block.startswith((b"\n", b"\r\n")):
+            self.blank.append(self._lines + 1)
+        for match in _BLANK.finditer(block):
+            self.blank.append(self._lines + block.count(b"\n", 0, match.end()) + 1)
+        self._lines += block.count(b"\n")
+        return block
 
 
 def _read_header(path: Path, raw: bytes, stats: FileStats) -> list[str]:
-    text = _decode(raw, stats).lstrip("\ufeff").rstrip("\r\n")
+    text = _clean(raw, stats).decode("utf-8").lstrip("\ufeff").rstrip("\r\n")
     stats.delimiter = detect_delimiter(text, path)
     names = [name.strip() for name in text.split(stats.delimiter)]
     while names and not names[-1]:
@@ -134,53 +192,134 @@ def _resolve(
     return found
 
 
-def _split_chunk(
-    text: str, first_line: int, width: int, keep: int, stats: FileStats, rejects: Rejects
-) -> tuple[list[list[str]], list[int]]:
-    """Rows (fields up to column ``keep - 1`` at least) and their line numbers."""
-    lines = text.split("\n")
-    if lines and lines[-1] == "":
-        lines.pop()
-    delim = stats.delimiter
-    rows: list[list[str]] = []
-    numbers: list[int] = []
-    for offset, line in enumerate(lines):
-        if line.endswith("\r"):
-            line = line[:-1]
-        if delim not in line and not line.strip():
-            continue  # a blank line is not a row (a line of empty fields is, and is checked)
-        count = line.count(delim) + 1  # counting is cheaper than splitting every field
-        if count != width:
-            extra = line.split(delim)[width:]
-            if width < count <= width + stats.header_trailing and not "".join(extra).strip():
-                stats.trailing_fields_trimmed += 1
-            else:
-                stats.rows_read += 1
-                stats.rows_rejected += 1
-                rejects.add(
-                    stats.file, first_line + offset, "", f"expected {width} fields, found {count}"
-                )
-                continue
-        stats.rows_read += 1
-        rows.append(line.split(delim, keep))
-        numbers.append(first_line + offset)
-    return rows, numbers
+def _after(sorted_marks: list[int], shift: int) -> np.ndarray:
+    """``mark_j - j - shift`` for sorted marks: how many unmarked items precede mark j."""
+    marks = np.asarray(sorted_marks, dtype=np.int64)
+    return marks - np.arange(len(marks), dtype=np.int64) - shift
+
+
+class _Rows:
+    """Row bookkeeping for one file: Arrow's row numbers -> physical lines, odd rows aside."""
+
+    def __init__(
+        self, path: Path, width: int, stats: FileStats, rejects: Rejects, stream: _CleanStream
+    ) -> None:
+        self.width, self.stats, self.rejects, self.stream = width, stats, rejects, stream
+        self.file = stats.file
+        self.odd: list[int] = []  # Arrow row numbers (header = 1) of rows its parser refused
+        self.extra: list[tuple[int, list[str]]] = []  # refused rows that are kept after all
+        self.refused: list[tuple[int, str]] = []  # (Arrow row number, reason)
+        self.valid = 0  # rows Arrow accepted so far
+
+    def handler(self, row: pacsv.InvalidRow) -> str:
+        """Arrow's invalid-row callback: the row is blank, kept with a trimmed tail, or refused."""
+        # Arrow numbers the rows it parses from 1; its first row is the line after the header
+        number = row.number + 1 if row.number is not None else -1
+        self.odd.append(number)
+        text = row.text.rstrip("\r")
+        delim = self.stats.delimiter
+        if delim not in text and not text.strip():
+            self.stats.blank_lines += 1
+            return "skip"
+        self.stats.rows_read += 1
+        fields = text.split(delim)
+        count = len(fields)
+        width, trailing = self.width, self.stats.header_trailing
+        if width <= count <= width + trailing and not "".join(fields[width:]).strip():
+            self.stats.trailing_fields_trimmed += count > width
+            self.extra.append((number, fields[:width]))
+        else:
+            self.refused.append((number, f"expected {width} fields, found {count}"))
+        return "skip"
+
+    def lines(self, rows: np.ndarray) -> np.ndarray:
+        """Physical line numbers of Arrow row numbers (header = 1)."""
+        if not self.stream.blank:
+            return rows
+        return rows + np.searchsorted(_after(sorted(self.stream.blank), 0), rows, side="right")
+
+    def next_numbers(self, n: int) -> np.ndarray:
+        """Arrow row numbers of the next ``n`` accepted rows."""
+        k = np.arange(self.valid, self.valid + n, dtype=np.int64)
+        self.valid += n
+        if not self.odd:
+            return k + 2
+        return k + 2 + np.searchsorted(_after(sorted(self.odd), 2), k, side="right")
+
+    def flush_refused(self) -> None:
+        """Record the refused rows seen so far as rejects."""
+        if not self.refused:
+            return
+        numbers = np.array([n for n, _ in self.refused], dtype=np.int64)
+        for line, (_, reason) in zip(self.lines(numbers).tolist(), self.refused, strict=True):
+            self.stats.rows_rejected += 1
+            self.rejects.add(self.file, line, "", reason)
+        self.refused.clear()
+
+
+def _text(values: pa.ChunkedArray | pa.Array) -> pd.Series:
+    """Stripped text, missing when empty, as a ``string[pyarrow]`` Series."""
+    stripped = pc.utf8_trim_whitespace(values)
+    cleaned = pc.if_else(pc.equal(stripped, ""), pa.scalar(None, pa.string()), stripped)
+    if isinstance(cleaned, pa.Array):
+        cleaned = pa.chunked_array([cleaned], type=pa.string())
+    return pd.Series(pd.arrays.ArrowStringArray(cleaned))
 
 
 def _frame(
-    rows: list[list[str]], numbers: list[int], names: Sequence[str], columns: dict[str, int]
+    batch: pa.RecordBatch,
+    lines: np.ndarray,
+    names: Sequence[str],
+    columns: dict[str, int],
 ) -> pd.DataFrame:
     data = {}
     for name in names:
         if name not in columns:
-            data[name] = pd.Series(pd.NA, index=range(len(rows)), dtype=TEXT)
-            continue
-        index = columns[name]
-        values = pd.Series([row[index] for row in rows], dtype=TEXT).str.strip()
-        data[name] = values.mask(values == "")
+            data[name] = pd.Series(pd.NA, index=range(batch.num_rows), dtype=TEXT)
+        else:
+            data[name] = _text(batch.column(f"c{columns[name]}"))
     frame = pd.DataFrame(data)
-    frame[LINE] = pd.array(numbers, dtype="int64")
+    frame[LINE] = lines
     return frame
+
+
+def _extra_frame(
+    rows: _Rows, names: Sequence[str], columns: dict[str, int]
+) -> pd.DataFrame | None:
+    if not rows.extra:
+        return None
+    numbers = np.array([n for n, _ in rows.extra], dtype=np.int64)
+    data = {
+        name: (
+            pa.array([fields[columns[name]] for _, fields in rows.extra], type=pa.string())
+            if name in columns
+            else None
+        )
+        for name in names
+    }
+    frame = pd.DataFrame(
+        {
+            name: _text(values)
+            if values is not None
+            else pd.Series(pd.NA, index=range(len(numbers)), dtype=TEXT)
+            for name, values in data.items()
+        }
+    )
+    frame[LINE] = rows.lines(numbers)
+    rows.extra.clear()
+    return frame
+
+
+def _open(
+    path: Path, stream: _CleanStream, **options: object
+) -> pacsv.CSVStreamingReader | None:
+    """Arrow's streaming reader over ``stream``, or ``None`` when there is no row at all."""
+    try:
+        return pacsv.open_csv(stream, **options)  # type: ignore[arg-type]
+    except pa.ArrowInvalid as err:
+        if "Empty CSV file" in str(err):
+            return None
+        raise SchemaError(f"{path.name}: cannot be read as a table ({err})") from err
 
 
 def stream_table(
@@ -208,7 +347,7 @@ def stream_table(
     stats : FileStats, optional
         Filled with what reading found (rows, NUL bytes, encoding, delimiter).
     chunk_bytes : int
-        Bytes read per chunk (the chunk is extended to the end of its last line).
+        Bytes cleaned at a time (each block is extended to the end of its last line).
 
     Yields
     ------
@@ -219,11 +358,13 @@ def stream_table(
     Raises
     ------
     SchemaError
-        The file is empty, has no tab or pipe in its header, or lacks a required column.
+        The file is empty, has no tab or pipe in its header, lacks a required column, or has a
+        line longer than Arrow's block.
 
     Notes
     -----
-    One pass over the file; memory holds one chunk (``chunk_bytes`` of text) at a time.
+    One pass over the file; memory holds one block of text and its wanted columns at a time.
+    Arrow parses the rows; Python sees only the rows its parser refuses.
     """
     stats = stats if stats is not None else FileStats(path.name)
     try:
@@ -236,19 +377,67 @@ def stream_table(
             raise SchemaError(f"{path.name}: the file is empty (no header row)")
         header = _read_header(path, raw_header, stats)
         columns = _resolve(path, header, wanted, required)
-        keep = max(columns.values(), default=0) + 1  # split no further than the last kept column
-        line = 2
-        while True:
-            block = handle.read(chunk_bytes)
-            if not block:
+        width = len(header) + stats.header_trailing
+        stream = _CleanStream(handle, stats, chunk_bytes)
+        rows = _Rows(path, len(header), stats, rejects, stream)
+        names = [f"c{i}" for i in range(width)]
+        tail = names[len(header) :]  # the header's stray trailing columns: must be empty
+        keep = sorted({names[i] for i in columns.values()} | set(tail))
+        reader = _open(
+            path,
+            stream,
+            read_options=pacsv.ReadOptions(
+                use_threads=False,
+                block_size=max(chunk_bytes, _MIN_BLOCK),
+                column_names=names,
+            ),
+            parse_options=pacsv.ParseOptions(
+                delimiter=stats.delimiter,
+                quote_char=False,
+                escape_char=False,
+                newlines_in_values=False,
+                ignore_empty_lines=True,
+                invalid_row_handler=rows.handler,
+            ),
+            convert_options=pacsv.ConvertOptions(
+                include_columns=keep,
+                column_types=dict.fromkeys(keep, pa.string()),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+        while reader is not None:
+            try:
+                batch = reader.read_next_batch()
+            except StopIteration:
                 break
-            if not block.endswith(b"\n"):
-                block += handle.readline()
-            text = _decode(block, stats)
-            rows, numbers = _split_chunk(text, line, len(header), keep, stats, rejects)
-            line += text.count("\n") + (0 if text.endswith("\n") else 1)
-            if rows:
-                yield _frame(rows, numbers, list(wanted), columns)
+            except pa.ArrowInvalid as err:
+                raise SchemaError(f"{path.name}: cannot be read as a table ({err})") from err
+            lines = rows.lines(rows.next_numbers(batch.num_rows))
+            stats.rows_read += batch.num_rows
+            frame = _frame(batch, lines, list(wanted), columns)
+            if tail:
+                filled = np.zeros(batch.num_rows, dtype=bool)
+                for name in tail:
+                    filled |= pc.not_equal(pc.utf8_trim_whitespace(batch.column(name)), "")
+                    filled = np.asarray(filled)
+                if filled.any():
+                    for line in lines[filled].tolist():
+                        stats.rows_rejected += 1
+                        rejects.add(stats.file, line, "", f"expected {len(header)} fields, found {width}")
+                    frame = frame.loc[~filled].reset_index(drop=True)
+                stats.trailing_fields_trimmed += int((~filled).sum())
+            rows.flush_refused()
+            extra = _extra_frame(rows, list(wanted), columns)
+            if extra is not None:
+                frame = pd.concat([frame, extra], ignore_index=True)
+                frame = frame.sort_values(LINE, kind="stable").reset_index(drop=True)
+            if len(frame):
+                yield frame
+        rows.flush_refused()
+        extra = _extra_frame(rows, list(wanted), columns)
+        if extra is not None:
+            yield extra
     if stats.nul_bytes:
         log.warning("%s: removed %d NUL bytes", path.name, stats.nul_bytes)
     if stats.cp1252_chunks:
