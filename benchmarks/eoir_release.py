@@ -24,46 +24,165 @@ from pathlib import Path
 
 import numpy as np
 
-SCHEDULE_COLUMNS = (
-    "IDNSCHEDULE IDNPROCEEDING IDNCASE OSC_DATE GENERATION SUB_GENERATION REC_TYPE LANG "
-    "HEARING_LOC_CODE BASE_CITY_CODE IJ_CODE INTERPRETER_CODE INPUT_DATE INPUT_TIME UPDATE_DATE "
-    "UPDATE_TIME ASSIGNMENT_PATH CAL_TYPE ADJ_DATE ADJ_TIME_START ADJ_TIME_STOP ADJ_RSN ADJ_MEDIUM "
-    "ADJ_MSG ADJ_ELAP_DAYS LNGSESSNID SCHEDULE_TYPE NOTICE_CODE BLNCLOCKOVERRIDE EOIRATTORNEYID"
-).split()
-CASE_COLUMNS = (
-    "IDNCASE ALIEN_CITY ALIEN_STATE ALIEN_ZIPCODE UPDATED_ZIPCODE UPDATED_CITY NAT LANG CUSTODY "
-    "SITE_TYPE E_28_DATE ATTY_NBR CASE_TYPE UPDATED_SITE LATEST_HEARING LATEST_TIME "
-    "LATEST_CAL_TYPE UP_BOND_DATE UP_BOND_RSN CORRECTIONAL_FAC RELEASE_MONTH RELEASE_YEAR "
-    "INMATE_HOUSING DATE_OF_ENTRY C_ASY_TYPE C_BIRTHDATE C_RELEASE_DATE UPDATED_STATE "
-    "ADDRESS_CHANGEDON ZBOND_MRG_FLAG Sex DATE_DETAINED DATE_RELEASED LPR DETENTION_DATE "
-    "DETENTION_LOCATION DCO_LOCATION DETENTION_FACILITY_TYPE CASEPRIORITY_CODE"
-).split()
-PROCEEDING_COLUMNS = (
-    "IDNPROCEEDING IDNCASE OSC_DATE INPUT_DATE BASE_CITY_CODE HEARING_LOC_CODE IJ_CODE "
-    "TRANS_IN_DATE PREV_HEARING_LOC PREV_HEARING_BASE PREV_IJ_CODE TRANS_NBR HEARING_DATE "
-    "HEARING_TIME DEC_TYPE DEC_CODE DEPORTED_1 DEPORTED_2 OTHER_COMP APPEAL_RSVD "
-    "APPEAL_NOT_FILED COMP_DATE ABSENTIA VENUE_CHG_GRANTED TRANSFER_TO DATE_APPEAL_DUE_STATUS "
-    "TRANSFER_STATUS CUSTODY CASE_TYPE NAT LANG SCHEDULED_HEAR_LOC CORRECTIONAL_FAC CRIM_IND IHP "
-    "AGGRAVATE_FELON DATE_DETAINED DATE_RELEASED"
-).split()
-LEAD_RIDER_COLUMNS = (
-    "idnLeadRider idnLeadCase idnRiderCase datCreatedOn datModifiedOn datSeveredOn "
-    "idnLeadProceedingStart idnLeadProceedingEnd idnRiderProceedingStart idnRiderProceedingEnd "
-    "blnActive"
-).split()
+SCHEDULE_COLUMNS = [
+    "IDNSCHEDULE",
+    "IDNPROCEEDING",
+    "IDNCASE",
+    "OSC_DATE",
+    "GENERATION",
+    "SUB_GENERATION",
+    "REC_TYPE",
+    "LANG",
+    "HEARING_LOC_CODE",
+    "BASE_CITY_CODE",
+    "IJ_CODE",
+    "INTERPRETER_CODE",
+    "INPUT_DATE",
+    "INPUT_TIME",
+    "UPDATE_DATE",
+    "UPDATE_TIME",
+    "ASSIGNMENT_PATH",
+    "CAL_TYPE",
+    "ADJ_DATE",
+    "ADJ_TIME_START",
+    "ADJ_TIME_STOP",
+    "ADJ_RSN",
+    "ADJ_MEDIUM",
+    "ADJ_MSG",
+    "ADJ_ELAP_DAYS",
+    "LNGSESSNID",
+    "SCHEDULE_TYPE",
+    "NOTICE_CODE",
+    "BLNCLOCKOVERRIDE",
+    "EOIRATTORNEYID",
+]
+CASE_COLUMNS = [
+    "IDNCASE",
+    "ALIEN_CITY",
+    "ALIEN_STATE",
+    "ALIEN_ZIPCODE",
+    "UPDATED_ZIPCODE",
+    "UPDATED_CITY",
+    "NAT",
+    "LANG",
+    "CUSTODY",
+    "SITE_TYPE",
+    "E_28_DATE",
+    "ATTY_NBR",
+    "CASE_TYPE",
+    "UPDATED_SITE",
+    "LATEST_HEARING",
+    "LATEST_TIME",
+    "LATEST_CAL_TYPE",
+    "UP_BOND_DATE",
+    "UP_BOND_RSN",
+    "CORRECTIONAL_FAC",
+    "RELEASE_MONTH",
+    "RELEASE_YEAR",
+    "INMATE_HOUSING",
+    "DATE_OF_ENTRY",
+    "C_ASY_TYPE",
+    "C_BIRTHDATE",
+    "C_RELEASE_DATE",
+    "UPDATED_STATE",
+    "ADDRESS_CHANGEDON",
+    "ZBOND_MRG_FLAG",
+    "Sex",
+    "DATE_DETAINED",
+    "DATE_RELEASED",
+    "LPR",
+    "DETENTION_DATE",
+    "DETENTION_LOCATION",
+    "DCO_LOCATION",
+    "DETENTION_FACILITY_TYPE",
+    "CASEPRIORITY_CODE",
+]
+PROCEEDING_COLUMNS = [
+    "IDNPROCEEDING",
+    "IDNCASE",
+    "OSC_DATE",
+    "INPUT_DATE",
+    "BASE_CITY_CODE",
+    "HEARING_LOC_CODE",
+    "IJ_CODE",
+    "TRANS_IN_DATE",
+    "PREV_HEARING_LOC",
+    "PREV_HEARING_BASE",
+    "PREV_IJ_CODE",
+    "TRANS_NBR",
+    "HEARING_DATE",
+    "HEARING_TIME",
+    "DEC_TYPE",
+    "DEC_CODE",
+    "DEPORTED_1",
+    "DEPORTED_2",
+    "OTHER_COMP",
+    "APPEAL_RSVD",
+    "APPEAL_NOT_FILED",
+    "COMP_DATE",
+    "ABSENTIA",
+    "VENUE_CHG_GRANTED",
+    "TRANSFER_TO",
+    "DATE_APPEAL_DUE_STATUS",
+    "TRANSFER_STATUS",
+    "CUSTODY",
+    "CASE_TYPE",
+    "NAT",
+    "LANG",
+    "SCHEDULED_HEAR_LOC",
+    "CORRECTIONAL_FAC",
+    "CRIM_IND",
+    "IHP",
+    "AGGRAVATE_FELON",
+    "DATE_DETAINED",
+    "DATE_RELEASED",
+]
+LEAD_RIDER_COLUMNS = [
+    "idnLeadRider",
+    "idnLeadCase",
+    "idnRiderCase",
+    "datCreatedOn",
+    "datModifiedOn",
+    "datSeveredOn",
+    "idnLeadProceedingStart",
+    "idnLeadProceedingEnd",
+    "idnRiderProceedingStart",
+    "idnRiderProceedingEnd",
+    "blnActive",
+]
 
 # (NAT code, weight). EOIR's own codes, not ISO: HO Honduras, ES El Salvador, NU Nicaragua.
 NATS = [
-    ("HO", 18), ("GT", 18), ("ES", 12), ("MX", 20), ("CU", 6), ("VE", 5), ("EC", 5),
-    ("NU", 4), ("BR", 3), ("CO", 3), ("PE", 2), ("HA", 2), ("CH", 1), ("IN", 1),
-]  # fmt: skip
+    ("HO", 18),
+    ("GT", 18),
+    ("ES", 12),
+    ("MX", 20),
+    ("CU", 6),
+    ("VE", 5),
+    ("EC", 5),
+    ("NU", 4),
+    ("BR", 3),
+    ("CO", 3),
+    ("PE", 2),
+    ("HA", 2),
+    ("CH", 1),
+    ("IN", 1),
+]
 # regular courts: (code, city, state)
 COURTS = [
-    ("SNA", "SAN ANTONIO", "TX"), ("HLG", "HARLINGEN", "TX"), ("ELP", "EL PASO", "TX"),
-    ("SDC", "SAN DIEGO", "CA"), ("MIA", "MIAMI", "FL"), ("HOU", "HOUSTON", "TX"),
-    ("NYC", "NEW YORK", "NY"), ("LOS", "LOS ANGELES", "CA"), ("DAL", "DALLAS", "TX"),
-    ("ORL", "ORLANDO", "FL"), ("CHI", "CHICAGO", "IL"), ("ATL", "ATLANTA", "GA"),
-]  # fmt: skip
+    ("SNA", "SAN ANTONIO", "TX"),
+    ("HLG", "HARLINGEN", "TX"),
+    ("ELP", "EL PASO", "TX"),
+    ("SDC", "SAN DIEGO", "CA"),
+    ("MIA", "MIAMI", "FL"),
+    ("HOU", "HOUSTON", "TX"),
+    ("NYC", "NEW YORK", "NY"),
+    ("LOS", "LOS ANGELES", "CA"),
+    ("DAL", "DALLAS", "TX"),
+    ("ORL", "ORLANDO", "FL"),
+    ("CHI", "CHICAGO", "IL"),
+    ("ATL", "ATLANTA", "GA"),
+]
 # MPP hearing locations: (code, name, city, state, base city). Names start with "MPP".
 MPP_LOCATIONS = [
     ("MPB", "MPP BROWNSVILLE", "BROWNSVILLE", "TX", "HLG"),
@@ -77,17 +196,26 @@ MPP_LOCATIONS = [
 TEST_LOCATION = ("MPP", "TEST HEARING LOC - ECAS MPP", "FALLS CHURCH", "VA", "HQ")
 # tblLookupCourtDecision: (case type, code, description, strDecType C = DEC_CODE, O = OTHER_COMP)
 DECISIONS = [
-    ("RMV", "X", "Removed", "C"), ("RMV", "R", "Relief Granted", "C"),
-    ("RMV", "T", "Terminated", "C"), ("RMV", "V", "Voluntary Departure", "C"),
-    ("RMV", "A", "Abandonment", "C"), ("RMV", "U", "Unknown Decision", "C"),
-    ("RMV", "C", "Administrative Closing", "O"), ("RMV", "T", "Transfer", "O"),
-    ("RMV", "V", "Change of Venue", "O"), ("RMV", "W", "Failure to Prosecute", "O"),
-    ("CFR", "A", "Affirmed", "C"), ("CFR", "V", "Vacated", "C"),
-]  # fmt: skip
+    ("RMV", "X", "Removed", "C"),
+    ("RMV", "R", "Relief Granted", "C"),
+    ("RMV", "T", "Terminated", "C"),
+    ("RMV", "V", "Voluntary Departure", "C"),
+    ("RMV", "A", "Abandonment", "C"),
+    ("RMV", "U", "Unknown Decision", "C"),
+    ("RMV", "C", "Administrative Closing", "O"),
+    ("RMV", "T", "Transfer", "O"),
+    ("RMV", "V", "Change of Venue", "O"),
+    ("RMV", "W", "Failure to Prosecute", "O"),
+    ("CFR", "A", "Affirmed", "C"),
+    ("CFR", "V", "Vacated", "C"),
+]
 DEC_CODES = ["X", "X", "X", "R", "T", "T", "V", "A", "U"]
 OTHER_COMPS = ["C", "T", "V", "W"]
-ADJOURNMENTS = [("01", "Respondent to seek representation"), ("17", "IJ illness"),
-                ("CX", "Hearing cancelled by the court")]  # fmt: skip
+ADJOURNMENTS = [
+    ("01", "Respondent to seek representation"),
+    ("17", "IJ illness"),
+    ("CX", "Hearing cancelled by the court"),
+]
 DAYS = np.datetime64("2019-01-28") + np.arange(1500)
 DATES = np.array([f"{d} 00:00:00.000" for d in DAYS.astype(str)], dtype=object)
 
@@ -152,9 +280,16 @@ def generate(root: Path, cases: int, schedule: int, seed: int = 7) -> dict[str, 
     case_file = data / "A_TblCase.csv"
     tmpl = _row(
         CASE_COLUMNS,
-        {"IDNCASE": "{0}", "NAT": "{1}", "LANG": "{2}", "CUSTODY": "N", "CASE_TYPE": "{3}",
-         "DATE_OF_ENTRY": "{4}", "Sex": "{5}"},
-    )  # fmt: skip
+        {
+            "IDNCASE": "{0}",
+            "NAT": "{1}",
+            "LANG": "{2}",
+            "CUSTODY": "N",
+            "CASE_TYPE": "{3}",
+            "DATE_OF_ENTRY": "{4}",
+            "Sex": "{5}",
+        },
+    )
     _table(case_file, CASE_COLUMNS)
     sex = rng.choice(np.array(["M", "F"]), n)
     step = 1_000_000
@@ -189,10 +324,16 @@ def generate(root: Path, cases: int, schedule: int, seed: int = 7) -> dict[str, 
     at_mpp = (mpp[proc_case] & (basis[proc_case] != 1) & first) | (
         cfr[proc_case] & (rng.random(p) < 0.3)
     )
-    hloc = np.where(at_mpp, np.array([m[0] for m in MPP_LOCATIONS])[mloc],
-                    np.array([c[0] for c in COURTS])[court])  # fmt: skip
-    base = np.where(at_mpp, np.array([m[4] for m in MPP_LOCATIONS])[mloc],
-                    np.array([c[0] for c in COURTS])[court])  # fmt: skip
+    hloc = np.where(
+        at_mpp,
+        np.array([m[0] for m in MPP_LOCATIONS])[mloc],
+        np.array([c[0] for c in COURTS])[court],
+    )
+    base = np.where(
+        at_mpp,
+        np.array([m[4] for m in MPP_LOCATIONS])[mloc],
+        np.array([c[0] for c in COURTS])[court],
+    )
     test = rng.random(p) < 0.0002
     hloc = np.where(test, TEST_LOCATION[0], hloc)
     osc = rng.integers(0, 600, p)
@@ -204,11 +345,22 @@ def generate(root: Path, cases: int, schedule: int, seed: int = 7) -> dict[str, 
     absent = rng.random(p) < 0.4
     tmpl = _row(
         PROCEEDING_COLUMNS,
-        {"IDNPROCEEDING": "{0}", "IDNCASE": "{1}", "OSC_DATE": "{2}", "INPUT_DATE": "{2}",
-         "BASE_CITY_CODE": "{3}", "HEARING_LOC_CODE": "{4}", "IJ_CODE": "IJ1", "DEC_CODE": "{5}",
-         "OTHER_COMP": "{6}", "COMP_DATE": "{7}", "ABSENTIA": "{8}", "CASE_TYPE": "{9}",
-         "NAT": "{10}"},
-    )  # fmt: skip
+        {
+            "IDNPROCEEDING": "{0}",
+            "IDNCASE": "{1}",
+            "OSC_DATE": "{2}",
+            "INPUT_DATE": "{2}",
+            "BASE_CITY_CODE": "{3}",
+            "HEARING_LOC_CODE": "{4}",
+            "IJ_CODE": "IJ1",
+            "DEC_CODE": "{5}",
+            "OTHER_COMP": "{6}",
+            "COMP_DATE": "{7}",
+            "ABSENTIA": "{8}",
+            "CASE_TYPE": "{9}",
+            "NAT": "{10}",
+        },
+    )
     proc_file = data / "B_TblProceeding.csv"
     _table(proc_file, PROCEEDING_COLUMNS)
     for lo in range(0, p, step):
@@ -219,24 +371,40 @@ def generate(root: Path, cases: int, schedule: int, seed: int = 7) -> dict[str, 
             decided = done[i] and by_dec[i]
             lines.append(
                 tmpl.format(
-                    proc_ids[i], ids[c], DATES[osc[i]], base[i], hloc[i],
-                    dec[i] if decided else "", other[i] if done[i] and not decided else "",
+                    proc_ids[i],
+                    ids[c],
+                    DATES[osc[i]],
+                    base[i],
+                    hloc[i],
+                    dec[i] if decided else "",
+                    other[i] if done[i] and not decided else "",
                     DATES[osc[i] + 400] if done[i] else "",
                     ("Y" if absent[i] else "N") if decided and dec[i] == "X" else "",
-                    "CFR" if cfr[c] else "RMV", nat_codes[nat[c]],
+                    "CFR" if cfr[c] else "RMV",
+                    nat_codes[nat[c]],
                 )
-            )  # fmt: skip
+            )
         _append(proc_file, lines)
     counts["B_TblProceeding"] = p
 
     # schedule: `schedule` rows over the proceedings, at the proceeding's hearing location
     tmpl = _row(
         SCHEDULE_COLUMNS,
-        {"IDNSCHEDULE": "{0}", "IDNPROCEEDING": "{1}", "IDNCASE": "{2}", "LANG": "SP",
-         "HEARING_LOC_CODE": "{3}", "BASE_CITY_CODE": "{4}", "CAL_TYPE": "{5}",
-         "ADJ_DATE": "{6}", "ADJ_TIME_START": "0830", "ADJ_RSN": "{7}", "ADJ_MSG": "{8}",
-         "SCHEDULE_TYPE": "AA"},
-    )  # fmt: skip
+        {
+            "IDNSCHEDULE": "{0}",
+            "IDNPROCEEDING": "{1}",
+            "IDNCASE": "{2}",
+            "LANG": "SP",
+            "HEARING_LOC_CODE": "{3}",
+            "BASE_CITY_CODE": "{4}",
+            "CAL_TYPE": "{5}",
+            "ADJ_DATE": "{6}",
+            "ADJ_TIME_START": "0830",
+            "ADJ_RSN": "{7}",
+            "ADJ_MSG": "{8}",
+            "SCHEDULE_TYPE": "AA",
+        },
+    )
     sched_file = data / "tbl_schedule.csv"
     _table(sched_file, SCHEDULE_COLUMNS)
     reasons = np.array(["", "", "", "01", "17", "CX"])
@@ -254,10 +422,17 @@ def generate(root: Path, cases: int, schedule: int, seed: int = 7) -> dict[str, 
             number = written + j
             lines.append(
                 tmpl.format(
-                    10_000_001 + number, proc_ids[k], ids[proc_case[k]], hloc[k], base[k],
-                    kind[j], DATES[adj[j]], rsn[j], "no\x00te" if number % 100_000 == 50 else "",
+                    10_000_001 + number,
+                    proc_ids[k],
+                    ids[proc_case[k]],
+                    hloc[k],
+                    base[k],
+                    kind[j],
+                    DATES[adj[j]],
+                    rsn[j],
+                    "no\x00te" if number % 100_000 == 50 else "",
                 )
-            )  # fmt: skip
+            )
             if number % 1_000_000 == 99:
                 lines[-1] += "\tSTRAY"  # a ragged row
         _append(sched_file, lines)
@@ -283,11 +458,23 @@ def generate(root: Path, cases: int, schedule: int, seed: int = 7) -> dict[str, 
     other_cases = rng.choice(n, size=int(n * 0.13), replace=False)
     rows = (
         [(c, "MP" if rng.random() < 0.8 else "RM") for c in by_id.tolist()]
-        + [(c, str(x)) for c, x in zip(fam_cases.tolist(),
-           rng.choice(np.array(["FA", "DD", "FM"]), len(fam_cases)).tolist(), strict=True)]
-        + [(c, str(x)) for c, x in zip(other_cases.tolist(),
-           rng.choice(np.array(["RN", "JV", "4M"]), len(other_cases)).tolist(), strict=True)]
-    )  # fmt: skip
+        + [
+            (c, str(x))
+            for c, x in zip(
+                fam_cases.tolist(),
+                rng.choice(np.array(["FA", "DD", "FM"]), len(fam_cases)).tolist(),
+                strict=True,
+            )
+        ]
+        + [
+            (c, str(x))
+            for c, x in zip(
+                other_cases.tolist(),
+                rng.choice(np.array(["RN", "JV", "4M"]), len(other_cases)).tolist(),
+                strict=True,
+            )
+        ]
+    )
     lines = [f"{k + 1}\t{ids[c]}\t{code}" for k, (c, code) in enumerate(rows)]
     _table(data / "A_TblCaseIdentifier.csv", ["IDNCASEID", "IDNCASE", "CASE_ID"], lines)
     counts["A_TblCaseIdentifier"] = len(lines)
@@ -300,10 +487,22 @@ def generate(root: Path, cases: int, schedule: int, seed: int = 7) -> dict[str, 
 
 def _lookups(lookup: Path) -> None:
     names = {
-        "HO": "HONDURAS", "GT": "GUATEMALA", "ES": "EL SALVADOR", "MX": "MEXICO", "CU": "CUBA",
-        "VE": "VENEZUELA", "EC": "ECUADOR", "NU": "NICARAGUA", "BR": "BRAZIL", "CO": "COLOMBIA",
-        "PE": "PERU", "HA": "HAITI", "CH": "CHINA", "IN": "INDIA", "??": "UNKNOWN COUNTRY",
-    }  # fmt: skip
+        "HO": "HONDURAS",
+        "GT": "GUATEMALA",
+        "ES": "EL SALVADOR",
+        "MX": "MEXICO",
+        "CU": "CUBA",
+        "VE": "VENEZUELA",
+        "EC": "ECUADOR",
+        "NU": "NICARAGUA",
+        "BR": "BRAZIL",
+        "CO": "COLOMBIA",
+        "PE": "PERU",
+        "HA": "HAITI",
+        "CH": "CHINA",
+        "IN": "INDIA",
+        "??": "UNKNOWN COUNTRY",
+    }
     _table(
         lookup / "tblLookupNationality.csv",
         ["ID", "NAT_CODE", "NAT_NAME", "NAT_COUNTRY_NAME", "NAT_NACARA_COUNTRY", "blnActive"],
@@ -314,25 +513,47 @@ def _lookups(lookup: Path) -> None:
     )
     _table(
         lookup / "tblLookupBaseCity.csv",
-        ["idnBaseCity", "BASE_CITY_CODE", "BASE_CITY_NAME", "BASE_ST_ADDRESS", "BASE_CITY",
-         "BASE_STATE"],
-        [f"{i}\t{c}\tIMMIGRATION COURT\t1 MAIN ST\t{city}\t{st}"
-         for i, (c, city, st) in enumerate(COURTS)],
-    )  # fmt: skip
+        [
+            "idnBaseCity",
+            "BASE_CITY_CODE",
+            "BASE_CITY_NAME",
+            "BASE_ST_ADDRESS",
+            "BASE_CITY",
+            "BASE_STATE",
+        ],
+        [
+            f"{i}\t{c}\tIMMIGRATION COURT\t1 MAIN ST\t{city}\t{st}"
+            for i, (c, city, st) in enumerate(COURTS)
+        ],
+    )
     hlocs = [(c, f"{city} IMMIGRATION COURT", city, st, c) for c, city, st in COURTS]
     hlocs += [*MPP_LOCATIONS, TEST_LOCATION]
     _table(
         lookup / "tblLookupHloc.csv",
-        ["idnHloc", "HEARING_LOC_CODE", "HEARING_LOC_NAME", "HEARING_CITY", "HEARING_STATE",
-         "HEARING_BASE_CITY", "blnActive"],
+        [
+            "idnHloc",
+            "HEARING_LOC_CODE",
+            "HEARING_LOC_NAME",
+            "HEARING_CITY",
+            "HEARING_STATE",
+            "HEARING_BASE_CITY",
+            "blnActive",
+        ],
         [f"{i}\t{c}\t{n}\t{city}\t{st}\t{b}\t1" for i, (c, n, city, st, b) in enumerate(hlocs)],
-    )  # fmt: skip
+    )
     _table(
         lookup / "tblLookupCourtDecision.csv",
-        ["idnCourtDecision", "strCaseType", "strDecCode", "strDecDescription", "strDecType",
-         "strFinalDisposition", "blnActive"],
+        [
+            "idnCourtDecision",
+            "strCaseType",
+            "strDecCode",
+            "strDecDescription",
+            "strDecType",
+            "strFinalDisposition",
+            "blnActive",
+        ],
         [f"{i}\t{t}\t{c}\t{d}\t{k}\t\t1" for i, (t, c, d, k) in enumerate(DECISIONS)],
-    )  # fmt: skip
+    )
     _table(
         lookup / "tblDecCode.csv",
         ["idnDecCode", "strCode", "strDescription", "blnActive"],
@@ -341,10 +562,14 @@ def _lookups(lookup: Path) -> None:
     _table(
         lookup / "tblLookUpCaseIdentifier.csv",
         ["idnCaseIdentifier", "strcode", "strDescription", "blnActive"],
-        ["1\tMP\tMIGRANT PROTECTION PROTOCOL\t1", "2\tRM\tREMAIN IN MEXICO\t1",
-         "3\tFA\tFAMILY UNITS\t1", "4\tDD\tDEDICATED DOCKET\t1",
-         "5\tFM\tFAMILY EXPEDITED REMOVAL MANAGEMENT\t1"],
-    )  # fmt: skip
+        [
+            "1\tMP\tMIGRANT PROTECTION PROTOCOL\t1",
+            "2\tRM\tREMAIN IN MEXICO\t1",
+            "3\tFA\tFAMILY UNITS\t1",
+            "4\tDD\tDEDICATED DOCKET\t1",
+            "5\tFM\tFAMILY EXPEDITED REMOVAL MANAGEMENT\t1",
+        ],
+    )
     _table(
         lookup / "tbllookupCal_Type.csv",
         ["idnCalType", "strCalTypeCode", "strCalTypeDescription"],
@@ -366,7 +591,9 @@ def main() -> None:
     started = time.perf_counter()
     counts = generate(args.out, args.cases, args.schedule)
     size = sum(p.stat().st_size for p in args.out.rglob("*") if p.is_file())
-    print(f"wrote {args.out}: {counts}, {size / 1e9:.2f} GB in {time.perf_counter() - started:.0f}s")
+    print(
+        f"wrote {args.out}: {counts}, {size / 1e9:.2f} GB in {time.perf_counter() - started:.0f}s"
+    )
 
 
 if __name__ == "__main__":

@@ -14,8 +14,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "folder",
         type=Path,
-        help="the unzipped release (A_TblCase, B_TblProceeding, tbl_schedule, "
-        "tbl_Lead_Rider, A_TblCaseIdentifier, Lookup/...)",
+        help="the unzipped release (EOIR Case Data/: A_TblCase, B_TblProceeding, "
+        "tbl_schedule, tbl_Lead_Rider, A_TblCaseIdentifier; Lookup/...), at any depth",
     )
     parser.add_argument("--out", type=Path, required=True, help="bundle folder to write")
     parser.add_argument(
@@ -34,12 +34,23 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "(default) or base city (the immigration court)",
     )
 
+    parser.add_argument(
+        "--all",
+        action="store_true",
+        help="keep every case; by default only MPP cases and the cases in a lead/rider family "
+        "with one are kept (what is left out is counted in import_summary.json)",
+    )
+
 
 def run(args: argparse.Namespace) -> int:
     from kinlink.loaders.eoir import import_release
 
     summary = import_release(
-        args.folder, args.out, mpp_hearing_locs=tuple(args.mpp_hearing_loc), court_from=args.court
+        args.folder,
+        args.out,
+        mpp_hearing_locs=tuple(args.mpp_hearing_loc),
+        court_from=args.court,
+        scope="all" if args.all else "mpp",
     )
     if not args.quiet:
         print(summary.text())

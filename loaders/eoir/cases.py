@@ -14,8 +14,10 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
-from kinlink.loaders.eoir.codes import CodeTables, is_true
+from kinlink.loaders.eoir.codes import CREDIBLE_FEAR_REVIEW, CodeTables, is_true
+from kinlink.loaders.eoir.families import known_cases
 from kinlink.loaders.eoir.layout import CASE, PROCEEDING
 from kinlink.loaders.eoir.reader import (
     LINE,
@@ -27,31 +29,48 @@ from kinlink.loaders.eoir.reader import (
     stream_table,
 )
 from kinlink.loaders.eoir.values import (
+    CaseIndex,
     Counts,
+    Spill,
+    arrow_text,
     drop_rows,
-    keep_known_cases,
+    not_a_number,
     parse_dates,
+    to_ids,
 )
 
 SOURCE = "EOIR"
 CourtFrom = Literal["hearing-location", "base-city"]
 
 
-def read_cases(path: Path, rejects: Rejects, stats: FileStats) -> pd.DataFrame:
-    """``A_TblCase``'s kept columns, one row per case (missing, repeated ``IDNCASE`` rejected)."""
+def read_cases(path: Path, rejects: Rejects, stats: FileStats) -> tuple[pd.DataFrame, np.ndarray]:
+    """``A_TblCase``'s kept columns, one row per case, and each case's ``IDNCASE`` as a number.
+
+    Rows with no ``IDNCASE``, one that is not a whole number, or one already seen are rejected.
+    """
     frame = read_table(path, CASE.wanted, required=CASE.required, rejects=rejects, stats=stats)
     frame = drop_rows(
         frame, frame["IDNCASE"].isna(), rejects, path.name, "IDNCASE", "missing IDNCASE"
     )
-    duplicate = frame["IDNCASE"].duplicated(keep="first")
+    ids, bad = to_ids(frame["IDNCASE"])
+    frame = drop_rows(
+        frame,
+        pd.Series(bad, index=frame.index),
+        rejects,
+        path.name,
+        "IDNCASE",
+        not_a_number("IDNCASE"),
+    )
+    ids = ids[~bad]
+    duplicate = pd.Series(ids).duplicated(keep="first").to_numpy()
     if duplicate.any():
-        first = frame.groupby("IDNCASE")[LINE].transform("min")
-        for line, first_line in zip(frame.loc[duplicate, LINE], first[duplicate], strict=True):
-            rejects.add(
-                path.name, line, "IDNCASE", f"duplicate IDNCASE (first at line {first_line})"
-            )
-        frame = frame.loc[~duplicate]
-    return frame.reset_index(drop=True)
+        first_line = pd.Series(frame[LINE].to_numpy()).groupby(ids).transform("min").to_numpy()
+        for line, first in zip(
+            frame[LINE].to_numpy()[duplicate], first_line[duplicate], strict=True
+        ):
+            rejects.add(path.name, line, "IDNCASE", f"duplicate IDNCASE (first at line {first})")
+        frame, ids = frame.loc[~duplicate], ids[~duplicate]
+    return frame.reset_index(drop=True), ids
 
 
 def individuals(cases: pd.DataFrame, codes: CodeTables, counts: Counts) -> pd.DataFrame:
@@ -80,24 +99,126 @@ def individuals(cases: pd.DataFrame, codes: CodeTables, counts: Counts) -> pd.Da
     ).reset_index(drop=True)
 
 
-def read_proceedings(
-    path: Path, case_ids: pd.Index, case_file: str, rejects: Rejects, stats: FileStats
-) -> pd.DataFrame:
-    """``B_TblProceeding``'s kept columns, streamed; rows of unknown cases are rejected."""
-    parts = []
+PROCEEDING_TEXT = [
+    "OSC_DATE",
+    "HEARING_LOC_CODE",
+    "BASE_CITY_CODE",
+    "DEC_CODE",
+    "OTHER_COMP",
+    "ABSENTIA",
+    "COMP_DATE",
+    "CASE_TYPE",
+]
+
+
+@dataclass
+class ProceedingPass:
+    """What one pass over ``B_TblProceeding`` found, per case (by row of the case table)."""
+
+    at_mpp_location: np.ndarray  # a proceeding at an MPP hearing location
+    credible_fear: np.ndarray  # a proceeding of case type CFR
+    rows_by_case: np.ndarray
+    duplicate_lines: np.ndarray  # lines of repeated IDNPROCEEDING (rejected)
+
+
+def scan_proceedings(
+    path: Path,
+    index: CaseIndex,
+    case_file: str,
+    codes: CodeTables,
+    spill: Spill,
+    rejects: Rejects,
+    stats: FileStats,
+) -> ProceedingPass:
+    """Stream ``B_TblProceeding`` once: check each row, note MPP locations, spill kept columns.
+
+    Rows naming no case or an unknown one, or whose ``IDNPROCEEDING`` is missing, not a whole
+    number or repeated, are rejected.
+    """
+    n = len(index)
+    found = ProceedingPass(
+        np.zeros(n, dtype=bool),
+        np.zeros(n, dtype=bool),
+        np.zeros(n, dtype=np.int32),
+        np.zeros(0, dtype=np.int64),
+    )
+    ids_seen, lines_seen = [], []
     for chunk in stream_table(
         path, PROCEEDING.wanted, required=PROCEEDING.required, rejects=rejects, stats=stats
     ):
-        chunk = keep_known_cases(
-            chunk, ("IDNPROCEEDING", "IDNCASE"), case_ids, rejects, path.name, case_file
+        chunk = drop_rows(
+            chunk,
+            chunk["IDNPROCEEDING"].isna(),
+            rejects,
+            path.name,
+            "IDNPROCEEDING",
+            "missing IDNPROCEEDING",
         )
-        parts.append(chunk)
-    frame = pd.concat(parts, ignore_index=True) if parts else empty_frame(list(PROCEEDING.wanted))
-    duplicate = frame["IDNPROCEEDING"].duplicated(keep="first")
-    frame = drop_rows(
-        frame, duplicate, rejects, path.name, "IDNPROCEEDING", "duplicate IDNPROCEEDING"
-    )
-    return frame.reset_index(drop=True)
+        pid, bad = to_ids(chunk["IDNPROCEEDING"])
+        chunk = drop_rows(
+            chunk,
+            pd.Series(bad, index=chunk.index),
+            rejects,
+            path.name,
+            "IDNPROCEEDING",
+            not_a_number("IDNPROCEEDING"),
+        )
+        chunk = chunk.assign(_pid=pid[~bad])
+        chunk, at = known_cases(chunk, "IDNCASE", index, rejects, path.name, case_file)
+        np.add.at(found.rows_by_case, at, 1)
+        hloc = chunk["HEARING_LOC_CODE"].str.upper()
+        mpp = hloc.isin(codes.mpp_locations).fillna(False).to_numpy(dtype=bool)
+        found.at_mpp_location[at[mpp]] = True
+        cfr = chunk["CASE_TYPE"].str.upper().isin(CREDIBLE_FEAR_REVIEW).fillna(False)
+        found.credible_fear[at[cfr.to_numpy(dtype=bool)]] = True
+        ids_seen.append(chunk["_pid"].to_numpy(dtype=np.int64))
+        lines_seen.append(chunk[LINE].to_numpy(dtype=np.int64))
+        spill.write(
+            {
+                "pid": chunk["_pid"].to_numpy(dtype=np.int64),
+                "case": at.astype(np.int64),
+                LINE: chunk[LINE].to_numpy(dtype=np.int64),
+                **{name: arrow_text(chunk[name]) for name in PROCEEDING_TEXT},
+            }
+        )
+    if ids_seen:
+        ids, lines = np.concatenate(ids_seen), np.concatenate(lines_seen)
+        del ids_seen, lines_seen
+        repeated = pd.Series(ids).duplicated(keep="first").to_numpy()
+        found.duplicate_lines = np.sort(lines[repeated])
+        for line in found.duplicate_lines.tolist():
+            rejects.add(path.name, line, "IDNPROCEEDING", "duplicate IDNPROCEEDING")
+    return found
+
+
+def kept_proceedings(
+    spill: Spill, keep: np.ndarray, case_ids: pd.Series, duplicate_lines: np.ndarray
+) -> pd.DataFrame:
+    """The spilled proceedings of kept cases, as text columns (``IDNPROCEEDING``, ``IDNCASE``)."""
+    ids = case_ids.to_numpy(dtype=object)
+    parts = []
+    for table in spill.read():
+        case = table.column("case").to_numpy()
+        line = table.column(LINE).to_numpy()
+        mask = keep[case] & ~np.isin(line, duplicate_lines)
+        if not mask.any():
+            continue
+        part = table.filter(pa.array(mask))
+        frame = pd.DataFrame(
+            {
+                name: pd.Series(pd.arrays.ArrowStringArray(part.column(name)))
+                for name in PROCEEDING_TEXT
+            }
+        )
+        frame.insert(0, "IDNCASE", pd.Series(ids[case[mask]], dtype=TEXT))
+        frame.insert(
+            0, "IDNPROCEEDING", pd.Series(part.column("pid").to_numpy(), dtype="Int64").astype(TEXT)
+        )
+        frame[LINE] = part.column(LINE).to_numpy()
+        parts.append(frame)
+    if not parts:
+        return empty_frame(["IDNPROCEEDING", "IDNCASE", *PROCEEDING_TEXT])
+    return pd.concat(parts, ignore_index=True)
 
 
 @dataclass
@@ -115,7 +236,7 @@ def summarise_proceedings(
     *,
     court_from: CourtFrom = "hearing-location",
 ) -> CaseSide:
-    """Court, status and dates of each case from its proceedings.
+    """Court, decision, status and dates of each case from its proceedings.
 
     ``court`` is the latest proceeding's ``HEARING_LOC_CODE`` (else its ``BASE_CITY_CODE``), or
     with ``court_from="base-city"`` its ``BASE_CITY_CODE`` (the immigration court that owns the
@@ -134,10 +255,9 @@ def summarise_proceedings(
     counts.note("unparseable OSC_DATE (left empty)", bad_osc)
     absentia = is_true(p["ABSENTIA"])
     p = p.assign(_comp=comp, _osc=osc, _absentia=absentia)
-    mpp_loc = p["HEARING_LOC_CODE"].str.upper().isin(codes.mpp_locations).fillna(False)
 
     latest = p.groupby("IDNCASE", sort=False).tail(1).set_index("IDNCASE")
-    status = _status(latest, codes, counts)
+    decision = _decisions(latest, codes, counts)
     hloc, base = latest["HEARING_LOC_CODE"], latest["BASE_CITY_CODE"]
     by_base = court_from == "base-city"
     court = base.fillna(hloc) if by_base else hloc.fillna(base)
@@ -151,14 +271,15 @@ def summarise_proceedings(
             "court": court,
             "court_name": court.str.upper().map(names).astype(TEXT),
             "base_city": latest["BASE_CITY_CODE"],
-            "status": status,
+            "status": decision["status"],
             "status_date": latest["_comp"],
             "nta_date": p.groupby("IDNCASE", sort=False)["_osc"].min(),
             "decision_code": latest["DEC_CODE"],
+            "other_comp": latest["OTHER_COMP"],
+            "decision": decision["decision"],
             "absentia": latest["_absentia"],
             "case_type": latest["CASE_TYPE"],
             "proceedings": p.groupby("IDNCASE", sort=False).size(),
-            "mpp_location": mpp_loc.groupby(p["IDNCASE"], sort=False).any(),
         }
     )
     done = p["_comp"].notna().to_numpy()
@@ -174,19 +295,46 @@ def summarise_proceedings(
     return CaseSide(per_case, completion)
 
 
-def _status(latest: pd.DataFrame, codes: CodeTables, counts: Counts) -> pd.Series:
-    dec = latest["DEC_CODE"].str.upper()
-    key = latest["CASE_TYPE"].fillna("").str.upper() + "|" + dec  # missing when dec is
-    found, uniques = pd.factorize(key.astype(object))  # a handful of distinct pairs
-    mapped = np.array(
-        [codes.decision_status(*str(k).split("|")) for k in uniques] + [None], dtype=object
+def _decisions(latest: pd.DataFrame, codes: CodeTables, counts: Counts) -> pd.DataFrame:
+    """Status and decision description of each case's latest proceeding.
+
+    ``DEC_CODE`` (a merits decision) is decoded with the lookup's type-C rows for the case type;
+    without one, ``OTHER_COMP`` with its type-O rows. No code and no ``COMP_DATE``: PENDING. A
+    code whose meaning is unknown leaves the status empty (counted). A removal order with
+    ``ABSENTIA`` = Y is IN_ABSENTIA.
+    """
+    key = (
+        latest["CASE_TYPE"].fillna("").str.upper()
+        + "|"
+        + latest["DEC_CODE"].fillna("").str.upper()
+        + "|"
+        + latest["OTHER_COMP"].fillna("").str.upper()
     )
-    decided = pd.Series(mapped[found], index=latest.index, dtype=object)
-    unmapped = dec.notna() & decided.isna()
-    counts.note("decision codes with no known meaning (status CLOSED)", int(unmapped.sum()))
-    completed = latest["_comp"].notna()
-    status = pd.Series("PENDING", index=latest.index, dtype=object)
-    status[completed] = "CLOSED"  # completed without a decision code (closure, venue change)
-    status[dec.notna()] = decided[dec.notna()].fillna("CLOSED")
+    found, uniques = pd.factorize(key.astype(object))  # a few hundred distinct triples
+    decided = [codes.decide(*(part or None for part in str(k).split("|"))) for k in uniques]
+    text = np.array([d[0] for d in decided] + [None], dtype=object)[found]
+    status = pd.Series(
+        np.array([d[1] for d in decided] + [None], dtype=object)[found],
+        index=latest.index,
+        dtype=object,
+    )
+    how = np.array([d[2] for d in decided] + ["none"], dtype=object)[found]
+    unknown = how == "unknown"
+    counts.note("decision codes with no known meaning (status left empty)", int(unknown.sum()))
+    counts.note("DEC_CODE decoded without tblLookupCourtDecision", int((how == "default").sum()))
+    undescribed = (how == "lookup") & status.isna().to_numpy()
+    counts.note(
+        "decisions whose description names no status (status left empty)", int(undescribed.sum())
+    )
+    none = how == "none"
+    completed = latest["_comp"].notna().to_numpy()
+    status[none & ~completed] = "PENDING"
+    status[none & completed] = "CLOSED"
+    counts.note(
+        "completed proceedings with neither DEC_CODE nor OTHER_COMP (CLOSED)",
+        int((none & completed).sum()),
+    )
     status[(status == "REMOVAL_ORDERED") & latest["_absentia"]] = "IN_ABSENTIA"
-    return status.astype(TEXT)
+    return pd.DataFrame(
+        {"status": status.astype(TEXT), "decision": pd.Series(text, index=latest.index, dtype=TEXT)}
+    )

@@ -1,10 +1,14 @@
-"""Lead/rider links and case identifiers -> lead cases, family units, MPP and family-docket flags.
+"""Lead/rider links and case identifiers -> lead cases, family units, MPP and docket flags.
 
 EOIR joins family members' cases to one *lead* case (``tbl_Lead_Rider``: ``idnLeadCase``,
-``idnRiderCase``). A link counts when it is active (``blnActive`` true, or the column absent) and
-not severed (``datSeveredOn`` empty); the others are read, counted and not used. The cases joined
-by counting links, transitively, form one family unit ``EOIR-LR-<lead IDNCASE>``; its lead gets
-the role HEAD, the riders no role (the release does not say how they are related).
+``idnRiderCase``; mostly children's cases riding on a parent's). A link counts when it is active
+(``blnActive`` true, or the column absent) and not severed (``datSeveredOn`` empty); the others
+are read, counted and not used. The cases joined by counting links, transitively, form one family
+unit ``EOIR-LR-<head IDNCASE>``; its head gets the role HEAD, the others no role (the release
+does not say how they are related).
+
+Cases are handled by their row in the case table (``int64`` positions), so 12 million cases and
+2.6 million links cost arrays, not Python objects.
 """
 
 from __future__ import annotations
@@ -15,32 +19,75 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from kinlink.loaders.eoir.codes import FAMILY_CASE_IDS, MPP_CASE_IDS, is_true
+from kinlink.loaders.eoir.codes import DOCKETS, is_true
 from kinlink.loaders.eoir.layout import CASE_IDENTIFIER, LEAD_RIDER
 from kinlink.loaders.eoir.reader import LINE, FileStats, Rejects, read_table, stream_table
-from kinlink.loaders.eoir.values import Counts, drop_rows, keep_known_cases, member, unknown_case
+from kinlink.loaders.eoir.values import (
+    CaseIndex,
+    Counts,
+    drop_rows,
+    not_a_number,
+    to_ids,
+    unknown_case,
+)
 
 UNIT_PREFIX = "EOIR-LR-"
 
 
 @dataclass
 class Identifiers:
-    """Cases carrying an MPP identifier (``MP``/``RM``) or a family-docket one (``FA``)."""
+    """Per case (by row of the case table): an MPP identifier, and each family docket."""
 
-    mpp: set[str] = field(default_factory=set)
-    family_docket: set[str] = field(default_factory=set)
+    mpp: np.ndarray
+    dockets: dict[str, np.ndarray] = field(default_factory=dict)  # FA / DD / FM -> flags
+    rows_by_case: np.ndarray | None = None  # identifier rows per case (for scope counts)
+
+
+def known_cases(
+    chunk: pd.DataFrame,
+    column: str,
+    index: CaseIndex,
+    rejects: Rejects,
+    file: str,
+    case_file: str,
+    *,
+    reject_column: str | None = None,
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """Reject rows whose ``column`` is missing, not a whole number or not a known case.
+
+    Returns the remaining rows and their case positions.
+    """
+    name = reject_column or column
+    chunk = drop_rows(chunk, chunk[column].isna(), rejects, file, name, f"missing {name}")
+    ids, bad = to_ids(chunk[column])
+    chunk = drop_rows(
+        chunk, pd.Series(bad, index=chunk.index), rejects, file, name, not_a_number(name)
+    )
+    ids = ids[~bad]
+    at = index.positions(ids)
+    unknown = pd.Series(at < 0, index=chunk.index)
+    reason = unknown_case(case_file).replace("IDNCASE", name)
+    chunk = drop_rows(chunk, unknown, rejects, file, name, reason)
+    return chunk, at[at >= 0]
 
 
 def read_identifiers(
     path: Path,
-    case_ids: pd.Index,
+    index: CaseIndex,
     case_file: str,
+    mpp_codes: set[str],
     rejects: Rejects,
     stats: FileStats,
     counts: Counts,
 ) -> Identifiers:
-    """Stream ``A_TblCaseIdentifier`` and keep the cases with MPP or FA identifiers."""
-    found = Identifiers()
+    """Stream ``A_TblCaseIdentifier``: which cases carry an MPP identifier or a family docket."""
+    n = len(index)
+    found = Identifiers(
+        np.zeros(n, dtype=bool),
+        {code: np.zeros(n, dtype=bool) for code in DOCKETS},
+        np.zeros(n, dtype=np.int32),
+    )
+    assert found.rows_by_case is not None
     for chunk in stream_table(
         path,
         CASE_IDENTIFIER.wanted,
@@ -48,27 +95,43 @@ def read_identifiers(
         rejects=rejects,
         stats=stats,
     ):
-        chunk = keep_known_cases(
-            chunk, ("IDNCASE", "CASE_ID"), case_ids, rejects, path.name, case_file
+        chunk = drop_rows(
+            chunk, chunk["CASE_ID"].isna(), rejects, path.name, "CASE_ID", "missing CASE_ID"
         )
-        code = chunk["CASE_ID"].str.upper()
-        mpp = code.isin(MPP_CASE_IDS)
-        family = code.isin(FAMILY_CASE_IDS)
-        found.mpp.update(chunk.loc[mpp, "IDNCASE"].tolist())
-        found.family_docket.update(chunk.loc[family, "IDNCASE"].tolist())
-        counts.note("case identifiers with other codes (not used)", int((~mpp & ~family).sum()))
+        chunk, at = known_cases(chunk, "IDNCASE", index, rejects, path.name, case_file)
+        code = chunk["CASE_ID"].str.upper().to_numpy(dtype=object)
+        mpp = np.isin(code, list(mpp_codes))
+        found.mpp[at[mpp]] = True
+        used = mpp.copy()
+        for docket, flags in found.dockets.items():
+            hit = code == docket
+            flags[at[hit]] = True
+            used |= hit
+        np.add.at(found.rows_by_case, at[used], 1)
+        counts.note("case identifiers with other codes (not used)", int((~used).sum()))
     return found
+
+
+@dataclass
+class Links:
+    """Counting lead/rider links by case position, and every link row per case (for scope)."""
+
+    lead: np.ndarray
+    rider: np.ndarray
+    order: np.ndarray  # idnLeadRider (a later link has a greater one), -1 when missing
+    line: np.ndarray
+    rows_by_lead: np.ndarray  # link rows (counting or not) per lead case
 
 
 def read_links(
     path: Path,
-    case_ids: pd.Index,
+    index: CaseIndex,
     case_file: str,
     rejects: Rejects,
     stats: FileStats,
     counts: Counts,
-) -> pd.DataFrame:
-    """The counting lead/rider links: ``lead``, ``rider``, ``order`` (rows checked, others counted).
+) -> Links:
+    """The counting lead/rider links (rows checked; inactive and severed ones counted).
 
     Links naming no case, a case the case table lacks, or the same case twice are rejected.
     """
@@ -76,107 +139,117 @@ def read_links(
         path, LEAD_RIDER.wanted, required=LEAD_RIDER.required, rejects=rejects, stats=stats
     )
     file = path.name
-    for column in ("IDNLEADCASE", "IDNRIDERCASE"):
-        frame = drop_rows(frame, frame[column].isna(), rejects, file, column, f"missing {column}")
+    frame, lead = known_cases(frame, "IDNLEADCASE", index, rejects, file, case_file)
+    frame = frame.assign(_lead=lead)
+    frame, rider = known_cases(frame, "IDNRIDERCASE", index, rejects, file, case_file)
+    lead = frame["_lead"].to_numpy(dtype=np.int64)
+    same = pd.Series(lead == rider, index=frame.index)
     frame = drop_rows(
-        frame,
-        frame["IDNLEADCASE"] == frame["IDNRIDERCASE"],
-        rejects,
-        file,
-        "IDNRIDERCASE",
-        "lead and rider are the same case",
+        frame, same, rejects, file, "IDNRIDERCASE", "lead and rider are the same case"
     )
-    for column in ("IDNLEADCASE", "IDNRIDERCASE"):
-        frame = drop_rows(
-            frame,
-            ~member(frame[column], case_ids),
-            rejects,
-            file,
-            column,
-            unknown_case(case_file).replace("IDNCASE", column),
-        )
+    lead, rider = lead[~same.to_numpy()], rider[~same.to_numpy()]
+    rows_by_lead = np.bincount(lead, minlength=len(index)).astype(np.int32)
     has_flag = frame["BLNACTIVE"].notna().any()
     active = is_true(frame["BLNACTIVE"]) if has_flag else pd.Series(True, index=frame.index)
-    counting = active & frame["DATSEVEREDON"].isna()
+    counting = (active & frame["DATSEVEREDON"].isna()).to_numpy()
     counts.note("lead/rider links inactive or severed (not used)", int((~counting).sum()))
-    frame = frame[counting]
-    order = pd.to_numeric(frame["IDNLEADRIDER"], errors="coerce").fillna(-1)
-    return pd.DataFrame(
-        {
-            "lead": frame["IDNLEADCASE"].to_numpy(),
-            "rider": frame["IDNRIDERCASE"].to_numpy(),
-            "order": order.to_numpy(),
-            LINE: frame[LINE].to_numpy(),
-        }
+    order, _ = to_ids(frame["IDNLEADRIDER"])
+    return Links(
+        lead[counting],
+        rider[counting],
+        order[counting],
+        frame[LINE].to_numpy(dtype=np.int64)[counting],
+        rows_by_lead,
     )
 
 
-def lead_cases(links: pd.DataFrame, counts: Counts) -> pd.Series:
-    """Rider case -> its lead case; a rider with several counting links keeps the latest."""
-    ordered = links.sort_values(["order", LINE], kind="stable")
-    several = ordered["rider"].duplicated(keep=False)
+def lead_cases(links: Links, counts: Counts) -> tuple[np.ndarray, np.ndarray]:
+    """(rider positions, their lead positions); a rider with several counting links keeps the
+    latest (greatest ``idnLeadRider``, then the later line).
+
+    Examples
+    --------
+    >>> links = Links(np.array([1, 5, 1]), np.array([2, 2, 3]), np.array([7, 9, 8]),
+    ...               np.array([2, 3, 4]), np.zeros(6, dtype=np.int32))
+    >>> counts = Counts()
+    >>> [a.tolist() for a in lead_cases(links, counts)], dict(counts)
+    ([[2, 3], [5, 1]], {'rider cases with several active leads (latest kept)': 1})
+    """
+    ordered = np.lexsort((links.line, links.order))
+    rider, lead = links.rider[ordered], links.lead[ordered]
+    last = pd.Series(rider).duplicated(keep="last").to_numpy()
+    several = pd.Series(rider).duplicated(keep=False).to_numpy()
     counts.note(
-        "rider cases with several active leads (latest kept)",
-        int(ordered.loc[several, "rider"].nunique()),
+        "rider cases with several active leads (latest kept)", len(np.unique(rider[several]))
     )
-    last = ordered.drop_duplicates("rider", keep="last")
-    return pd.Series(last["lead"].to_numpy(), index=pd.Index(last["rider"].to_numpy()))
+    keep = ~last
+    order = np.argsort(rider[keep], kind="stable")
+    return rider[keep][order], lead[keep][order]
 
 
-def family_units(links: pd.DataFrame, leads: pd.Series) -> pd.DataFrame:
-    """One unit per connected group of cases over counting links.
+def components(lead: np.ndarray, rider: np.ndarray, n: int) -> np.ndarray:
+    """Group of each of ``n`` cases over the links (``-1`` for a case in no link).
+
+    The group is the smallest case position in it. Union-find with path halving: O(L α(L)).
+
+    Examples
+    --------
+    >>> components(np.array([0, 3, 5]), np.array([1, 1, 4]), 6).tolist()
+    [0, 0, -1, 0, 4, 4]
+    """
+    parent = list(range(n))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in zip(lead.tolist(), rider.tolist(), strict=True):
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    linked = np.zeros(n, dtype=bool)
+    linked[lead] = True
+    linked[rider] = True
+    group = np.full(n, -1, dtype=np.int64)
+    for i in np.flatnonzero(linked).tolist():
+        group[i] = find(i)
+    return group
+
+
+def family_units(
+    group: np.ndarray, riders: np.ndarray, case_ids: pd.Series, keep: np.ndarray
+) -> pd.DataFrame:
+    """One unit per group of kept cases: ``family_unit_id, record_id, role``.
 
     The unit is named after its head: the member that rides on no other case (the smallest such
     IDNCASE if several; the smallest member if the links form a cycle).
 
-    Notes
-    -----
-    Union-find over the links: O(L α(L)).
-
     Examples
     --------
-    >>> links = pd.DataFrame({"lead": ["1", "1", "3"], "rider": ["2", "3", "4"],
-    ...                       "order": [1, 2, 3], "_line": [2, 3, 4]})
-    >>> leads = pd.Series(["1", "1", "3"], index=["2", "3", "4"])
-    >>> family_units(links, leads).values.tolist()
-    [['EOIR-LR-1', '1', 'HEAD'], ['EOIR-LR-1', '2', None], ['EOIR-LR-1', '3', None], \
-['EOIR-LR-1', '4', None]]
+    >>> ids = pd.Series(["10", "9", "30", "40"])
+    >>> family_units(np.array([0, 0, 0, -1]), np.array([0]), ids, np.ones(4, bool)).values.tolist()
+    [['EOIR-LR-9', '10', None], ['EOIR-LR-9', '30', None], ['EOIR-LR-9', '9', 'HEAD']]
     """
-    m = len(links)
-    found, cases = pd.factorize(
-        np.concatenate(
-            [links["lead"].to_numpy(dtype=object), links["rider"].to_numpy(dtype=object)]
-        )
-    )
-    parent = list(range(len(cases)))
-
-    def find(x: int) -> int:
-        root = x
-        while parent[root] != root:
-            root = parent[root]
-        while parent[x] != root:
-            parent[x], x = root, parent[x]
-        return root
-
-    for a, b in zip(found[:m].tolist(), found[m:].tolist(), strict=True):
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-    ids = pd.Series(cases, dtype=object).astype(str)
-    members = pd.DataFrame(
-        {
-            "record_id": ids,
-            "group": [find(i) for i in range(len(cases))],
-            "rider": ids.isin(set(leads.index.astype(str))),
-            "length": ids.str.len(),  # with the id: IDNCASE order as numbers ("9" before "10")
-        }
-    ).sort_values(["group", "rider", "length", "record_id"], kind="stable")
-    head = members.groupby("group", sort=False)["record_id"].transform("first")
+    members = np.flatnonzero((group >= 0) & keep)
+    ids = case_ids.to_numpy(dtype=object)[members].astype(str)
+    is_rider = np.zeros(len(group), dtype=bool)
+    is_rider[riders] = True
     frame = pd.DataFrame(
         {
+            "group": group[members],
+            "rider": is_rider[members],
+            "length": [len(i) for i in ids],  # with the id: IDNCASE order as numbers
+            "record_id": ids,
+        }
+    ).sort_values(["group", "rider", "length", "record_id"], kind="stable")
+    head = frame.groupby("group", sort=False)["record_id"].transform("first")
+    units = pd.DataFrame(
+        {
             "family_unit_id": UNIT_PREFIX + head,
-            "record_id": members["record_id"],
-            "role": (head == members["record_id"]).map({True: "HEAD", False: None}),
+            "record_id": frame["record_id"],
+            "role": (head == frame["record_id"]).map({True: "HEAD", False: None}),
         }
     )
-    return frame.sort_values(["family_unit_id", "record_id"], kind="stable").reset_index(drop=True)
+    return units.sort_values(["family_unit_id", "record_id"], kind="stable").reset_index(drop=True)

@@ -1,7 +1,9 @@
 """The schedule (``tbl_schedule``) -> the contract's ``hearings`` table, streamed to disk.
 
-The schedule is the release's largest table (tens of millions of rows), so it is read chunk by
-chunk and each chunk is written out at once; memory holds one chunk. Per hearing:
+The schedule is the release's largest table (45 million rows in a full release), so it is read
+chunk by chunk: a first pass checks every row, notes the cases heard at MPP locations and spills
+the few kept columns to disk; once the import knows which cases the bundle keeps, the kept rows
+are read back and written out. Memory holds one chunk. Per hearing:
 
 - ``hearing_id`` ``IDNSCHEDULE``; ``case_id`` ``IDNCASE``; ``date`` ``ADJ_DATE``;
   ``court`` ``HEARING_LOC_CODE``; ``type`` from ``CAL_TYPE`` (M master, I individual).
@@ -13,19 +15,26 @@ chunk and each chunk is written out at once; memory holds one chunk. Per hearing
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from kinlink.loaders.eoir.codes import CodeTables
+from kinlink.loaders.eoir.families import known_cases
 from kinlink.loaders.eoir.layout import SCHEDULE
-from kinlink.loaders.eoir.reader import TEXT, FileStats, Rejects, stream_table
+from kinlink.loaders.eoir.reader import LINE, TEXT, FileStats, Rejects, stream_table
 from kinlink.loaders.eoir.values import (
+    CaseIndex,
     Counts,
     CsvWriter,
+    Spill,
+    arrow_text,
+    drop_rows,
     iso_dates,
-    keep_known_cases,
     parse_dates,
     positions,
 )
@@ -69,50 +78,121 @@ def _results(
     return result
 
 
-def write_hearings(
+SCHEDULE_TEXT = [
+    "IDNSCHEDULE",
+    "IDNPROCEEDING",
+    "ADJ_DATE",
+    "HEARING_LOC_CODE",
+    "CAL_TYPE",
+    "ADJ_RSN",
+]
+
+
+@dataclass
+class SchedulePass:
+    """What one pass over ``tbl_schedule`` found, per case (by row of the case table)."""
+
+    at_mpp_location: np.ndarray  # a hearing scheduled at an MPP hearing location
+    rows_by_case: np.ndarray
+
+
+def scan_schedule(
     path: Path,
-    out: Path,
-    *,
-    case_ids: pd.Index,
+    index: CaseIndex,
     case_file: str,
-    completion: pd.DataFrame,
     codes: CodeTables,
+    spill: Spill,
     rejects: Rejects,
     stats: FileStats,
-    counts: Counts,
     chunk_bytes: int,
-) -> set[str]:
-    """Stream the schedule into ``out`` (CSV) and return the cases heard at MPP locations.
+) -> SchedulePass:
+    """Stream the schedule once: check each row, note MPP locations, spill the kept columns.
+
+    Rows with no ``IDNSCHEDULE``, or naming no case or an unknown one, are rejected.
+
+    Notes
+    -----
+    One pass; each chunk costs O(rows) plus a binary search of its cases.
+    """
+    n = len(index)
+    found = SchedulePass(np.zeros(n, dtype=bool), np.zeros(n, dtype=np.int32))
+    for chunk in stream_table(
+        path,
+        SCHEDULE.wanted,
+        required=SCHEDULE.required,
+        rejects=rejects,
+        stats=stats,
+        chunk_bytes=chunk_bytes,
+    ):
+        chunk = drop_rows(
+            chunk,
+            chunk["IDNSCHEDULE"].isna(),
+            rejects,
+            path.name,
+            "IDNSCHEDULE",
+            "missing IDNSCHEDULE",
+        )
+        chunk, at = known_cases(chunk, "IDNCASE", index, rejects, path.name, case_file)
+        np.add.at(found.rows_by_case, at, 1)
+        location = chunk["HEARING_LOC_CODE"].str.upper()
+        mpp = location.isin(codes.mpp_locations).fillna(False).to_numpy(dtype=bool)
+        found.at_mpp_location[at[mpp]] = True
+        spill.write(
+            {
+                "case": at.astype(np.int64),
+                LINE: chunk[LINE].to_numpy(dtype=np.int64),
+                **{name: arrow_text(chunk[name]) for name in SCHEDULE_TEXT},
+            }
+        )
+    return found
+
+
+def kept_schedule(spill: Spill, keep: np.ndarray, case_ids: pd.Series) -> Iterator[pd.DataFrame]:
+    """The spilled schedule rows of kept cases, chunk by chunk, as text columns."""
+    ids = case_ids.to_numpy(dtype=object)
+    for table in spill.read():
+        case = table.column("case").to_numpy()
+        mask = keep[case]
+        if not mask.any():
+            continue
+        part = table.filter(pa.array(mask))
+        frame = pd.DataFrame(
+            {
+                name: pd.Series(pd.arrays.ArrowStringArray(part.column(name)))
+                for name in SCHEDULE_TEXT
+            }
+        )
+        frame["IDNCASE"] = pd.Series(ids[case[mask]], dtype=TEXT)
+        frame[LINE] = part.column(LINE).to_numpy()
+        yield frame
+
+
+def write_hearings(
+    chunks: Iterable[pd.DataFrame],
+    out: Path,
+    *,
+    completion: pd.DataFrame,
+    codes: CodeTables,
+    counts: Counts,
+) -> None:
+    """Write the kept schedule rows to ``out`` (CSV), chunk by chunk.
 
     Parameters
     ----------
-    path, out : Path
-        The schedule file and the hearings CSV to write.
-    case_ids : Index
-        ``IDNCASE`` values of the loaded cases; rows naming others are rejected.
+    chunks : iterable of DataFrame
+        Schedule rows (text columns, as :func:`kept_schedule` yields them).
+    out : Path
+        The hearings CSV to write.
     completion : DataFrame
         Index ``IDNPROCEEDING``; ``comp_date`` and ``absentia`` of completed proceedings.
 
     Notes
     -----
-    One pass; each chunk costs O(rows) plus a join against ``completion``.
+    Each chunk costs O(rows) plus a join against ``completion``.
     """
-    mpp_cases: set[str] = set()
     writer = CsvWriter(out, COLUMNS)
     try:
-        for chunk in stream_table(
-            path,
-            SCHEDULE.wanted,
-            required=SCHEDULE.required,
-            rejects=rejects,
-            stats=stats,
-            chunk_bytes=chunk_bytes,
-        ):
-            chunk = keep_known_cases(
-                chunk, ("IDNSCHEDULE", "IDNCASE"), case_ids, rejects, path.name, case_file
-            )
-            if chunk.empty:
-                continue
+        for chunk in chunks:
             dates, bad = parse_dates(chunk["ADJ_DATE"])
             counts.note("unparseable ADJ_DATE (left empty)", bad)
             cal = chunk["CAL_TYPE"].str.upper()
@@ -121,9 +201,6 @@ def write_hearings(
                 "CAL_TYPE codes with no hearing type (left empty)",
                 int((cal.notna() & kind.isna()).sum()),
             )
-            location = chunk["HEARING_LOC_CODE"].str.upper()
-            at_mpp = location.isin(codes.mpp_locations).fillna(False).astype(bool)
-            mpp_cases.update(chunk.loc[at_mpp, "IDNCASE"].tolist())
             out_chunk = pd.DataFrame(
                 {
                     "hearing_id": chunk["IDNSCHEDULE"],
@@ -141,4 +218,3 @@ def write_hearings(
             counts.note("hearings written", len(out_chunk))
     finally:
         writer.close()
-    return mpp_cases

@@ -1,9 +1,14 @@
 """The EOIR FOIA release's layout, declared as data: which files, which columns, which codes.
 
-Sources for the layout (file and column names as the release spells them): the release's own
-table headers as reproduced by public loaders of the "EOIR Case Data" zip (table files at the top
-level, code tables in ``Lookup/``, tab-delimited, no quoting, ``Count.txt`` beside them). Names
-are matched ignoring case, and a file may end in ``.csv``, ``.tsv`` or ``.txt``.
+Sources for the layout (file and column names as the release spells them): ian-nason/eoir-database
+(``build_database.py``: data tables under ``EOIR Case Data/``, sometimes one folder deeper, code
+tables under ``Lookup/``; ``DICTIONARY.md``: every table's columns) and deportationdata/eoir
+(``scripts/utilities.R``: tab-delimited, no quoting, ``Count.txt`` of row counts beside the
+tables). Tables are found at any depth. Names are matched ignoring case, and a file may end in
+``.csv``, ``.tsv`` or ``.txt``.
+
+``tblDecCode`` (``idnDecCode, strCode, strDescription``) is a different, generic code table; it is
+not the court-decision lookup (``tblLookupCourtDecision``) and is never read as one.
 
 Only the columns listed here are ever kept in memory. Names, A-numbers and addresses are never
 read (the release has no names or A-numbers; its address columns are not needed).
@@ -56,6 +61,7 @@ PROCEEDING = ReleaseTable(
         "DEC_CODE": (),
         "ABSENTIA": (),
         "COMP_DATE": (),
+        "OTHER_COMP": (),
         "CASE_TYPE": ("CASETYPE",),
     },
     required=("IDNPROCEEDING", "IDNCASE"),
@@ -110,24 +116,38 @@ LANGUAGE = ReleaseTable(
 BASE_CITY = ReleaseTable(
     key="base_city",
     stems=("tblLookupBaseCity",),
-    wanted={"BASE_CITY_CODE": (), "BASE_CITY_NAME": ()},
+    wanted={"BASE_CITY_CODE": (), "BASE_CITY_NAME": (), "BASE_CITY": (), "BASE_STATE": ()},
     required=("BASE_CITY_CODE",),
 )
 HEARING_LOCATION = ReleaseTable(
     key="hearing_location",
     stems=("tblLookupHloc",),
-    wanted={"HEARING_LOC_CODE": (), "HEARING_LOC_NAME": ()},
+    wanted={
+        "HEARING_LOC_CODE": (),
+        "HEARING_LOC_NAME": (),
+        "HEARING_CITY": (),
+        "HEARING_STATE": (),
+        "HEARING_BASE_CITY": (),
+    },
     required=("HEARING_LOC_CODE",),
 )
 DECISION = ReleaseTable(
     key="decision",
-    stems=("tblLookupCourtDecision", "tblLookupCourtDecision_final", "tblDecCode"),
+    stems=("tblLookupCourtDecision",),
     wanted={
         "STRCASETYPE": (),
-        "STRDECCODE": ("DEC_CODE",),
-        "STRDECDESCRIPTION": ("DEC_DESCRIPTION",),
+        "STRDECCODE": (),
+        "STRDECDESCRIPTION": (),
+        "STRDECTYPE": (),  # C: decodes DEC_CODE; O: decodes OTHER_COMP
+        "BLNACTIVE": (),
     },
-    required=("STRDECCODE",),
+    required=("STRDECCODE", "STRDECDESCRIPTION"),
+)
+CASE_IDENTIFIER_CODES = ReleaseTable(
+    key="case_identifier_codes",
+    stems=("tblLookUpCaseIdentifier",),
+    wanted={"STRCODE": (), "STRDESCRIPTION": ()},
+    required=("STRCODE",),
 )
 ADJOURNMENT = ReleaseTable(
     key="adjournment",
@@ -150,9 +170,43 @@ LOOKUP_TABLES = (
     BASE_CITY,
     HEARING_LOCATION,
     DECISION,
+    CASE_IDENTIFIER_CODES,
     ADJOURNMENT,
     CAL_TYPE,
 )
+COUNT_FILE = "count.txt"
+
+
+def read_counts(folder: Path) -> dict[str, tuple[int, Path]]:
+    r"""Row counts the release publishes in ``Count.txt`` files (``TABLE<tab>ROWS`` per line).
+
+    Returns
+    -------
+    dict
+        Table file stem, lower case -> (rows, the ``Count.txt`` that says so). Lines that are not
+        a name and a whole number are ignored.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     _ = (Path(tmp) / "Count.txt").write_bytes(b"A_TblCase\t12\r\nnote\n")
+    ...     {k: v[0] for k, v in read_counts(Path(tmp)).items()}
+    {'a_tblcase': 12}
+    """
+    counts: dict[str, tuple[int, Path]] = {}
+    for path in sorted(folder.rglob("*")):
+        if not (path.is_file() and path.name.lower() == COUNT_FILE):
+            continue
+        text = path.read_bytes().replace(b"\x00", b"").decode("utf-8", errors="replace")
+        for line in text.splitlines():
+            parts = [p.strip() for p in line.replace("|", "\t").split("\t") if p.strip()]
+            if len(parts) == 2 and parts[1].replace(",", "").isdigit():
+                stem = (
+                    Path(parts[0]).stem if Path(parts[0]).suffix.lower() in SUFFIXES else parts[0]
+                )
+                counts[stem.lower()] = (int(parts[1].replace(",", "")), path)
+    return counts
 
 
 def find_files(folder: Path) -> dict[str, Path]:

@@ -154,10 +154,12 @@ class _CleanStream(io.RawIOBase):
         if not block.endswith(b"\n"):
             block += self._handle.readline()
         block = _clean(block, self._stats)
+        before = len(self.blank)
         if block.startswith((b"\n", b"\r\n")):
             self.blank.append(self._lines + 1)
         for match in _BLANK.finditer(block):
             self.blank.append(self._lines + block.count(b"\n", 0, match.end()) + 1)
+        self._stats.blank_lines += len(self.blank) - before
         self._lines += block.count(b"\n")
         return block
 
@@ -283,9 +285,7 @@ def _frame(
     return frame
 
 
-def _extra_frame(
-    rows: _Rows, names: Sequence[str], columns: dict[str, int]
-) -> pd.DataFrame | None:
+def _extra_frame(rows: _Rows, names: Sequence[str], columns: dict[str, int]) -> pd.DataFrame | None:
     if not rows.extra:
         return None
     numbers = np.array([n for n, _ in rows.extra], dtype=np.int64)
@@ -310,12 +310,10 @@ def _extra_frame(
     return frame
 
 
-def _open(
-    path: Path, stream: _CleanStream, **options: object
-) -> pacsv.CSVStreamingReader | None:
+def _open(path: Path, stream: _CleanStream, **options: object) -> pacsv.CSVStreamingReader | None:
     """Arrow's streaming reader over ``stream``, or ``None`` when there is no row at all."""
     try:
-        return pacsv.open_csv(stream, **options)  # type: ignore[arg-type]
+        return pacsv.open_csv(stream, **options)
     except pa.ArrowInvalid as err:
         if "Empty CSV file" in str(err):
             return None
@@ -424,7 +422,9 @@ def stream_table(
                 if filled.any():
                     for line in lines[filled].tolist():
                         stats.rows_rejected += 1
-                        rejects.add(stats.file, line, "", f"expected {len(header)} fields, found {width}")
+                        rejects.add(
+                            stats.file, line, "", f"expected {len(header)} fields, found {width}"
+                        )
                     frame = frame.loc[~filled].reset_index(drop=True)
                 stats.trailing_fields_trimmed += int((~filled).sum())
             rows.flush_refused()

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from kinlink.loaders.eoir.reader import LINE, Rejects
@@ -174,3 +176,107 @@ def write_csv(frame: pd.DataFrame, path: Path) -> None:
         writer.write(frame)
     finally:
         writer.close()
+
+
+def to_ids(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """EOIR ids (whole numbers written as text) as ``int64``, and where a value is not one.
+
+    Returns
+    -------
+    (ndarray, ndarray)
+        The ids (``-1`` where missing or not a whole number) and a boolean mask of the values
+        that are present but not a whole number.
+
+    Examples
+    --------
+    >>> ids, bad = to_ids(pd.Series(["12", None, "x7", "0042"], dtype="string[pyarrow]"))
+    >>> ids.tolist(), bad.tolist()
+    ([12, -1, -1, 42], [False, False, True, False])
+    """
+    arr = pa.array(values.astype("string[pyarrow]").array, type=pa.string())
+    whole = pc.match_substring_regex(arr, r"^[0-9]{1,18}$")
+    ids = pc.cast(pc.if_else(whole, arr, pa.scalar(None, pa.string())), pa.int64())
+    out = np.asarray(ids.fill_null(-1), dtype=np.int64)
+    bad = np.asarray(pc.and_(pc.is_valid(arr), pc.invert(whole)).fill_null(False), dtype=bool)
+    return out, bad
+
+
+class CaseIndex:
+    """Positions of ``IDNCASE`` numbers in the case table: a sorted array and a binary search.
+
+    Far lighter than a hash of 12 million Python strings: 16 bytes a case.
+
+    Examples
+    --------
+    >>> index = CaseIndex(np.array([30, 10, 20]))
+    >>> index.positions(np.array([20, 99, 30, -1])).tolist()
+    [2, -1, 0, -1]
+    """
+
+    def __init__(self, ids: np.ndarray) -> None:
+        self.order = np.argsort(ids, kind="stable")
+        self.sorted = ids[self.order]
+
+    def __len__(self) -> int:
+        return len(self.sorted)
+
+    def positions(self, ids: np.ndarray) -> np.ndarray:
+        """Row of each id in the case table, ``-1`` when the table has no such case."""
+        if not len(self.sorted):
+            return np.full(len(ids), -1, dtype=np.int64)
+        at = np.minimum(np.searchsorted(self.sorted, ids), len(self.sorted) - 1)
+        return np.where(self.sorted[at] == ids, self.order[at], -1)
+
+
+def not_a_number(column: str) -> str:
+    """The reject reason for an id that is not a whole number."""
+    return f"{column} is not a whole number"
+
+
+def arrow_text(values: pd.Series) -> pa.Array:
+    """A text column as an Arrow string array (no copy for ``string[pyarrow]``)."""
+    return pa.array(values.astype("string[pyarrow]").array, type=pa.string())
+
+
+class Spill:
+    """Rows set aside on disk during a pass (Arrow IPC, zstd), read back in batches.
+
+    A full release's schedule is tens of millions of rows; which of them the bundle keeps is
+    known only once every table has been read, so the columns kept from each row wait here.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._writer: pa.ipc.RecordBatchFileWriter | None = None
+        self.rows = 0
+
+    def write(self, columns: dict[str, object]) -> None:
+        """Append one batch (column name -> numpy array or Arrow array)."""
+        batch = pa.record_batch({k: pa.array(v) for k, v in columns.items()})
+        if self._writer is None:
+            self._writer = pa.ipc.new_file(
+                str(self.path), batch.schema, options=pa.ipc.IpcWriteOptions(compression="zstd")
+            )
+        self._writer.write_batch(batch)
+        self.rows += batch.num_rows
+
+    def close(self) -> None:
+        """Finish writing."""
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
+
+    def read(self) -> Iterator[pa.Table]:
+        """The spilled batches, in the order written."""
+        self.close()
+        if not self.path.exists():
+            return
+        with pa.memory_map(str(self.path)) as source:
+            reader = pa.ipc.open_file(source)
+            for i in range(reader.num_record_batches):
+                yield pa.Table.from_batches([reader.get_batch(i)])
+
+    def remove(self) -> None:
+        """Delete the file."""
+        self.close()
+        self.path.unlink(missing_ok=True)

@@ -97,19 +97,23 @@ def test_every_line_is_a_row_or_a_reject_whatever_the_chunking(
         assert (value if isinstance(value, str) else "") == expected
 
 
-def test_decision_lookup_beats_defaults_and_depends_on_case_type(tmp_path: Path) -> None:
+def test_decisions_are_decoded_per_column_and_case_type() -> None:
     lookup = pd.DataFrame(
         {
-            "STRCASETYPE": ["RMV", "RMV", "AOC"],
-            "STRDECCODE": ["R", "X", "X"],
-            "STRDECDESCRIPTION": ["Relief Granted", "Removal", "Terminated"],
+            "STRCASETYPE": ["RMV", "RMV", "RMV", "AOC", "RMV"],
+            "STRDECCODE": ["R", "T", "T", "X", "R"],
+            "STRDECDESCRIPTION": ["Relief Granted", "Terminated", "Transfer", "Terminated", "Old"],
+            "STRDECTYPE": ["C", "C", "O", "C", "C"],
+            "BLNACTIVE": ["1", "1", "1", "1", "0"],
         }
     )
     codes = build_code_tables({"decision": lookup})
-    assert codes.decision_status("RMV", "r") == "RELIEF_GRANTED"
-    assert codes.decision_status("AOC", "X") == "TERMINATED"
-    assert codes.decision_status(None, "X") == "REMOVAL_ORDERED"  # ambiguous -> default
-    assert codes.decision_status("RMV", "Q") is None
+    assert codes.decide("RMV", "r", None) == ("Relief Granted", "RELIEF_GRANTED", "lookup")
+    assert codes.decide("RMV", "T", None)[:2] == ("Terminated", "TERMINATED")
+    assert codes.decide("RMV", None, "T")[:2] == ("Transfer", "PENDING")  # same letter, type O
+    assert codes.decide("AOC", "X", None)[1] == "TERMINATED"
+    assert codes.decide("RMV", "X", None) == (None, None, "unknown")  # the release's lookup rules
+    assert codes.decide("RMV", None, None) == (None, None, "none")
     assert classify_decision("Relief Denied") == "REMOVAL_ORDERED"
 
 
