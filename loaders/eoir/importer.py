@@ -353,7 +353,7 @@ def _import(
     counts.note("individuals", len(people))
     counts.note("cases", len(case_rows))
     counts.note("mpp cases", int(case_rows["mpp"].sum()))
-    counts.note("cases with no proceeding (status empty)", int(case_rows["status"].isna().sum()))
+    counts.note("cases with no proceeding (status empty)", int((case_rows["proceedings"] == 0).sum()))
     counts.note("family units", units["family_unit_id"].nunique())
     counts.note("rows rejected", len(rejects.rows))
     left_out = {}
