@@ -117,7 +117,6 @@ class ProceedingPass:
 
     at_mpp_location: np.ndarray  # a proceeding at an MPP hearing location
     credible_fear: np.ndarray  # a proceeding of case type CFR
-    rows_by_case: np.ndarray
     duplicate_lines: np.ndarray  # lines of repeated IDNPROCEEDING (rejected)
 
 
@@ -139,7 +138,6 @@ def scan_proceedings(
     found = ProceedingPass(
         np.zeros(n, dtype=bool),
         np.zeros(n, dtype=bool),
-        np.zeros(n, dtype=np.int32),
         np.zeros(0, dtype=np.int64),
     )
     ids_seen, lines_seen = [], []
@@ -165,7 +163,6 @@ def scan_proceedings(
         )
         chunk = chunk.assign(_pid=pid[~bad])
         chunk, at = known_cases(chunk, "IDNCASE", index, rejects, path.name, case_file)
-        np.add.at(found.rows_by_case, at, 1)
         hloc = chunk["HEARING_LOC_CODE"].str.upper()
         mpp = hloc.isin(codes.mpp_locations).fillna(False).to_numpy(dtype=bool)
         found.at_mpp_location[at[mpp]] = True

@@ -93,7 +93,6 @@ class SchedulePass:
     """What one pass over ``tbl_schedule`` found, per case (by row of the case table)."""
 
     at_mpp_location: np.ndarray  # a hearing scheduled at an MPP hearing location
-    rows_by_case: np.ndarray
 
 
 def scan_schedule(
@@ -115,7 +114,7 @@ def scan_schedule(
     One pass; each chunk costs O(rows) plus a binary search of its cases.
     """
     n = len(index)
-    found = SchedulePass(np.zeros(n, dtype=bool), np.zeros(n, dtype=np.int32))
+    found = SchedulePass(np.zeros(n, dtype=bool))
     for chunk in stream_table(
         path,
         SCHEDULE.wanted,
@@ -133,7 +132,6 @@ def scan_schedule(
             "missing IDNSCHEDULE",
         )
         chunk, at = known_cases(chunk, "IDNCASE", index, rejects, path.name, case_file)
-        np.add.at(found.rows_by_case, at, 1)
         location = chunk["HEARING_LOC_CODE"].str.upper()
         mpp = location.isin(codes.mpp_locations).fillna(False).to_numpy(dtype=bool)
         found.at_mpp_location[at[mpp]] = True

@@ -284,7 +284,7 @@ def _import(
         stats_for("proceeding"),
     )
     schedule_spill = Spill(work / "schedule.arrow")
-    sched = hearings.SchedulePass(np.zeros(n, dtype=bool), np.zeros(n, dtype=np.int32))
+    sched = hearings.SchedulePass(np.zeros(n, dtype=bool))
     if "schedule" in found:
         sched = hearings.scan_schedule(
             found["schedule"],
@@ -318,6 +318,7 @@ def _import(
 
     proceedings = case_side.kept_proceedings(proceeding_spill, keep, kept_ids, proc.duplicate_lines)
     proceeding_spill.remove()
+    kept_proceeding_rows = len(proceedings)
     side = case_side.summarise_proceedings(proceedings, codes, counts, court_from=court_from)
     del proceedings
     partial = bundle / "hearings.csv.partial"
@@ -353,7 +354,9 @@ def _import(
     counts.note("individuals", len(people))
     counts.note("cases", len(case_rows))
     counts.note("mpp cases", int(case_rows["mpp"].sum()))
-    counts.note("cases with no proceeding (status empty)", int((case_rows["proceedings"] == 0).sum()))
+    counts.note(
+        "cases with no proceeding (status empty)", int((case_rows["proceedings"] == 0).sum())
+    )
     counts.note("family units", units["family_unit_id"].nunique())
     counts.note("rows rejected", len(rejects.rows))
     left_out = {}
@@ -361,10 +364,12 @@ def _import(
         dropped = ~keep
         left_out = {
             case_file: int(dropped.sum()),
-            found["proceeding"].name: int(proc.rows_by_case[dropped].sum()),
+            found["proceeding"].name: proceeding_spill.rows
+            - len(proc.duplicate_lines)
+            - kept_proceeding_rows,
         }
         if "schedule" in found:
-            left_out[found["schedule"].name] = int(sched.rows_by_case[dropped].sum())
+            left_out[found["schedule"].name] = schedule_spill.rows - counts["hearings written"]
         if "case_identifier" in found and ids.rows_by_case is not None:
             left_out[found["case_identifier"].name] = int(ids.rows_by_case[dropped].sum())
         if "lead_rider" in found:
