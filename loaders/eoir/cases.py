@@ -33,10 +33,8 @@ from kinlink.loaders.eoir.values import (
     Counts,
     Spill,
     arrow_text,
-    drop_rows,
-    not_a_number,
     parse_dates,
-    to_ids,
+    whole_ids,
 )
 
 SOURCE = "EOIR"
@@ -49,19 +47,7 @@ def read_cases(path: Path, rejects: Rejects, stats: FileStats) -> tuple[pd.DataF
     Rows with no ``IDNCASE``, one that is not a whole number, or one already seen are rejected.
     """
     frame = read_table(path, CASE.wanted, required=CASE.required, rejects=rejects, stats=stats)
-    frame = drop_rows(
-        frame, frame["IDNCASE"].isna(), rejects, path.name, "IDNCASE", "missing IDNCASE"
-    )
-    ids, bad = to_ids(frame["IDNCASE"])
-    frame = drop_rows(
-        frame,
-        pd.Series(bad, index=frame.index),
-        rejects,
-        path.name,
-        "IDNCASE",
-        not_a_number("IDNCASE"),
-    )
-    ids = ids[~bad]
+    frame, ids = whole_ids(frame, "IDNCASE", rejects, path.name)
     duplicate = pd.Series(ids).duplicated(keep="first").to_numpy()
     if duplicate.any():
         first_line = pd.Series(frame[LINE].to_numpy()).groupby(ids).transform("min").to_numpy()
@@ -144,24 +130,8 @@ def scan_proceedings(
     for chunk in stream_table(
         path, PROCEEDING.wanted, required=PROCEEDING.required, rejects=rejects, stats=stats
     ):
-        chunk = drop_rows(
-            chunk,
-            chunk["IDNPROCEEDING"].isna(),
-            rejects,
-            path.name,
-            "IDNPROCEEDING",
-            "missing IDNPROCEEDING",
-        )
-        pid, bad = to_ids(chunk["IDNPROCEEDING"])
-        chunk = drop_rows(
-            chunk,
-            pd.Series(bad, index=chunk.index),
-            rejects,
-            path.name,
-            "IDNPROCEEDING",
-            not_a_number("IDNPROCEEDING"),
-        )
-        chunk = chunk.assign(_pid=pid[~bad])
+        chunk, pid = whole_ids(chunk, "IDNPROCEEDING", rejects, path.name)
+        chunk = chunk.assign(_pid=pid)
         chunk, at = known_cases(chunk, "IDNCASE", index, rejects, path.name, case_file)
         hloc = chunk["HEARING_LOC_CODE"].str.upper()
         mpp = hloc.isin(codes.mpp_locations).fillna(False).to_numpy(dtype=bool)

@@ -26,9 +26,9 @@ from kinlink.loaders.eoir.values import (
     CaseIndex,
     Counts,
     drop_rows,
-    not_a_number,
     to_ids,
     unknown_case,
+    whole_ids,
 )
 
 UNIT_PREFIX = "EOIR-LR-"
@@ -58,12 +58,7 @@ def known_cases(
     Returns the remaining rows and their case positions.
     """
     name = reject_column or column
-    chunk = drop_rows(chunk, chunk[column].isna(), rejects, file, name, f"missing {name}")
-    ids, bad = to_ids(chunk[column])
-    chunk = drop_rows(
-        chunk, pd.Series(bad, index=chunk.index), rejects, file, name, not_a_number(name)
-    )
-    ids = ids[~bad]
+    chunk, ids = whole_ids(chunk, column, rejects, file, name)
     at = index.positions(ids)
     unknown = pd.Series(at < 0, index=chunk.index)
     reason = unknown_case(case_file).replace("IDNCASE", name)

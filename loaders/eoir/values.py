@@ -258,6 +258,21 @@ def not_a_number(column: str) -> str:
     return f"{column} is not a whole number"
 
 
+def whole_ids(
+    frame: pd.DataFrame, column: str, rejects: Rejects, file: str, name: str | None = None
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """Reject rows whose ``column`` is missing or not a whole number; the rest and their ids.
+
+    ``name`` is the column named in the rejects (default ``column``).
+    """
+    name = name or column
+    frame = drop_rows(frame, frame[column].isna(), rejects, file, name, f"missing {name}")
+    ids, bad = to_ids(frame[column])
+    frame = drop_rows(frame, pd.Series(bad, index=frame.index), rejects, file, name,
+                      not_a_number(name))  # fmt: skip
+    return frame, ids[~bad]
+
+
 def arrow_text(values: pd.Series) -> pa.Array:
     """A text column as an Arrow string array (no copy for ``string[pyarrow]``)."""
     return pa.array(values.astype("string[pyarrow]").array, type=pa.string())
