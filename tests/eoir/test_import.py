@@ -351,3 +351,30 @@ def test_optional_tables_may_be_missing(release: Path, tmp_path: Path) -> None:
     cases = bundle.cases.set_index("case_id")
     assert cases.loc["1003", "status"] == "IN_ABSENTIA"
     assert cases.loc["1001", "mpp"]  # the packaged MPP locations: MPL
+
+
+def test_extra_mpp_hearing_location(release: Path, tmp_path: Path) -> None:
+    import_release(release, tmp_path / "b", mpp_hearing_locs=("sna",))
+    cases = _csv(tmp_path / "b" / "cases.csv").set_index("case_id")
+    assert cases.loc["3001", ["mpp", "mpp_basis", "mpp_location_in"]].tolist() == [
+        "true",
+        "location",
+        "proceeding",
+    ]
+    assert "5001" not in cases.index  # a credible-fear review, wherever it is heard
+
+
+def test_court_can_be_the_base_city(release: Path, tmp_path: Path) -> None:
+    import_release(release, tmp_path / "b", court_from="base-city")
+    cases = _csv(tmp_path / "b" / "cases.csv").set_index("case_id")
+    assert cases.loc[["1001", "1002", "2001", "2002"], "court"].tolist() == [
+        "SNA",
+        "HLG",
+        "HLG",
+        "MIA",
+    ]
+    assert cases.loc["1001", "court_name"] == "SAN ANTONIO, TX"
+    run_report(tmp_path / "b", tmp_path / "report")
+    separated = _csv(tmp_path / "report" / "separated_families.csv")
+    codes = dict(zip(separated["record_ids"], separated["codes"], strict=True))
+    assert codes == {"1001;1002;1003": "COURT_SPLIT", "2001;2002": "COURT_SPLIT;MPP_SPLIT"}
