@@ -80,6 +80,7 @@ class ImportSummary:
                     "nul_bytes": s.nul_bytes,
                     "trailing_empty_fields_trimmed": s.trailing_fields_trimmed,
                     "blank_lines": s.blank_lines,
+                    "stray_carriage_returns": s.stray_carriage_returns,
                 }
                 for s in self.files
             ],

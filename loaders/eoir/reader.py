@@ -43,6 +43,7 @@ DELIMITERS = ("\t", "|")
 CHUNK_BYTES = 16 << 20
 _MIN_BLOCK = 1 << 20  # Arrow's block: a row must fit in one
 _BLANK = re.compile(rb"\n(?=\r?\n)")  # a newline followed by an empty line
+_LONE_CR = re.compile(rb"\r(?!\n)")  # a carriage return that ends no line
 
 
 @dataclass
@@ -78,6 +79,7 @@ class FileStats:
     trailing_fields_trimmed: int = 0
     header_trailing: int = 0  # empty names after the header's last column (stray delimiters)
     blank_lines: int = 0
+    stray_carriage_returns: int = 0  # a CR inside a row, replaced by a space
 
     @property
     def encoding(self) -> str:
@@ -154,6 +156,10 @@ class _CleanStream(io.RawIOBase):
         if not block.endswith(b"\n"):
             block += self._handle.readline()
         block = _clean(block, self._stats)
+        if block.count(b"\r") != block.count(b"\r\n"):
+            # Arrow would end a row at a lone CR; the release ends its lines with LF or CRLF
+            block, n = _LONE_CR.subn(b" ", block)
+            self._stats.stray_carriage_returns += n
         before = len(self.blank)
         if block.startswith((b"\n", b"\r\n")):
             self.blank.append(self._lines + 1)

@@ -36,6 +36,14 @@ def test_pipe_cp1252_nul_and_crlf(tmp_path: Path) -> None:
     assert not rejects.rows
 
 
+def test_a_carriage_return_inside_a_row_does_not_end_it(tmp_path: Path) -> None:
+    path = tmp_path / "t.csv"
+    path.write_bytes(b"A\tB\tC\r\n1\tx\ry\tz\r\n2\tq\tw\r\n")
+    frame, rejects, stats = _read(path)
+    assert frame[["A", "C", "_line"]].values.tolist() == [["1", "z", 2], ["2", "w", 3]]
+    assert stats.stray_carriage_returns == 1 and not rejects.rows
+
+
 def test_bad_rows_are_rejected_with_their_lines(tmp_path: Path) -> None:
     path = tmp_path / "t.csv"
     path.write_text("A\tB\tC\n1\t2\t3\n\n4\t5\n6\t7\t8\t9\n10\t11\t\t\n12\t\t13\n")
