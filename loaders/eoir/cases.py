@@ -34,6 +34,7 @@ from kinlink.loaders.eoir.values import (
     Spill,
     arrow_text,
     parse_dates,
+    take_text,
     whole_ids,
 )
 
@@ -162,7 +163,6 @@ def kept_proceedings(
     spill: Spill, keep: np.ndarray, case_ids: pd.Series, duplicate_lines: np.ndarray
 ) -> pd.DataFrame:
     """The spilled proceedings of kept cases, as text columns (``IDNPROCEEDING``, ``IDNCASE``)."""
-    ids = case_ids.to_numpy(dtype=object)
     parts = []
     for table in spill.read():
         case = table.column("case").to_numpy()
@@ -177,7 +177,7 @@ def kept_proceedings(
                 for name in PROCEEDING_TEXT
             }
         )
-        frame.insert(0, "IDNCASE", pd.Series(ids[case[mask]], dtype=TEXT))
+        frame.insert(0, "IDNCASE", take_text(case_ids, case[mask]))
         frame.insert(
             0, "IDNPROCEEDING", pd.Series(part.column("pid").to_numpy(), dtype="Int64").astype(TEXT)
         )

@@ -26,6 +26,7 @@ from kinlink.loaders.eoir.values import (
     CaseIndex,
     Counts,
     drop_rows,
+    take_text,
     to_ids,
     unknown_case,
     whole_ids,
@@ -232,7 +233,7 @@ def family_units(
     [['EOIR-LR-9', '10', None], ['EOIR-LR-9', '30', None], ['EOIR-LR-9', '9', 'HEAD']]
     """
     members = np.flatnonzero((group >= 0) & keep)
-    ids = case_ids.to_numpy(dtype=object)[members].astype(str)
+    ids = take_text(case_ids.astype("string[pyarrow]"), members).to_numpy(dtype=object)
     is_rider = np.zeros(len(group), dtype=bool)
     is_rider[riders] = True
     frame = pd.DataFrame(

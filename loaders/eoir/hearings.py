@@ -37,6 +37,7 @@ from kinlink.loaders.eoir.values import (
     iso_dates,
     parse_dates,
     positions,
+    take_text,
 )
 
 COLUMNS = [
@@ -147,7 +148,6 @@ def scan_schedule(
 
 def kept_schedule(spill: Spill, keep: np.ndarray, case_ids: pd.Series) -> Iterator[pd.DataFrame]:
     """The spilled schedule rows of kept cases, chunk by chunk, as text columns."""
-    ids = case_ids.to_numpy(dtype=object)
     for table in spill.read():
         case = table.column("case").to_numpy()
         mask = keep[case]
@@ -160,7 +160,7 @@ def kept_schedule(spill: Spill, keep: np.ndarray, case_ids: pd.Series) -> Iterat
                 for name in SCHEDULE_TEXT
             }
         )
-        frame["IDNCASE"] = pd.Series(ids[case[mask]], dtype=TEXT)
+        frame["IDNCASE"] = take_text(case_ids, case[mask])
         frame[LINE] = part.column(LINE).to_numpy()
         yield frame
 

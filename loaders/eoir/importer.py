@@ -27,7 +27,7 @@ from kinlink.loaders.eoir import families, hearings
 from kinlink.loaders.eoir.codes import CREDIBLE_FEAR_REVIEW, DOCKETS, CodeTables, build_code_tables
 from kinlink.loaders.eoir.layout import DATA_TABLES, LOOKUP_TABLES, find_files, read_counts
 from kinlink.loaders.eoir.reader import CHUNK_BYTES, TEXT, FileStats, Rejects, read_table
-from kinlink.loaders.eoir.values import CaseIndex, Counts, Spill, iso_dates, write_csv
+from kinlink.loaders.eoir.values import CaseIndex, Counts, Spill, iso_dates, take_text, write_csv
 
 log = logging.getLogger(__name__)
 
@@ -342,12 +342,7 @@ def _import(
     }
     lead_of = np.full(n, -1, dtype=np.int64)
     lead_of[riders] = leads
-    lead_ids = pd.Series(
-        np.where(
-            lead_of[kept] >= 0, kept_ids.to_numpy(dtype=object)[np.maximum(lead_of[kept], 0)], None
-        ),
-        dtype=TEXT,
-    )
+    lead_ids = take_text(kept_ids, lead_of[kept])
     case_rows = _case_rows(cases.iloc[kept], side, lead_ids, flags, codes)
     units = families.family_units(group, riders, kept_ids, keep)
     _write(bundle, people, case_rows, units, rejects, partial)

@@ -320,3 +320,20 @@ class Spill:
         """Delete the file."""
         self.close()
         self.path.unlink(missing_ok=True)
+
+
+def take_text(values: pd.Series, at: np.ndarray) -> pd.Series:
+    """``values`` at positions ``at`` (``-1``: missing), as ``string[pyarrow]``, without turning
+    the whole column into Python strings.
+
+    Examples
+    --------
+    >>> take_text(pd.Series(["a", "b", "c"], dtype="string[pyarrow]"), np.array([2, -1, 0]))
+    0       c
+    1    <NA>
+    2       a
+    dtype: string
+    """
+    indices = pa.array(at, mask=at < 0, type=pa.int64())
+    taken = pc.take(arrow_text(values), indices)
+    return pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array([taken], type=pa.string())))
