@@ -24,7 +24,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=[],
         metavar="CODE",
         help="a HEARING_LOC_CODE to count as an MPP hearing location, besides "
-        "those tblLookupHloc names as MPP (repeatable)",
+        "the MPP locations tblLookupHloc (or kinlink's packaged list) names (repeatable)",
     )
     parser.add_argument(
         "--court",
