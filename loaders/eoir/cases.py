@@ -25,16 +25,15 @@ from kinlink.loaders.eoir.reader import (
     FileStats,
     Rejects,
     empty_frame,
-    read_table,
     stream_table,
 )
 from kinlink.loaders.eoir.values import (
     CaseIndex,
     Counts,
+    KeptIds,
     Spill,
     arrow_text,
     parse_dates,
-    take_text,
     whole_ids,
 )
 
@@ -42,22 +41,74 @@ SOURCE = "EOIR"
 CourtFrom = Literal["hearing-location", "base-city"]
 
 
-def read_cases(path: Path, rejects: Rejects, stats: FileStats) -> tuple[pd.DataFrame, np.ndarray]:
-    """``A_TblCase``'s kept columns, one row per case, and each case's ``IDNCASE`` as a number.
+@dataclass
+class CaseTable:
+    """``A_TblCase`` read once: what every case needs in memory, the rest spilled to disk.
+
+    A full release has 12 million cases; only their numbers and credible-fear flags stay in
+    memory (a few bytes each). The text columns wait in ``spill`` until the import knows which
+    cases it keeps (:meth:`kept`).
+    """
+
+    numbers: np.ndarray  # IDNCASE as a number, by position (the case's row among valid rows)
+    credible_fear: np.ndarray  # CASE_TYPE is CFR
+    untyped: np.ndarray  # CASE_TYPE is empty
+    spill: Spill
+    valid: np.ndarray  # per spilled row: a case (not a repeated IDNCASE)
+
+    def kept(self, keep: np.ndarray) -> pd.DataFrame:
+        """The text columns of the kept cases, in position order."""
+        position = np.cumsum(self.valid) - 1
+        parts, offset = [], 0
+        for table in self.spill.read():
+            rows = slice(offset, offset + table.num_rows)
+            mask = self.valid[rows] & keep[np.maximum(position[rows], 0)]
+            parts.append(table.filter(pa.array(mask)))
+            offset += table.num_rows
+        if not parts:
+            return empty_frame(list(CASE.wanted)).drop(columns=LINE)
+        table = pa.concat_tables(parts)
+        return pd.DataFrame(
+            {
+                name: pd.Series(pd.arrays.ArrowStringArray(table.column(name)))
+                for name in CASE.wanted
+            }
+        )
+
+
+def read_cases(path: Path, rejects: Rejects, stats: FileStats, spill: Spill) -> CaseTable:
+    """Stream ``A_TblCase``: check each row and spill its kept columns.
 
     Rows with no ``IDNCASE``, one that is not a whole number, or one already seen are rejected.
     """
-    frame = read_table(path, CASE.wanted, required=CASE.required, rejects=rejects, stats=stats)
-    frame, ids = whole_ids(frame, "IDNCASE", rejects, path.name)
-    duplicate = pd.Series(ids).duplicated(keep="first").to_numpy()
+    numbers, lines, cfr, untyped = [], [], [], []
+    for chunk in stream_table(
+        path, CASE.wanted, required=CASE.required, rejects=rejects, stats=stats
+    ):
+        chunk, ids = whole_ids(chunk, "IDNCASE", rejects, path.name)
+        case_type = chunk["CASE_TYPE"].str.upper()
+        numbers.append(ids)
+        lines.append(chunk[LINE].to_numpy(dtype=np.int64))
+        cfr.append(case_type.isin(CREDIBLE_FEAR_REVIEW).fillna(False).to_numpy(dtype=bool))
+        untyped.append(case_type.isna().to_numpy(dtype=bool))
+        spill.write({name: arrow_text(chunk[name]) for name in CASE.wanted})
+
+    def joined(parts: list[np.ndarray], dtype: type) -> np.ndarray:
+        return np.concatenate(parts) if parts else np.zeros(0, dtype=dtype)
+
+    all_ids, all_lines = joined(numbers, np.int64), joined(lines, np.int64)
+    duplicate = pd.Series(all_ids).duplicated(keep="first").to_numpy()
     if duplicate.any():
-        first_line = pd.Series(frame[LINE].to_numpy()).groupby(ids).transform("min").to_numpy()
-        for line, first in zip(
-            frame[LINE].to_numpy()[duplicate], first_line[duplicate], strict=True
-        ):
-            rejects.add(path.name, line, "IDNCASE", f"duplicate IDNCASE (first at line {first})")
-        frame, ids = frame.loc[~duplicate], ids[~duplicate]
-    return frame.reset_index(drop=True), ids
+        repeated = np.isin(all_ids, np.unique(all_ids[duplicate]))
+        first = pd.Series(all_lines[repeated]).groupby(all_ids[repeated]).min()
+        for line, number in zip(all_lines[duplicate], all_ids[duplicate], strict=True):
+            rejects.add(
+                path.name, line, "IDNCASE", f"duplicate IDNCASE (first at line {first[number]})"
+            )
+    valid = ~duplicate
+    return CaseTable(
+        all_ids[valid], joined(cfr, bool)[valid], joined(untyped, bool)[valid], spill, valid
+    )
 
 
 def individuals(cases: pd.DataFrame, codes: CodeTables, counts: Counts) -> pd.DataFrame:
@@ -160,7 +211,7 @@ def scan_proceedings(
 
 
 def kept_proceedings(
-    spill: Spill, keep: np.ndarray, case_ids: pd.Series, duplicate_lines: np.ndarray
+    spill: Spill, keep: np.ndarray, case_ids: KeptIds, duplicate_lines: np.ndarray
 ) -> pd.DataFrame:
     """The spilled proceedings of kept cases, as text columns (``IDNPROCEEDING``, ``IDNCASE``)."""
     parts = []
@@ -177,7 +228,7 @@ def kept_proceedings(
                 for name in PROCEEDING_TEXT
             }
         )
-        frame.insert(0, "IDNCASE", take_text(case_ids, case[mask]))
+        frame.insert(0, "IDNCASE", case_ids.at(case[mask]))
         frame.insert(
             0, "IDNPROCEEDING", pd.Series(part.column("pid").to_numpy(), dtype="Int64").astype(TEXT)
         )

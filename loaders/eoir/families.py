@@ -25,8 +25,8 @@ from kinlink.loaders.eoir.reader import LINE, FileStats, Rejects, read_table, st
 from kinlink.loaders.eoir.values import (
     CaseIndex,
     Counts,
+    KeptIds,
     drop_rows,
-    take_text,
     to_ids,
     unknown_case,
     whole_ids,
@@ -219,7 +219,7 @@ def components(lead: np.ndarray, rider: np.ndarray, n: int) -> np.ndarray:
 
 
 def family_units(
-    group: np.ndarray, riders: np.ndarray, case_ids: pd.Series, keep: np.ndarray
+    group: np.ndarray, riders: np.ndarray, case_ids: KeptIds, keep: np.ndarray
 ) -> pd.DataFrame:
     """One unit per group of kept cases: ``family_unit_id, record_id, role``.
 
@@ -228,12 +228,12 @@ def family_units(
 
     Examples
     --------
-    >>> ids = pd.Series(["10", "9", "30", "40"])
+    >>> ids = KeptIds(pd.Series(["10", "9", "30", "40"]), np.arange(4), 4)
     >>> family_units(np.array([0, 0, 0, -1]), np.array([0]), ids, np.ones(4, bool)).values.tolist()
     [['EOIR-LR-9', '10', None], ['EOIR-LR-9', '30', None], ['EOIR-LR-9', '9', 'HEAD']]
     """
     members = np.flatnonzero((group >= 0) & keep)
-    ids = take_text(case_ids.astype("string[pyarrow]"), members).to_numpy(dtype=object)
+    ids = case_ids.at(members).to_numpy(dtype=object)
     is_rider = np.zeros(len(group), dtype=bool)
     is_rider[riders] = True
     frame = pd.DataFrame(

@@ -31,13 +31,13 @@ from kinlink.loaders.eoir.values import (
     CaseIndex,
     Counts,
     CsvWriter,
+    KeptIds,
     Spill,
     arrow_text,
     drop_rows,
     iso_dates,
     parse_dates,
     positions,
-    take_text,
 )
 
 COLUMNS = [
@@ -146,7 +146,7 @@ def scan_schedule(
     return found
 
 
-def kept_schedule(spill: Spill, keep: np.ndarray, case_ids: pd.Series) -> Iterator[pd.DataFrame]:
+def kept_schedule(spill: Spill, keep: np.ndarray, case_ids: KeptIds) -> Iterator[pd.DataFrame]:
     """The spilled schedule rows of kept cases, chunk by chunk, as text columns."""
     for table in spill.read():
         case = table.column("case").to_numpy()
@@ -160,7 +160,7 @@ def kept_schedule(spill: Spill, keep: np.ndarray, case_ids: pd.Series) -> Iterat
                 for name in SCHEDULE_TEXT
             }
         )
-        frame["IDNCASE"] = take_text(case_ids, case[mask])
+        frame["IDNCASE"] = case_ids.at(case[mask])
         frame[LINE] = part.column(LINE).to_numpy()
         yield frame
 

@@ -24,10 +24,10 @@ import pandas as pd
 from kinlink.errors import InputError
 from kinlink.loaders.eoir import cases as case_side
 from kinlink.loaders.eoir import families, hearings
-from kinlink.loaders.eoir.codes import CREDIBLE_FEAR_REVIEW, DOCKETS, CodeTables, build_code_tables
+from kinlink.loaders.eoir.codes import DOCKETS, CodeTables, build_code_tables
 from kinlink.loaders.eoir.layout import DATA_TABLES, LOOKUP_TABLES, find_files, read_counts
 from kinlink.loaders.eoir.reader import CHUNK_BYTES, TEXT, FileStats, Rejects, read_table
-from kinlink.loaders.eoir.values import CaseIndex, Counts, Spill, iso_dates, take_text, write_csv
+from kinlink.loaders.eoir.values import CaseIndex, Counts, KeptIds, Spill, iso_dates, write_csv
 
 log = logging.getLogger(__name__)
 
@@ -248,9 +248,11 @@ def _import(
         return files[-1]
 
     case_file = found["case"].name
-    cases, case_numbers = case_side.read_cases(found["case"], rejects, stats_for("case"))
-    index = CaseIndex(case_numbers)
-    n = len(cases)
+    case_table = case_side.read_cases(
+        found["case"], rejects, stats_for("case"), Spill(work / "cases.arrow")
+    )
+    index = CaseIndex(case_table.numbers)
+    n = len(case_table.numbers)
     log.info("%s: %d cases", case_file, n)
     ids = families.Identifiers(np.zeros(n, dtype=bool), {}, np.zeros(n, dtype=np.int32))
     if "case_identifier" in found:
@@ -299,9 +301,7 @@ def _import(
         )
     log.info("proceedings and schedule read")
 
-    case_type = cases["CASE_TYPE"].str.upper()
-    cfr = case_type.isin(CREDIBLE_FEAR_REVIEW).fillna(False).to_numpy(dtype=bool)
-    cfr |= proc.credible_fear & case_type.isna().to_numpy()
+    cfr = case_table.credible_fear | (proc.credible_fear & case_table.untyped)
     by_id, at_proc, at_hearing = ids.mpp, proc.at_mpp_location, sched.at_mpp_location
     counts.note(
         "credible-fear reviews with an MPP identifier or location (not MPP)",
@@ -315,7 +315,10 @@ def _import(
         with_mpp = np.zeros(n, dtype=bool)
         with_mpp[group[mpp & (group >= 0)]] = True
         keep = mpp | ((group >= 0) & with_mpp[np.maximum(group, 0)])
-    kept_ids = cases["IDNCASE"]
+    kept = np.flatnonzero(keep)
+    cases = case_table.kept(keep)
+    case_table.spill.remove()
+    kept_ids = KeptIds(cases["IDNCASE"], kept, n)
 
     proceedings = case_side.kept_proceedings(proceeding_spill, keep, kept_ids, proc.duplicate_lines)
     proceeding_spill.remove()
@@ -332,8 +335,7 @@ def _import(
     )
     schedule_spill.remove()
 
-    kept = np.flatnonzero(keep)
-    people = case_side.individuals(cases.iloc[kept], codes, counts)
+    people = case_side.individuals(cases, codes, counts)
     flags = {
         "by_identifier": by_id[kept],
         "at_proceeding": at_proc[kept] & ~cfr[kept],
@@ -342,8 +344,8 @@ def _import(
     }
     lead_of = np.full(n, -1, dtype=np.int64)
     lead_of[riders] = leads
-    lead_ids = take_text(kept_ids, lead_of[kept])
-    case_rows = _case_rows(cases.iloc[kept], side, lead_ids, flags, codes)
+    lead_ids = kept_ids.at(lead_of[kept])
+    case_rows = _case_rows(cases, side, lead_ids, flags, codes)
     units = families.family_units(group, riders, kept_ids, keep)
     _write(bundle, people, case_rows, units, rejects, partial)
 

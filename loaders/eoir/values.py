@@ -337,3 +337,27 @@ def take_text(values: pd.Series, at: np.ndarray) -> pd.Series:
     indices = pa.array(at, mask=at < 0, type=pa.int64())
     taken = pc.take(arrow_text(values), indices)
     return pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array([taken], type=pa.string())))
+
+
+class KeptIds:
+    """``IDNCASE`` as written, for the kept cases only, found by case position.
+
+    Text for every case of a full release (12 million) would cost about a gigabyte; the kept
+    cases are a few tens of thousands.
+
+    Examples
+    --------
+    >>> ids = KeptIds(pd.Series(["0042", "7"]), np.array([3, 5]), 6)
+    >>> ids.at(np.array([5, 3, -1])).tolist()
+    ['7', '0042', <NA>]
+    """
+
+    def __init__(self, text: pd.Series, kept: np.ndarray, n: int) -> None:
+        self.text = text.astype("string[pyarrow]").reset_index(drop=True)
+        self.index = np.full(n, -1, dtype=np.int64)
+        self.index[kept] = np.arange(len(kept))
+
+    def at(self, positions: np.ndarray) -> pd.Series:
+        """The ids of the cases at ``positions`` (``-1``, or a case not kept: missing)."""
+        found = np.where(positions >= 0, self.index[np.maximum(positions, 0)], -1)
+        return take_text(self.text, found)
