@@ -29,6 +29,7 @@ import networkx as nx
 import pandas as pd
 
 from kinlink.contract import QUALITY_COLUMNS, REJECT_COLUMNS
+from kinlink.csvfile import read_csv
 from kinlink.errors import InputError
 from kinlink.graph.build import build_graph
 from kinlink.graph.resolve import Resolution
@@ -154,7 +155,7 @@ def detect_source(path: str | Path) -> tuple[SourceKind, Path]:
 def _read_csv(path: Path, columns: Sequence[str]) -> pd.DataFrame:
     if not path.is_file():
         return pd.DataFrame(columns=list(columns))
-    return pd.read_csv(path, dtype=str, keep_default_na=False)
+    return read_csv(path)
 
 
 def _report_gaps(path: Path) -> list[str]:

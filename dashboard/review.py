@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from kinlink.csvfile import escape_cell
 from kinlink.errors import InputError
 from kinlink.graph.resolve import Resolution, ResolverSettings, Scorer, explain_with, fit
 from kinlink.loaders import Bundle
@@ -64,7 +65,7 @@ def append_review(folder: str | Path, record_a: str, record_b: str, decision: st
             raise InputError(f"{path}: needs columns {', '.join(REVIEW_COLUMNS)}")
     else:
         header = REVIEW_COLUMNS
-    row = {"record_id_a": a, "record_id_b": b, "decision": decision}
+    row = {"record_id_a": escape_cell(a), "record_id_b": escape_cell(b), "decision": decision}
     with path.open("a", encoding="utf-8", newline="") as fh:
         writer = csv.DictWriter(fh, fieldnames=header, restval="", lineterminator="\n")
         if not exists:

@@ -20,6 +20,7 @@ from typing import Final
 import pandas as pd
 import streamlit as st
 
+from kinlink.csvfile import csv_bytes
 from kinlink.dashboard import queues, review
 from kinlink.dashboard.cypher_view import CypherConnection, open_connection
 from kinlink.dashboard.data import MAPPING_ENV, SOURCE_ENV, DashboardData, load
@@ -213,6 +214,6 @@ def download_button(frame: pd.DataFrame, label: str, file_name: str, *, key: str
 
     def contents() -> bytes:
         frame_out = download_frame(frame, masked=hide)
-        return frame_out.to_csv(index=False, lineterminator="\n").encode("utf-8")
+        return csv_bytes(frame_out)
 
     st.download_button(label, contents, file_name=file_name, mime="text/csv", key=key)

@@ -2,7 +2,9 @@
 
 Columns ``record_id_a, record_id_b, decision`` (``same`` or ``different``). The dashboard's
 Match review page appends to it; every resolution reads it and applies the decisions as
-must-links and cannot-links.
+must-links and cannot-links. Like every CSV file kinlink writes, its cells are spreadsheet-safe
+(:mod:`kinlink.csvfile`): a record id that starts with ``=``, ``+``, ``-``, ``@``, a tab, a carriage
+return or a quote is written with one more quote in front, which reading takes off.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from typing import Final
 
 import pandas as pd
 
+from kinlink.csvfile import read_csv
 from kinlink.errors import InputError
 
 REVIEWS_FILE: Final = "reviews.csv"
@@ -37,7 +40,7 @@ def read_reviews(folder: str | Path) -> pd.DataFrame:
     path = Path(folder) / REVIEWS_FILE
     if not path.is_file():
         return pd.DataFrame(columns=REVIEW_COLUMNS)
-    reviews = pd.read_csv(path, dtype=str, keep_default_na=False)
+    reviews = read_csv(path)
     if not set(REVIEW_COLUMNS) <= set(reviews.columns):
         raise InputError(f"{path}: needs columns {', '.join(REVIEW_COLUMNS)}")
     return reviews

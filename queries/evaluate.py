@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from kinlink.csvfile import read_csv
 from kinlink.errors import InputError
 
 FLAG_FILES = {
@@ -79,10 +80,14 @@ def pairwise(predicted: pd.Series, actual: pd.Series) -> Score:
     )
 
 
-def _read(folder: Path, name: str) -> pd.DataFrame:
+def _read(folder: Path, name: str, *, written_by_report: bool) -> pd.DataFrame:
+    """A report file (written by :func:`kinlink.csvfile.write_csv`, so its added quotes are
+    taken off) or a truth file (written by the generator with the values as they are)."""
     path = folder / f"{name}.csv"
     if not path.is_file():
         raise InputError(f"{path}: missing (is {folder} a kinlink report / truth folder?)")
+    if written_by_report:
+        return read_csv(path)
     return pd.read_csv(path, dtype=str, keep_default_na=False)
 
 
@@ -128,8 +133,8 @@ def evaluate(
         A report or truth file is missing.
     """
     report, truth = Path(report_dir), Path(truth_dir)
-    persons = _read(report, "persons")[["record_id", "person_id"]]
-    true_persons = _read(truth, "records")[["record_id", "person_id"]]
+    persons = _read(report, "persons", written_by_report=True)[["record_id", "person_id"]]
+    true_persons = _read(truth, "records", written_by_report=False)[["record_id", "person_id"]]
     common = persons.merge(true_persons, on="record_id", suffixes=("", "_true"))
     result: dict[str, object] = {
         "records_scored": len(common),
@@ -137,14 +142,24 @@ def evaluate(
         "records_only_in_truth": len(true_persons) - len(common),
         "persons": asdict(pairwise(common["person_id"], common["person_id_true"])),
     }
-    predicted_family = _family_of_record(persons, _read(report, "families"))
-    actual_family = _family_of_record(true_persons, _read(truth, "families"))
+    predicted_family = _family_of_record(persons, _read(report, "families", written_by_report=True))
+    actual_family = _family_of_record(
+        true_persons, _read(truth, "families", written_by_report=False)
+    )
     ids = common["record_id"]
     result["families"] = asdict(pairwise(predicted_family.loc[ids], actual_family.loc[ids]))
     scored = set(ids)
     for name, code_column in FLAG_FILES.items():
-        got = {i for i in flag_items(_read(report, name), code_column) if i[0] in scored}
-        want = {i for i in flag_items(_read(truth, name), code_column) if i[0] in scored}
+        got = {
+            i
+            for i in flag_items(_read(report, name, written_by_report=True), code_column)
+            if i[0] in scored
+        }
+        want = {
+            i
+            for i in flag_items(_read(truth, name, written_by_report=False), code_column)
+            if i[0] in scored
+        }
         result[name] = asdict(Score.of(len(got & want), len(got), len(want)))
     if bundle_dir is not None:
         from kinlink.graph.resolve.recall import bundle_blocking_recall

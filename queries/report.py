@@ -48,6 +48,7 @@ from tqdm.auto import tqdm
 
 from kinlink import __version__
 from kinlink.contract import QUALITY_COLUMNS, REJECT_COLUMNS, REPORT_FILES, UNPARSED_COLUMNS
+from kinlink.csvfile import write_csv
 from kinlink.errors import InputError
 from kinlink.folders import remove_abandoned, replace_dir, scratch_name
 from kinlink.graph.store import save_graph
@@ -213,7 +214,7 @@ def _bundle_frame(bundle: Any, name: str, columns: Sequence[str]) -> pd.DataFram
 
 
 def _csv(frame: pd.DataFrame, path: Path) -> None:
-    frame.to_csv(path, index=False, lineterminator="\n")
+    write_csv(frame, path)
 
 
 def write_report(

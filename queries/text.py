@@ -17,10 +17,9 @@ from typing import Any
 
 import pandas as pd
 
-__all__ = ["FORMULA_PREFIXES", "iso", "joined", "listing", "neutralise"]
+from kinlink.csvfile import FORMULA_PREFIXES
 
-#: Leading characters that make a spreadsheet treat a cell as a formula (OWASP CSV injection).
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+__all__ = ["FORMULA_PREFIXES", "iso", "joined", "listing", "neutralise"]
 
 
 def iso(value: Any) -> str:
@@ -53,8 +52,9 @@ def listing(items: Sequence[str], limit: int = 6) -> str:
 def neutralise(text: Any) -> Any:
     """Prefix a string a spreadsheet would run as a formula with ``'``; other values unchanged.
 
-    Applied to every text cell of the human reports (HTML and Excel), never to the contract CSVs,
-    whose identifiers must stay the bundle's own.
+    Applied to every text cell of the human reports (HTML and Excel). CSV files get the same
+    prefix from :func:`kinlink.csvfile.write_csv`, which also doubles a leading quote so that a
+    program can take the prefix off again.
     """
     if isinstance(text, str) and text.startswith(FORMULA_PREFIXES):
         return "'" + text

@@ -13,8 +13,9 @@ CONFIG = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 PACKAGE_DIRS: dict[str, str] = CONFIG["tool"]["setuptools"]["package-dir"]
 PACKAGES: list[str] = CONFIG["tool"]["setuptools"]["packages"]
 
-# The base modules of ``kinlink/`` that every layer may import; they import no layer.
-BASE = {"kinlink.errors", "kinlink.contract", "kinlink.folders", "kinlink.memory"}
+# The base modules of ``kinlink/`` that every layer may import; they import no layer
+# (kinlink.csvfile: the one CSV writer and reader).
+BASE = {"kinlink.errors", "kinlink.contract", "kinlink.folders", "kinlink.memory", "kinlink.csvfile"}
 
 # Which kinlink layers each layer may import (style.md: loaders -> graph -> queries -> shell).
 ALLOWED = {

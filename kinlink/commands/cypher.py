@@ -95,6 +95,7 @@ def _remote(args: argparse.Namespace) -> Any:
 
 def run(args: argparse.Namespace) -> int:
     from kinlink.commands import progress_enabled
+    from kinlink.csvfile import write_csv
     from kinlink.errors import InputError
     from kinlink.graph.export import embedded_falkordb, export_graph
     from kinlink.queries.cypher import check_read_only, flat, load_query, parse_params
@@ -142,7 +143,7 @@ def run(args: argparse.Namespace) -> int:
     table = flat(result)
     if args.csv:
         args.csv.parent.mkdir(parents=True, exist_ok=True)
-        table.to_csv(args.csv, index=False, lineterminator="\n")
+        write_csv(table, args.csv)
     if not args.quiet:
         shown = table.head(args.max_rows) if args.max_rows >= 0 else table
         with_pd = shown.to_string(index=False) if len(shown) else "(no rows)"

@@ -14,6 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from kinlink.csvfile import read_csv
 from kinlink.errors import InputError
 from kinlink.graph.build import build_graph
 from kinlink.queries.flags import CONTRACT_FILES, RULES
@@ -191,15 +192,17 @@ def test_report_folder(make, tmp_path: Path) -> None:
         with open(out / f"{stem}.csv", newline="", encoding="utf-8") as fh:
             got = next(csv.reader(fh))
         assert got[: len(cols)] == cols, stem
-    # the contract CSVs keep the bundle's own ids, unmodified
-    persons = pd.read_csv(out / "persons.csv", dtype=str, keep_default_na=False)
+    # on disk, a formula-like id has a quote in front; read back, it is the bundle's own id
+    raw = pd.read_csv(out / "persons.csv", dtype=str, keep_default_na=False)
+    assert "'" + HOSTILE in set(raw["record_id"]) and HOSTILE not in set(raw["record_id"])
+    persons = read_csv(out / "persons.csv")
     assert HOSTILE in set(persons["record_id"])
-    sep = pd.read_csv(out / "separated_families.csv", dtype=str, keep_default_na=False)
+    sep = read_csv(out / "separated_families.csv")
     assert sep["codes"].tolist() == ["LOCATION_SPLIT;MPP_SPLIT"]
-    joint = pd.read_csv(out / "joint_reprocessing.csv", dtype=str, keep_default_na=False)
+    joint = read_csv(out / "joint_reprocessing.csv")
     assert joint["codes"].tolist() == ["NON_AMENABLE;WIND_DOWN_SPLIT"]
     assert joint["case_ids"].tolist() == ["@c1"]
-    flags = pd.read_csv(out / "flags.csv", dtype=str, keep_default_na=False)
+    flags = read_csv(out / "flags.csv")
     assert {"code", "reason", "source", "records", "cases"} <= set(flags.columns)
     assert flags["source"].str.len().min() > 0
     summary = json.loads((out / "summary.json").read_text())
