@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 SAMPLE := data/samples/bundle
 REPORT := reports/sample
 
-.PHONY: setup report test lint typecheck check evaluate sample golden lock dashboard browser fuzz clean
+.PHONY: setup report test lint typecheck check evaluate sample golden lock dashboard browser neo4j-lint fuzz clean
 
 setup: $(STAMP)
 
@@ -23,11 +23,17 @@ report: $(STAMP)
 evaluate: report
 	$(BIN)/kinlink evaluate $(REPORT) --truth $(SAMPLE)/truth
 
-# The end-to-end dashboard test drives Debian's Chromium; this installs it when it is missing.
+# The end-to-end dashboard test drives Debian's Chromium; this installs it when it is missing
+# (apt-get, as root or with sudo). Where it cannot, it says that test will be skipped; never fails.
 browser:
 	bash scripts/install-browser.sh
 
-test: $(STAMP) browser
+# Neo4j's own Cypher linter (npm, pinned by scripts/neo4j-lint/package-lock.json) for the test
+# that checks every statement kinlink sends to Neo4j. Without npm it says that test is skipped.
+neo4j-lint:
+	bash scripts/install-neo4j-lint.sh
+
+test: $(STAMP) browser neo4j-lint
 	$(BIN)/python -m pytest
 
 # Fuzz the loaders and the resolver with a large hypothesis budget (CI runs 20 examples; ~9 min).
@@ -66,4 +72,4 @@ lock:
 	rm -rf .lockvenv
 
 clean:
-	rm -rf $(VENV) reports .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) reports .pytest_cache .mypy_cache .ruff_cache scripts/neo4j-lint/node_modules
