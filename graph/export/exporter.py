@@ -30,10 +30,11 @@ from tqdm.auto import tqdm
 from kinlink.errors import ExportError
 from kinlink.graph.export.engine import BatchPreparer, ConnectionDropped, GraphEngine, Prepared
 from kinlink.graph.export.rows import LABELS, graph_rows
+from kinlink.graph.schema import EDGE_ENDS
 
 log = logging.getLogger(__name__)
 
-__all__ = ["ExportStats", "export_graph", "node_statement", "rel_statement"]
+__all__ = ["ExportStats", "export_graph", "export_statements", "node_statement", "rel_statement"]
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,27 @@ def rel_statement(rtype: str, source: str, target: str, *, with_props: bool) -> 
         f"MERGE (a)-[r:{rtype}]->(b)"
     )
     return text + " SET r = coalesce(row.p, {})" if with_props else text
+
+
+def export_statements() -> dict[str, str]:
+    """Every statement text :func:`export_graph` can send, keyed by a short name: the node
+    MERGE of each label and the relationship MERGE of each edge kind, with and without
+    properties (the tests lint them as Neo4j 5 Cypher).
+
+    Examples
+    --------
+    >>> statements = export_statements()
+    >>> statements["node Court"]
+    'UNWIND $rows AS row MERGE (n:Court {key: row.key}) SET n = row'
+    >>> statements["rel MEMBER_OF with properties"].endswith("SET r = coalesce(row.p, {})")
+    True
+    """
+    out = {f"node {label}": node_statement(label) for label in sorted(set(LABELS.values()))}
+    for kind, (source, target) in EDGE_ENDS.items():
+        ends = (LABELS[source], LABELS[target])
+        out[f"rel {kind.value}"] = rel_statement(kind.value, *ends, with_props=False)
+        out[f"rel {kind.value} with properties"] = rel_statement(kind.value, *ends, with_props=True)
+    return out
 
 
 def export_graph(

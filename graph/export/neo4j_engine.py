@@ -19,7 +19,7 @@ from kinlink.graph.export.engine import ConnectionDropped, Result
 
 log = logging.getLogger(__name__)
 
-__all__ = ["PASSWORD_ENV", "Neo4jEngine", "password_from_env"]
+__all__ = ["PASSWORD_ENV", "Neo4jEngine", "key_constraint_statement", "password_from_env"]
 
 PASSWORD_ENV = "KINLINK_NEO4J_PASSWORD"
 #: The URI schemes of the Bolt protocol (the only one kinlink uses).
@@ -39,6 +39,27 @@ def password_from_env(var: str = PASSWORD_ENV) -> str:
     if not password:
         raise ExportError(f"set the Neo4j password in the environment variable {var}")
     return password
+
+
+def key_constraint_statement(label: str) -> str:
+    """The statement that declares ``label``'s ``key`` unique (and so indexed) in Neo4j.
+
+    Raises
+    ------
+    ValueError
+        If ``label`` is not a kinlink label (one capitalised word).
+
+    Examples
+    --------
+    >>> key_constraint_statement("Record")
+    'CREATE CONSTRAINT kinlink_record_key IF NOT EXISTS FOR (n:Record) REQUIRE n.key IS UNIQUE'
+    """
+    if not _LABEL.match(label):
+        raise ValueError(f"not a kinlink label: {label!r}")
+    return (
+        f"CREATE CONSTRAINT kinlink_{label.lower()}_key IF NOT EXISTS "
+        f"FOR (n:{label}) REQUIRE n.key IS UNIQUE"
+    )
 
 
 def _driver_module() -> Any:
@@ -136,12 +157,7 @@ class Neo4jEngine:
         """``CREATE CONSTRAINT … IF NOT EXISTS … REQUIRE n.key IS UNIQUE`` for each label
         (a uniqueness constraint is backed by an index in Neo4j)."""
         for label in labels:
-            if not _LABEL.match(label):
-                raise ValueError(f"not a kinlink label: {label!r}")
-            self.run(
-                f"CREATE CONSTRAINT kinlink_{label.lower()}_key IF NOT EXISTS "
-                f"FOR (n:{label}) REQUIRE n.key IS UNIQUE"
-            )
+            self.run(key_constraint_statement(label))
 
     def close(self) -> None:
         """Close the driver."""
