@@ -67,9 +67,11 @@ def main() -> None:
 
 
 def run(bundle: Path, repeat: int, *, cypher: bool = False) -> None:
+    from streamlit import config
     from streamlit.testing.v1 import AppTest
 
     os.environ[SOURCE_ENV] = str(bundle)
+    config.set_option("server.address", "127.0.0.1")  # as `kinlink dashboard` serves it
 
     def app() -> AppTest:
         return AppTest.from_file(str(APP), default_timeout=TIMEOUT)

@@ -1,7 +1,9 @@
 """The dashboard's router: ``streamlit run dashboard/app.py`` (use ``kinlink dashboard``).
 
-Loads the source once (with a progress bar), puts the mask toggle in the sidebar and runs the
-page chosen in the navigation. Pages live in ``views/``.
+First refuses to serve anything when the server listens beyond this machine and nobody asked
+for that (:mod:`kinlink.dashboard.guard`). Then loads the source once (with a progress bar), puts
+the mask toggle in the sidebar and runs the page chosen in the navigation. Pages live in
+``views/``.
 """
 
 from __future__ import annotations
@@ -10,13 +12,19 @@ from pathlib import Path
 
 import streamlit as st
 
-from kinlink.dashboard import state
+from kinlink.dashboard import guard, state
 from kinlink.errors import KinlinkError
 
 # The tab icon is a file the app serves itself: a ":material/...:" icon would be fetched from
 # Google's font servers, and nothing may leave the machine.
 ICON = Path(__file__).with_name("static") / "kinlink.png"
 st.set_page_config(page_title="kinlink", page_icon=str(ICON), layout="wide")
+refused = guard.refusal(
+    st.get_option("server.address"), st.context.ip_address, allowed=guard.remote_allowed()
+)
+if refused:
+    st.error(refused)
+    st.stop()
 
 PAGES = [
     st.Page("views/overview.py", title="Overview", icon=":material/dashboard:", default=True),

@@ -16,8 +16,6 @@ EXAMPLE = "kinlink dashboard data/samples/bundle --port 8501"
 
 log = logging.getLogger(__name__)
 
-LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
-
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
@@ -29,7 +27,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_mapping_argument(parser)
     parser.add_argument("--port", type=int, default=8501, help="port to listen on (8501)")
     parser.add_argument(
-        "--host", default="127.0.0.1", help="address to bind (127.0.0.1: this machine only)"
+        "--host",
+        default="127.0.0.1",
+        help="address to bind (127.0.0.1: this machine only); another address needs "
+        "--allow-remote",
+    )
+    parser.add_argument(
+        "--allow-remote",
+        action="store_true",
+        help="serve other machines (the dashboard has no login: put an authenticating proxy "
+        "in front; see SECURITY.md)",
     )
     parser.add_argument(
         "--neo4j-uri",
@@ -47,10 +54,12 @@ def streamlit_command(
     host: str,
     neo4j_uri: str | None = None,
     mapping: Path | None = None,
+    allow_remote: bool = False,
 ) -> tuple[list[str], dict[str, str]]:
     """The ``streamlit run`` command line and environment that serve the dashboard.
 
-    Usage statistics are off and the server is headless (no browser is opened).
+    Usage statistics are off and the server is headless (no browser is opened). The app refuses
+    to serve a non-local ``host`` unless ``allow_remote`` (:mod:`kinlink.dashboard.guard`).
 
     Examples
     --------
@@ -61,6 +70,7 @@ def streamlit_command(
     import kinlink.dashboard
     from kinlink.dashboard.cypher_view import NEO4J_URI_ENV
     from kinlink.dashboard.data import MAPPING_ENV, SOURCE_ENV
+    from kinlink.dashboard.guard import ALLOW_REMOTE_ENV
 
     app = Path(kinlink.dashboard.__file__).with_name("app.py")
     command = [
@@ -85,6 +95,9 @@ def streamlit_command(
         "viewer",
     ]
     env = {**os.environ, SOURCE_ENV: str(source.resolve())}
+    env.pop(ALLOW_REMOTE_ENV, None)  # only --allow-remote allows it, never a leftover variable
+    if allow_remote:
+        env[ALLOW_REMOTE_ENV] = "1"
     if neo4j_uri:
         env[NEO4J_URI_ENV] = neo4j_uri
     env.pop(MAPPING_ENV, None)
@@ -95,24 +108,33 @@ def streamlit_command(
 
 def run(args: argparse.Namespace) -> int:
     from kinlink.dashboard.data import detect_source
+    from kinlink.dashboard.guard import is_local
+    from kinlink.errors import InputError
 
-    detect_source(args.source)  # a clear error now rather than in the browser
-    if args.mapping is not None:
-        from kinlink.loaders.mapping import read_mapping
-
-        read_mapping(args.mapping)  # a bad mapping is said here, not in the browser
-    if args.host not in LOCAL_HOSTS:
+    if not is_local(args.host):
+        if not args.allow_remote:
+            raise InputError(
+                f"--host {args.host} would let other machines read the records, and the "
+                "dashboard has no login; keep 127.0.0.1 (use an SSH tunnel to reach it), or "
+                "add --allow-remote behind an authenticating proxy (see SECURITY.md)"
+            )
         log.warning(
             "binding to %s: anyone who can reach this address can read the records (names, "
             "A-numbers, dates of birth); keep the default 127.0.0.1 unless you must share it",
             args.host,
         )
+    detect_source(args.source)  # a clear error now rather than in the browser
+    if args.mapping is not None:
+        from kinlink.loaders.mapping import read_mapping
+
+        read_mapping(args.mapping)  # a bad mapping is said here, not in the browser
     command, env = streamlit_command(
         args.source,
         port=args.port,
         host=args.host,
         neo4j_uri=args.neo4j_uri,
         mapping=args.mapping,
+        allow_remote=args.allow_remote,
     )
     if not args.quiet:
         print(

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from streamlit import config as st_config
 
 from kinlink.dashboard.data import SOURCE_ENV, DashboardData, load
+from kinlink.dashboard.guard import ALLOW_REMOTE_ENV
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "data" / "samples" / "bundle"
@@ -41,6 +44,26 @@ def bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def loaded(bundle: Path) -> DashboardData:
     """The bundle as the dashboard loads it (to pick expected persons and families)."""
     return load(bundle)
+
+
+@contextmanager
+def server_address(address: str | None) -> Iterator[None]:
+    """Streamlit's ``server.address`` option for the ``AppTest`` runs inside (as if the server
+    had been started with ``--server.address ADDRESS``; ``None``: Streamlit's default)."""
+    before = st_config.get_option("server.address")
+    st_config.set_option("server.address", address)
+    try:
+        yield
+    finally:
+        st_config.set_option("server.address", before)
+
+
+@pytest.fixture(autouse=True)
+def local_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Every dashboard test runs the app as ``kinlink dashboard`` serves it: on 127.0.0.1."""
+    monkeypatch.delenv(ALLOW_REMOTE_ENV, raising=False)
+    with server_address("127.0.0.1"):
+        yield
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from kinlink.dashboard.review import read_reviews
 from kinlink.loaders import load_bundle
 from kinlink.pipeline import resolve_bundle
 
-from .conftest import APP
+from .conftest import APP, server_address
 
 PAGES = [
     "views/overview.py",
@@ -238,3 +238,19 @@ def test_a_saved_graph_opens_without_its_bundle(
         open_page(at, page)
     at = open_page(at, "views/review.py")
     assert any("needs the bundle" in i.value for i in at.info)
+
+
+@pytest.mark.parametrize("address", [None, "0.0.0.0", "192.0.2.7"])
+def test_the_app_refuses_to_serve_beyond_this_machine(
+    app_env: Path, monkeypatch: pytest.MonkeyPatch, address: str | None
+) -> None:
+    """``streamlit run dashboard/app.py`` binds every interface by default: the app shows a
+    refusal and nothing of the records, unless KINLINK_DASHBOARD_ALLOW_REMOTE=1."""
+    with server_address(address):
+        at = AppTest.from_file(str(APP), default_timeout=TIMEOUT).run()
+        assert not at.exception
+        assert at.error and "kinlink refuses to serve" in at.error[0].value
+        assert not at.metric and not at.dataframe and not at.get("download_button")
+        monkeypatch.setenv("KINLINK_DASHBOARD_ALLOW_REMOTE", "1")
+        at = AppTest.from_file(str(APP), default_timeout=TIMEOUT).run()
+        assert not at.exception and not at.error and at.metric

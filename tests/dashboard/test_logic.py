@@ -258,19 +258,27 @@ def test_dashboard_command_refuses_a_bad_source_and_warns_off_localhost(
         calls.append((cmd, env))
 
     monkeypatch.setattr(command.os, "execve", execve)
+    monkeypatch.setenv("KINLINK_DASHBOARD_ALLOW_REMOTE", "1")  # a leftover never counts
+    # another address without --allow-remote: refused, nothing started
+    assert main(["dashboard", str(bundle), "--host", "0.0.0.0"]) == 2
+    assert "--allow-remote" in capsys.readouterr().err and calls == []
     with caplog.at_level(logging.WARNING, logger="kinlink"):
-        assert main(["dashboard", str(bundle), "--host", "0.0.0.0", "--port", "8765"]) == 0
+        code = main(["dashboard", str(bundle), "--host", "0.0.0.0", "--port", "8765",
+                     "--allow-remote"])  # fmt: skip
+    assert code == 0
     cmd, env = calls[0]
     assert cmd[cmd.index("--server.address") + 1] == "0.0.0.0"
     assert cmd[cmd.index("--server.port") + 1] == "8765"
     assert cmd[cmd.index("--browser.gatherUsageStats") + 1] == "false"
     assert env["KINLINK_DASHBOARD_SOURCE"] == str(bundle.resolve())
+    assert env["KINLINK_DASHBOARD_ALLOW_REMOTE"] == "1"
     assert "anyone who can reach" in capsys.readouterr().err + caplog.text
     assert "KINLINK_NEO4J_URI" not in env or env["KINLINK_NEO4J_URI"] != "bolt://db:7687"
     assert main(["dashboard", str(bundle), "--neo4j-uri", "bolt://db:7687"]) == 0
     cmd, env = calls[1]
     assert cmd[cmd.index("--server.address") + 1] == "127.0.0.1"
     assert env["KINLINK_NEO4J_URI"] == "bolt://db:7687"
+    assert "KINLINK_DASHBOARD_ALLOW_REMOTE" not in env
 
 
 def test_cypher_uses_neo4j_when_configured_and_closes_once(
