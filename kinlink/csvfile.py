@@ -10,7 +10,10 @@ single quote in front (``=HYPERLINK(…)`` becomes ``'=HYPERLINK(…)``), which 
 as text. So that the quote can be taken off again without guessing, a text cell that itself starts
 with a quote gets one more in front as well. Reading a cell back is then one rule: **a cell that
 starts with** ``'`` **had one quote added; drop it** (:func:`read_csv`, :func:`unescape_cell`).
-Numbers (int, float) are written as numbers: ``-0.5`` is a value, never a formula.
+
+Everything else is written as it is, so the usual ids, names and codes are byte for byte the
+bundle's: numbers (int, float columns), and text that is a plain number (``-5``, ``+1.5``,
+``-0012``), which a spreadsheet reads as a value, never as a formula.
 
 Examples
 --------
@@ -30,12 +33,14 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 from typing import IO, Any, Final
 
 import pandas as pd
 
 __all__ = [
     "FORMULA_PREFIXES",
+    "PLAIN_NUMBER",
     "QUOTE",
     "csv_bytes",
     "escape_cell",
@@ -51,14 +56,22 @@ FORMULA_PREFIXES: Final = ("=", "+", "-", "@", "\t", "\r")
 #: The character put in front of such a cell (and of a cell that already starts with it).
 QUOTE: Final = "'"
 _ESCAPED: Final = (*FORMULA_PREFIXES, QUOTE)
+#: Text a spreadsheet reads as a number even though it starts with a sign: left as it is.
+PLAIN_NUMBER: Final = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 
 
 def escape_cell(value: Any) -> Any:
-    """``value`` with a quote in front if it is text starting with a formula character or a quote.
+    """``value`` with a quote in front if it is text starting with a formula character or a quote
+    (and is not a plain number such as ``-5``).
 
     Anything that is not a ``str`` is returned unchanged.
+
+    Examples
+    --------
+    >>> escape_cell("-5"), escape_cell("+1.5e3"), escape_cell("-1+1"), escape_cell("-")
+    ('-5', '+1.5e3', "'-1+1", "'-")
     """
-    if isinstance(value, str) and value.startswith(_ESCAPED):
+    if isinstance(value, str) and value.startswith(_ESCAPED) and not PLAIN_NUMBER.fullmatch(value):
         return QUOTE + value
     return value
 
