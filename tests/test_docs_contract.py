@@ -5,7 +5,8 @@ Three sources must agree on the input tables (columns, which are required, codes
 columns, and which of them outside programs rely on):
 
 - ``docs/contract.md``, kinlink's own description, shipped with the code;
-- the code: the loaders' table declarations, the rules, and the columns a report really writes;
+- the code: the column vocabulary (``kinlink/contract.py``: input tables and report files) and
+  the rules (``queries/flags.py``);
 - the contract kinlink was built to (``shared/contract.md`` beside the repository, or the file
   named by ``KINLINK_CONTRACT``). A clone elsewhere does not have it: that comparison is then
   skipped with the reason, and the docs-against-code comparison still runs.
@@ -17,20 +18,16 @@ import io
 import os
 import re
 from pathlib import Path
-from types import SimpleNamespace
 
 import pandas as pd
 import pytest
 
+from kinlink.contract import FLAG_FILES, REPORT_FILES, TABLES
 from kinlink.csvfile import csv_bytes
-from kinlink.graph.build import build_graph
-from kinlink.loaders.tables import TABLES
-from kinlink.queries.flags import CONTRACT_FILES, RULES
-from kinlink.queries.report import QUALITY_COLUMNS, REJECT_COLUMNS, analyse, contract_tables
+from kinlink.queries.flags import RULES
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs" / "contract.md"
-FLAG_FILES = tuple(CONTRACT_FILES)
 #: Files the contract names that kinlink does not write yet, and who adds them. Remove a file
 #: from here when it lands (with its rows in docs/contract.md).
 NOT_YET = {
@@ -126,20 +123,6 @@ def docs_report(text: str) -> dict[str, tuple[list[str], list[str]]]:
     return out
 
 
-def code_report() -> dict[str, list[str]]:
-    """file stem -> the columns a report writes, in order (from a run on a tiny graph)."""
-    ind = pd.DataFrame({"record_id": ["a", "b"], "source": ["CBP"] * 2,
-                        "nationality": ["MEX", "HND"]})  # fmt: skip
-    units = pd.DataFrame({"family_unit_id": ["U", "U"], "record_id": ["a", "b"]})
-    bundle = SimpleNamespace(individuals=ind, family_units=units, cases=None, hearings=None)
-    persons = pd.DataFrame({"record_id": ["a", "b"], "person_id": ["P1", "P2"]})
-    tables = contract_tables(analyse(build_graph(bundle, persons)))
-    out = {stem: [str(c) for c in frame.columns] for stem, frame in tables.items()}
-    out["rejects"] = list(REJECT_COLUMNS)
-    out["quality"] = list(QUALITY_COLUMNS)
-    return out
-
-
 # -- docs against code --------------------------------------------------------------------------
 
 
@@ -169,10 +152,9 @@ def test_rules_match_the_code(docs: str) -> None:
     assert docs_rules(docs) == code
 
 
-def test_report_files_match_what_a_report_writes(docs: str) -> None:
-    written = code_report()
-    described = docs_report(docs)
-    assert {stem: cols for stem, (cols, _) in described.items()} == written
+def test_report_files_match_the_code(docs: str) -> None:
+    code = {stem: (list(f.columns), list(f.contract_columns)) for stem, f in REPORT_FILES.items()}
+    assert docs_report(docs) == code
 
 
 def test_the_docs_python_snippet_reads_a_kinlink_csv_back(docs: str) -> None:

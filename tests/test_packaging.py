@@ -15,7 +15,13 @@ PACKAGES: list[str] = CONFIG["tool"]["setuptools"]["packages"]
 
 # The base modules of ``kinlink/`` that every layer may import; they import no layer
 # (kinlink.csvfile: the one CSV writer and reader).
-BASE = {"kinlink.errors", "kinlink.contract", "kinlink.folders", "kinlink.memory", "kinlink.csvfile"}
+BASE = {
+    "kinlink.errors",
+    "kinlink.contract",
+    "kinlink.folders",
+    "kinlink.memory",
+    "kinlink.csvfile",
+}
 
 # Which kinlink layers each layer may import (style.md: loaders -> graph -> queries -> shell).
 ALLOWED = {

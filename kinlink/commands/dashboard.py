@@ -29,8 +29,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--host",
         default="127.0.0.1",
-        help="address to bind (127.0.0.1: this machine only); another address needs "
-        "--allow-remote",
+        help="address to bind (127.0.0.1: this machine only); another address needs --allow-remote",
     )
     parser.add_argument(
         "--allow-remote",
