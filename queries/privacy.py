@@ -1,19 +1,28 @@
-"""Pseudonymous reports: keyed-hash ids and no names, A-numbers or dates of birth.
+"""Pseudonymous reports: keyed-hash ids, no identifying values, no line numbers, dates by month.
 
-``kinlink report --mask`` (and the dashboard's masked downloads) pass the graph, the rejects and
-the resolver's matches through this module before anything is written:
+``kinlink report --mask``, ``kinlink cypher --mask`` and the dashboard's masked downloads pass
+what they write through this module:
 
 * every record, person, family, unit, case and hearing id becomes a pseudonym: a prefix and the
   first 16 hex digits of HMAC-SHA256 over ``"<kind>:<id>"`` with the secret key from the
   environment variable ``KINLINK_MASK_KEY``. The same id gets the same pseudonym in every run
-  with the same key, and nobody without the key can recompute or reverse it;
-* record, case and hearing nodes keep only the attributes the analyses need and that identify
-  nobody (source, sex, nationality, location, dates of record, case status, ...): names,
-  A-numbers, dates of birth, phone numbers, addresses, other ids and every column kinlink does
-  not know are dropped.
+  with the same key, and nobody without the key can recompute or reverse it. A rejected row's
+  line number becomes a pseudonym too (``L-…``, over ``"<file>:<line>"``);
+* record, case and hearing nodes keep only the columns :data:`KEEP` derives from the one column
+  vocabulary (:mod:`kinlink.contract`): no column flagged ``identifying`` (names, A-numbers,
+  dates of birth, phone, address, other ids, raw ids, the row's line) and no free text but the
+  court (:data:`KEPT_TEXT`): the city (``location``), the language and every column kinlink does
+  not know are dropped;
+* dates stay whole while the analyses run (the rules compare them), and every date written is
+  cut to its month (:func:`month_text`, :func:`coarsen_flags`, :func:`coarsen_sections`,
+  :func:`coarsen_graph`);
+* free text is rebuilt from masked values: the flags' reasons are written from the masked graph
+  (report) or have their names and ids replaced (:func:`mask_flags`, dashboard); a rejected row's
+  reason is rewritten from a known pattern or withheld (:func:`mask_rejects`).
 
 The contract files keep their columns; their ids are pseudonyms. A masked report therefore cannot
 be scored against ground truth (``kinlink evaluate``): evaluate an unmasked run instead.
+SECURITY.md says what a masked report still reveals.
 
 Examples
 --------
@@ -30,21 +39,37 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import os
+import re
+from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any, Final
 
 import networkx as nx
 import pandas as pd
 
-from kinlink.contract import CASES, HEARINGS, INDIVIDUALS, Table
+from kinlink.contract import CASES, HEARINGS, INDIVIDUALS, TABLES, Table
 from kinlink.errors import SettingsError
-from kinlink.graph.schema import KEY, KIND, LINE, N_RECORDS, SIZE, NodeKind, node_id
+from kinlink.graph.schema import KEY, KIND, N_RECORDS, SIZE, NodeKind, node_id
+from kinlink.queries.flags import Flag
+from kinlink.queries.sections import FamilySection
 
 __all__ = [
+    "DATE_COLUMNS",
+    "KEEP",
     "MASK_KEY_ENV",
+    "MaskedLog",
+    "coarsen_flags",
+    "coarsen_graph",
+    "coarsen_sections",
+    "line_pseudonym",
     "mask_graph",
     "mask_key",
+    "mask_logs",
     "mask_matches",
+    "mask_rejects",
+    "month_text",
     "pseudonym",
 ]
 
@@ -59,6 +84,7 @@ PREFIX: Final[dict[str, str]] = {
     NodeKind.UNIT: "U",
     NodeKind.CASE: "C",
     NodeKind.HEARING: "H",
+    "line": "L",  # a rejected row's line in its file (over "<file>:<line>")
 }
 
 _TABLE_OF: Final[dict[str, Table]] = {
@@ -68,14 +94,27 @@ _TABLE_OF: Final[dict[str, Table]] = {
 }
 
 
+#: Column kinds a masked output keeps (codes, categories, flags and dates, which are cut to the
+#: month when written): none of them names anyone.
+KEPT_KINDS: Final = frozenset({"label", "sex", "nationality", "bool", "code", "date"})
+#: Free-text columns a masked output keeps: the court (COURT_SPLIT and the queues are about
+#: courts; there are a few dozen). The city (``location``) and the language are left out.
+KEPT_TEXT: Final = frozenset({"court"})
+#: Every date column of the input tables.
+DATE_COLUMNS: Final = frozenset(c for t in TABLES for c in t.of_kind("date"))
+
+
 def _kept(t: Table) -> frozenset[str]:
-    # The row's line is identifying (:mod:`kinlink.contract`) but masked reports keep it for now
-    # (issue 15 decides how masked reports treat it).
-    return frozenset(c.name for c in t.loaded_columns if not c.identifying) | {LINE}
+    return frozenset(
+        c.name
+        for c in t.loaded_columns
+        if not c.identifying and (c.kind in KEPT_KINDS or c.name in KEPT_TEXT)
+    )
 
 
-#: Attributes kept on masked nodes, by kind (everything else is dropped): the columns the one
-#: vocabulary does not flag ``identifying``.
+#: Attributes kept on masked nodes, by kind (everything else is dropped, the row's line too):
+#: the columns the one vocabulary does not flag ``identifying``, of a :data:`KEPT_KINDS` kind
+#: or in :data:`KEPT_TEXT`.
 KEEP: Final[dict[str, frozenset[str]]] = {
     **{kind: _kept(t) for kind, t in _TABLE_OF.items()},
     NodeKind.PERSON: frozenset({N_RECORDS}),
@@ -168,3 +207,156 @@ def mask_matches(matches: pd.DataFrame, key: bytes) -> pd.DataFrame:
         elif series.dtype != object and not pd.api.types.is_string_dtype(series.dtype):
             out[col] = series
     return out
+
+
+# -- dates, free text and rejects ---------------------------------------------------------------
+
+_DATE_IN_TEXT: Final = re.compile(
+    r"\b(\d{4})-(\d{2})-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?\b"
+)
+
+
+def month_text(text: str) -> str:
+    """``text`` with every ISO date (and date-time) in it cut to its month.
+
+    Examples
+    --------
+    >>> month_text("hearing on 2020-03-04 at El Paso; as of 2021-11-30T10:00:00")
+    'hearing on 2020-03 at El Paso; as of 2021-11'
+    """
+    return _DATE_IN_TEXT.sub(r"\1-\2", text)
+
+
+def coarsen_flags(flags: Iterable[Flag]) -> list[Flag]:
+    """``flags`` with every date in their reasons and evidence cut to the month."""
+    out = []
+    for fl in flags:
+        months = tuple(sorted({month_text(d) for d in fl.evidence.dates}))
+        evidence = replace(fl.evidence, dates=months)
+        out.append(replace(fl, evidence=evidence, reason=month_text(fl.reason)))
+    return out
+
+
+def _month_cells(rows: list[dict[str, str]]) -> list[dict[str, str]]:
+    return [{k: month_text(v) if isinstance(v, str) else v for k, v in row.items()} for row in rows]
+
+
+def coarsen_sections(sections: Iterable[FamilySection]) -> list[FamilySection]:
+    """The human report's family sections with every date cut to the month."""
+    return [
+        replace(
+            s,
+            flags=tuple(coarsen_flags(s.flags)),
+            members=_month_cells(s.members),
+            records=_month_cells(s.records),
+            cases=_month_cells(s.cases),
+        )
+        for s in sections
+    ]
+
+
+def coarsen_graph(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """A copy of ``G`` whose date attributes are their month, as text (``"2020-03"``).
+
+    For a masked report's saved graph. The dashboard reads such a date as the first day of its
+    month, so its analyses of a masked report can differ from the report's (which ran on whole
+    dates) where a rule compares days: HEARING_SPLIT, and which record is the latest.
+    """
+    H = G.copy()
+    for _, attrs in H.nodes(data=True):
+        for name in DATE_COLUMNS.intersection(attrs):
+            value = attrs[name]
+            if isinstance(value, pd.Timestamp) and value is not pd.NaT:
+                attrs[name] = f"{value.year:04d}-{value.month:02d}"
+            elif isinstance(value, str):
+                attrs[name] = month_text(value)
+    return H
+
+
+def line_pseudonym(file: str, line: Any, key: bytes) -> str:
+    """The pseudonym of line ``line`` of ``file`` (``L-<16 hex digits>``)."""
+    return pseudonym("line", f"{file}:{line}", key)
+
+
+#: Reasons the loaders give for rejecting a row, as patterns; a named group ``line`` is a line
+#: number (pseudonymised). A reason that matches none is withheld from a masked output.
+REJECT_REASONS: Final = tuple(
+    re.compile(p)
+    for p in (
+        r"missing required value",
+        r"duplicate [a-z_]+ \(first at line (?P<line>\d+)\)",
+        r"unknown [a-z_]+ \(not in [\w.\-]+\)",
+        r"duplicate membership of the same family unit",
+        r"expected \d+ fields, found \d+",
+    )
+)
+WITHHELD: Final = "rejected (reason withheld in a masked output)"
+
+
+def _masked_reason(reason: str, file: str, key: bytes) -> str:
+    for pattern in REJECT_REASONS:
+        match = pattern.fullmatch(reason)
+        if match:
+            line = match.groupdict().get("line")
+            if line is None:
+                return reason
+            start, end = match.span("line")
+            return reason[:start] + line_pseudonym(file, line, key) + reason[end:]
+    return WITHHELD
+
+
+def mask_rejects(rejects: pd.DataFrame, key: bytes) -> pd.DataFrame:
+    """``rejects.csv`` for a masked output: each line number a pseudonym, each reason rewritten
+    from a known pattern (:data:`REJECT_REASONS`) or withheld; file and column kept.
+
+    Examples
+    --------
+    >>> r = pd.DataFrame({"file": ["individuals.csv"], "line": [7], "column": ["record_id"],
+    ...                   "reason": ["duplicate record_id (first at line 3)"]})
+    >>> out = mask_rejects(r, b"k")
+    >>> out["line"].str.fullmatch(r"L-[0-9a-f]{16}").tolist(), "line 3" in out["reason"][0]
+    ([True], False)
+    """
+    out = rejects.copy()
+    if not len(out):
+        out["line"] = out["line"].astype(object)
+        return out
+    files = out["file"].astype(str).tolist()
+    out["line"] = [line_pseudonym(f, ln, key) for f, ln in zip(files, out["line"], strict=True)]
+    out["reason"] = [
+        _masked_reason(str(r), f, key) for f, r in zip(files, out["reason"], strict=True)
+    ]
+    return out
+
+
+_LINE_IN_TEXT: Final = re.compile(r"\b(lines?) \d+(?:\s*(?:-|to|and)\s*\d+)?")
+
+
+class MaskedLog(logging.Filter):
+    """A log filter for masked runs: every "line N" in a message becomes "line (masked)".
+
+    kinlink's logs never hold names, A-numbers or dates of birth; they do name the lines of
+    rejected rows, which map a pseudonym back to its row. ``kinlink report --mask`` and
+    ``kinlink cypher --mask`` put this filter on kinlink's log handlers.
+
+    Examples
+    --------
+    >>> record = logging.LogRecord("kinlink", logging.WARNING, "", 0, "%s, line %d: bad", ("f", 7),
+    ...                            None)
+    >>> MaskedLog().filter(record), record.getMessage()
+    (True, 'f, line (masked): bad')
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        masked = _LINE_IN_TEXT.sub(lambda m: f"{m.group(1)} (masked)", message)
+        if masked != message:
+            record.msg, record.args = masked, ()
+        return True
+
+
+def mask_logs(logger: logging.Logger) -> None:
+    """Put :class:`MaskedLog` on every handler of ``logger`` (kinlink's, in the CLI)."""
+    for handler in logger.handlers:
+        if not any(isinstance(f, MaskedLog) for f in handler.filters):
+            handler.addFilter(MaskedLog())

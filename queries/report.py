@@ -58,7 +58,15 @@ from kinlink.queries.facts import Facts, derive_facts
 from kinlink.queries.flags import CONTRACT_FILES, Flag
 from kinlink.queries.joint import joint_reprocessing
 from kinlink.queries.mixed import mexican_member, mixed_nationality_units
-from kinlink.queries.privacy import mask_graph, mask_matches
+from kinlink.queries.privacy import (
+    coarsen_flags,
+    coarsen_graph,
+    coarsen_sections,
+    mask_graph,
+    mask_matches,
+    mask_rejects,
+    month_text,
+)
 from kinlink.queries.render_html import write_html
 from kinlink.queries.render_xlsx import available as xlsx_available
 from kinlink.queries.render_xlsx import write_xlsx
@@ -268,9 +276,10 @@ def write_report(
         Cypher queries on a private FalkorDB (:mod:`kinlink.queries.cypher.flag_files`). Both give
         the same rows; ``flags.csv`` and the human reports always come from the Python side.
     mask_key : bytes, optional
-        Write a pseudonymous report (:mod:`kinlink.queries.privacy`): every id is a keyed hash
-        and no name, A-number or date of birth is written (``analyses`` is then recomputed on the
-        masked graph).
+        Write a pseudonymous report (:mod:`kinlink.queries.privacy`): every id and rejected
+        line is a keyed hash, no identifying value, city or language is written, and every date
+        written is cut to its month (``analyses`` is then recomputed on the masked graph, with
+        whole dates).
 
     Raises
     ------
@@ -311,6 +320,8 @@ def write_report(
             result = analyses or analyse(G, facts=facts, as_of=as_of, mpp_split_none=mpp_split_none)
             bar.update()
 
+            # what the files show: a masked report's dates cut to the month (after the analyses)
+            shown = result.flags if mask_key is None else coarsen_flags(result.flags)
             bar.set_postfix_str("csv")
             tables = contract_tables(result)
             if engine == "cypher":
@@ -319,10 +330,10 @@ def write_report(
                 tables.update(flag_frames(G, mpp_split_none=mpp_split_none, progress=progress))
             for stem, frame in tables.items():
                 _csv(frame, tmp / f"{stem}.csv")
-            _csv(
-                _bundle_frame(bundle, "rejects", REJECT_COLUMNS)[list(REJECT_COLUMNS)],
-                tmp / "rejects.csv",
-            )
+            rejected = _bundle_frame(bundle, "rejects", REJECT_COLUMNS)[list(REJECT_COLUMNS)]
+            if mask_key is not None:
+                rejected = mask_rejects(rejected, mask_key)
+            _csv(rejected, tmp / "rejects.csv")
             _csv(_bundle_frame(bundle, "quality", QUALITY_COLUMNS), tmp / "quality.csv")
             unparsed = _bundle_frame(bundle, "unparsed", UNPARSED_COLUMNS)[list(UNPARSED_COLUMNS)]
             if mask_key is not None:  # the values themselves may be names, dates of birth, ...
@@ -331,10 +342,14 @@ def write_report(
             matches = getattr(resolution, "matches", None)
             if isinstance(matches, pd.DataFrame) and len(matches):
                 _csv(matches, tmp / "matches.csv")
-            _csv(_flags_frame(result.flags), tmp / "flags.csv")
+            _csv(_flags_frame(shown), tmp / "flags.csv")
             summary = summarise(facts, result.flags, as_of=as_of)
             gaps = bundle.gaps() if hasattr(bundle, "gaps") else []
             summary = dataclasses.replace(summary, gaps=gaps)
+            if mask_key is not None:
+                summary = dataclasses.replace(
+                    summary, reference_date=month_text(summary.reference_date)
+                )
             counts: dict[str, int] = {
                 "persons": len(facts.persons),
                 "families": summary.totals["families"],
@@ -362,6 +377,8 @@ def write_report(
 
             with paused_gc():
                 sections = family_sections(facts, result.flags, as_of=as_of) if html or xlsx else []
+                if mask_key is not None:
+                    sections = coarsen_sections(sections)
             bar.set_postfix_str("html")
             if html:
                 with open(tmp / "report.html", "w", encoding="utf-8") as fh:
@@ -374,14 +391,14 @@ def write_report(
                 write_xlsx(
                     tmp / "report.xlsx",
                     summary,
-                    result.flags,
+                    shown,
                     sections,
                     max_sections=xlsx_max_families,
                 )
             bar.update()
             bar.set_postfix_str("graph")
             if include_graph:
-                save_graph(G, tmp / "graph")
+                save_graph(G if mask_key is None else coarsen_graph(G), tmp / "graph")
             bar.update()
             bar.set_postfix_str("finish")
             replace_dir(tmp, target)

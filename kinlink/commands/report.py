@@ -41,13 +41,22 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--mask",
         action="store_true",
-        help="pseudonymous report: ids become keyed hashes (secret key from the environment "
-        "variable KINLINK_MASK_KEY) and no names, A-numbers or dates of birth are written",
+        help="pseudonymous report: ids and rejected lines become keyed hashes (secret key from "
+        "the environment variable KINLINK_MASK_KEY), no names, A-numbers, dates of birth, other "
+        "identifiers, cities or line numbers are written, and dates are cut to the month "
+        "(SECURITY.md says what is left)",
     )
 
 
 def run(args: argparse.Namespace) -> int:
+    import logging
+
     from kinlink.pipeline import run_report
+
+    if args.mask:
+        from kinlink.queries.privacy import mask_logs
+
+        mask_logs(logging.getLogger("kinlink"))  # no line numbers in a masked run's log
 
     summary = run_report(
         args.bundle,

@@ -182,6 +182,7 @@ def test_usual_data_is_written_as_it_is() -> None:
 OTHER_WRITERS = {
     # bundles (kinlink's own input), which kinlink reads back cell for cell as written
     "data/samples/generator.py": "writes a generated bundle and its truth",
+    "data/samples/regime.py": "rewrites a generated bundle and its truth (generator regimes)",
     "loaders/eoir/values.py": "writes the bundle an EOIR release is turned into",
     # appends one row at a time; each id goes through kinlink.csvfile.escape_cell
     "dashboard/review.py": "appends a decision to BUNDLE/reviews.csv",
