@@ -20,12 +20,12 @@ from __future__ import annotations
 import os
 import re
 import secrets
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, Final
 
 import pandas as pd
 
-from kinlink.queries.privacy import MASK_KEY_ENV, pseudonym
+from kinlink.queries.privacy import MASK_KEY_ENV, mask_table
 
 __all__ = [
     "A_NUMBER_COLUMNS",
@@ -190,26 +190,6 @@ def display_frame(frame: pd.DataFrame, *, masked: bool) -> pd.DataFrame:
     return mask_frame(out, enabled=masked)
 
 
-#: Id columns a masked download pseudonymises, and the node kind each id names.
-ID_COLUMNS: dict[str, str] = {
-    "record_id": "record",
-    "record_ids": "record",
-    "record_id_a": "record",
-    "record_id_b": "record",
-    "record_id_l": "record",
-    "record_id_r": "record",
-    "person_id": "person",
-    "person_ids": "person",
-    "persons": "person",
-    "family_id": "family",
-    "family_unit_id": "unit",
-    "case_id": "case",
-    "case_ids": "case",
-    "lead_case_id": "case",
-    "cases": "case",
-    "hearing_id": "hearing",
-}
-
 _SESSION_KEY = secrets.token_bytes(32)
 
 
@@ -224,16 +204,20 @@ def download_key() -> tuple[bytes, bool]:
     return (value.encode("utf-8"), True) if value else (_SESSION_KEY, False)
 
 
-def download_frame(frame: pd.DataFrame, *, masked: bool) -> pd.DataFrame:
-    """``frame`` as a CSV download writes it: :func:`display_frame`, and when ``masked`` every
-    id column (lists joined with ``;`` too) replaced by its keyed-hash pseudonym.
+def download_frame(
+    frame: pd.DataFrame, *, masked: bool, rebuilt: Iterable[str] = ()
+) -> pd.DataFrame:
+    """``frame`` as a CSV download writes it: :func:`display_frame`, and when ``masked`` passed
+    through :func:`kinlink.queries.privacy.mask_table` (ids become keyed-hash pseudonyms, dates
+    months, and every column that could identify someone, or that the policy does not know, is
+    dropped; the free-text columns in ``rebuilt`` were already written from masked values).
 
     Examples
     --------
-    >>> f = pd.DataFrame({"record_ids": ["r1;r2"], "court": ["El Paso"]})
+    >>> f = pd.DataFrame({"record_ids": ["r1;r2"], "court": ["El Paso"], "name": ["Ana"]})
     >>> out = download_frame(f, masked=True)
-    >>> out["court"].tolist(), out["record_ids"].str.count("R-").tolist()
-    (['El Paso'], [2])
+    >>> list(out.columns), out["court"].tolist(), out["record_ids"].str.count("R-").tolist()
+    (['record_ids', 'court'], ['El Paso'], [2])
     >>> download_frame(f, masked=False)["record_ids"].tolist()
     ['r1;r2']
     """
@@ -241,16 +225,4 @@ def download_frame(frame: pd.DataFrame, *, masked: bool) -> pd.DataFrame:
     if not masked:
         return out
     key, _ = download_key()
-    out = out.copy()
-    for column in out.columns:
-        kind = ID_COLUMNS.get(str(column).lower())
-        if kind is None:
-            continue
-
-        def hide(value: object, kind: str = kind) -> object:
-            if value is None or (isinstance(value, float) and pd.isna(value)) or value == "":
-                return value
-            return ";".join(pseudonym(kind, part, key) for part in str(value).split(";"))
-
-        out[column] = out[column].map(hide)
-    return out
+    return mask_table(out, key, rebuilt=rebuilt)

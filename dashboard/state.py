@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import gc
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Final
 
@@ -24,7 +25,7 @@ from kinlink.csvfile import csv_bytes
 from kinlink.dashboard import queues, review
 from kinlink.dashboard.cypher_view import CypherConnection, open_connection
 from kinlink.dashboard.data import MAPPING_ENV, SOURCE_ENV, DashboardData, load
-from kinlink.dashboard.masking import display_frame, download_frame
+from kinlink.dashboard.masking import display_frame, download_frame, download_key
 from kinlink.dashboard.search import SearchIndex
 from kinlink.errors import InputError
 from kinlink.graph.resolve import Scorer
@@ -203,9 +204,19 @@ def table(frame: pd.DataFrame, *, key: str | None = None) -> None:
     st.dataframe(display_frame(frame, masked=masked()), hide_index=True, key=key)
 
 
-def download_button(frame: pd.DataFrame, label: str, file_name: str, *, key: str) -> None:
-    """A CSV download of ``frame`` (dates as text; when the toggle is on, A-numbers and dates of
-    birth masked and ids replaced by keyed-hash pseudonyms).
+def download_button(
+    frame: pd.DataFrame,
+    label: str,
+    file_name: str,
+    *,
+    key: str,
+    masked_frame: Callable[[bytes], pd.DataFrame] | None = None,
+    rebuilt: tuple[str, ...] = (),
+) -> None:
+    """A CSV download of ``frame`` (dates as text). When the mask toggle is on, the download is
+    :func:`~kinlink.dashboard.masking.download_frame` of ``masked_frame(key)`` if given (the
+    page's own masked version, whose free-text columns ``rebuilt`` are written from masked
+    values), else of ``frame``: pseudonyms for ids, months for dates, nothing identifying.
 
     The CSV is written when the button is clicked, not on every page view: pseudonymising the
     ids of thousands of flagged families took most of a work-queue page's render.
@@ -213,7 +224,12 @@ def download_button(frame: pd.DataFrame, label: str, file_name: str, *, key: str
     hide = masked()  # read now: the callable runs on another thread, outside the session
 
     def contents() -> bytes:
-        frame_out = download_frame(frame, masked=hide)
+        if hide and masked_frame is not None:
+            frame_out = download_frame(
+                masked_frame(download_key()[0]), masked=True, rebuilt=rebuilt
+            )
+        else:
+            frame_out = download_frame(frame, masked=hide)
         return csv_bytes(frame_out)
 
     st.download_button(label, contents, file_name=file_name, mime="text/csv", key=key)

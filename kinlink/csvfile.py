@@ -95,7 +95,8 @@ def _is_text(series: pd.Series) -> bool:
 
 def _starting(series: pd.Series, prefixes: tuple[str, ...]) -> pd.Series:
     """Boolean mask of the cells of ``series`` that are text starting with one of ``prefixes``."""
-    return series.astype(object).str.startswith(prefixes, na=False).astype(bool)
+    values = series.astype(object)
+    return values.map(lambda v: isinstance(v, str) and v.startswith(prefixes)).astype(bool)
 
 
 def escape_frame(frame: pd.DataFrame) -> pd.DataFrame:
@@ -141,7 +142,7 @@ def _has_carriage_return(frame: pd.DataFrame) -> bool:
     for i in range(frame.shape[1]):
         series = frame.iloc[:, i]
         text = len(series) and _is_text(series)
-        if text and series.astype(object).str.contains("\r", regex=False, na=False).any():
+        if text and series.astype(object).map(lambda v: isinstance(v, str) and "\r" in v).any():
             return True
     return False
 

@@ -44,6 +44,7 @@ import os
 import re
 from collections.abc import Iterable
 from dataclasses import replace
+from functools import partial
 from typing import Any, Final
 
 import networkx as nx
@@ -52,11 +53,13 @@ import pandas as pd
 from kinlink.contract import CASES, HEARINGS, INDIVIDUALS, TABLES, Table
 from kinlink.errors import SettingsError
 from kinlink.graph.schema import KEY, KIND, N_RECORDS, SIZE, NodeKind, node_id
+from kinlink.queries.facts import Facts
 from kinlink.queries.flags import Flag
 from kinlink.queries.sections import FamilySection
 
 __all__ = [
     "DATE_COLUMNS",
+    "ID_COLUMNS",
     "KEEP",
     "MASK_KEY_ENV",
     "MaskedLog",
@@ -68,7 +71,9 @@ __all__ = [
     "mask_key",
     "mask_logs",
     "mask_matches",
+    "mask_reasons",
     "mask_rejects",
+    "mask_table",
     "month_text",
     "pseudonym",
 ]
@@ -360,3 +365,172 @@ def mask_logs(logger: logging.Logger) -> None:
     for handler in logger.handlers:
         if not any(isinstance(f, MaskedLog) for f in handler.filters):
             handler.addFilter(MaskedLog())
+
+
+# -- tables a masked output writes (the dashboard's downloads) ----------------------------------
+
+#: Columns that hold ids (a ``;``-joined list, or one id), with the kind of id.
+ID_COLUMNS: Final[dict[str, str]] = {
+    **{c.name: c.refers_to for t in TABLES for c in t.columns if c.refers_to is not None},
+    "record_ids": NodeKind.RECORD,
+    "record_id_a": NodeKind.RECORD,
+    "record_id_b": NodeKind.RECORD,
+    "record_id_l": NodeKind.RECORD,
+    "record_id_r": NodeKind.RECORD,
+    "records": NodeKind.RECORD,
+    "person_id": NodeKind.PERSON,
+    "person_ids": NodeKind.PERSON,
+    "persons": NodeKind.PERSON,
+    "family_id": NodeKind.FAMILY,
+    "case_ids": NodeKind.CASE,
+    "cases": NodeKind.CASE,
+    "hearing_ids": NodeKind.HEARING,
+    "hearings": NodeKind.HEARING,
+}
+#: Text columns whose every value is a code, a category, a court or a policy source: kept.
+SAFE_COLUMNS: Final = frozenset(
+    {c.name for t in TABLES for c in t.columns if c.name in _kept(t) and c.name not in DATE_COLUMNS}
+    | {
+        "code", "codes", "analysis", "rule", "source", "sources", "nationalities", "courts",
+        "mexican_member", "field", "links", "is_self", "decision", "file", "column", "problem",
+        "table", "level", "how",
+    }
+)  # fmt: skip
+#: Columns of dates (or lists of dates): cut to the month.
+MONTH_COLUMNS: Final = DATE_COLUMNS - {"dob"} | {"dates", "next_hearing", "reference_date"}
+#: Columns whose items are kept only when they are a 3-letter country or nationality code
+#: (a queue's ``locations`` mixes countries and cities; ``values`` of ``disagreeing_records``
+#: mixes nationalities and dates of birth).
+CODE_ITEM_COLUMNS: Final = frozenset({"locations", "values"})
+_CODE: Final = re.compile(r"[A-Z]{3}")
+#: Columns that hold line numbers: always dropped (rejects get :func:`mask_rejects` first).
+LINE_COLUMNS: Final = frozenset({"line", "_line", "lines"})
+#: Labels of the graph's nodes in a Cypher path (``"Person:P…"``), to their id kinds.
+_LABEL_KIND: Final = {kind.value.capitalize(): kind.value for kind in NodeKind}
+
+
+def _pseudonymise_items(value: Any, kind: str, key: bytes) -> Any:
+    if value is None or (isinstance(value, float) and pd.isna(value)) or value == "":
+        return value
+    return ";".join(pseudonym(kind, item, key) for item in str(value).split(";"))
+
+
+def _chain(value: Any, key: bytes) -> Any:
+    if not isinstance(value, str) or not value:
+        return value
+    out = []
+    for item in value.split(";"):
+        label, _, raw = item.partition(":")
+        kind = _LABEL_KIND.get(label)
+        out.append(f"{label}:{pseudonym(kind, raw, key)}" if kind and kind in PREFIX else label)
+    return ";".join(out)
+
+
+def mask_table(frame: pd.DataFrame, key: bytes, *, rebuilt: Iterable[str] = ()) -> pd.DataFrame:
+    """``frame`` as a masked output may write it; what the policy does not know is dropped.
+
+    - id columns (:data:`ID_COLUMNS`) become pseudonyms, item by item (numbers, such as a
+      queue's count of ``records``, are counts and stay);
+    - code, category, court and source columns (:data:`SAFE_COLUMNS`), numbers and booleans
+      stay, except line numbers (:data:`LINE_COLUMNS`), which go;
+    - date columns (:data:`MONTH_COLUMNS`) are cut to the month;
+    - ``locations`` and ``values`` keep only their 3-letter country codes;
+    - a Cypher path (``chain``) keeps its labels with pseudonymous keys;
+    - the free-text columns named in ``rebuilt`` (already written from masked values, such as
+      the reasons of :func:`mask_reasons`) stay; every other column is dropped.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"record_ids": ["r1;r2"], "court": ["El Paso"], "name": ["Ana"],
+    ...                   "locations": ["MEX;Tijuana"], "dates": ["2020-03-04"], "records": [2]})
+    >>> out = mask_table(f, b"k")
+    >>> list(out.columns), out["locations"][0], out["dates"][0], int(out["records"][0])
+    (['record_ids', 'court', 'locations', 'dates', 'records'], 'MEX', '2020-03', 2)
+    """
+    keep_text = set(rebuilt)
+    out = pd.DataFrame(index=frame.index)
+    for i, column in enumerate(frame.columns):
+        name = str(column)
+        lower = name.lower()
+        series = frame.iloc[:, i]
+        numeric = pd.api.types.is_numeric_dtype(series.dtype) or pd.api.types.is_bool_dtype(
+            series.dtype
+        )
+        if name in keep_text:
+            out[name] = series
+        elif lower in LINE_COLUMNS:
+            continue
+        elif lower in ID_COLUMNS and not numeric:
+            kind = ID_COLUMNS[lower]
+            out[name] = series.map(lambda v, kind=kind: _pseudonymise_items(v, kind, key))
+        elif lower in MONTH_COLUMNS:
+            out[name] = series.map(lambda v: month_text(v) if isinstance(v, str) else v)
+        elif lower in CODE_ITEM_COLUMNS:
+            out[name] = series.map(
+                lambda v: (
+                    ";".join(x for x in v.split(";") if _CODE.fullmatch(x))
+                    if isinstance(v, str)
+                    else v
+                )
+            )
+        elif lower == "chain":
+            out[name] = series.map(lambda v: _chain(v, key))
+        elif numeric or lower in SAFE_COLUMNS or lower.endswith("_level"):
+            out[name] = series
+    return out
+
+
+def mask_reasons(flags: Iterable[Flag], facts: Facts, key: bytes) -> list[Flag]:
+    """``flags`` with their reasons rewritten from masked values (for a masked download).
+
+    In each reason, every person's label (``"Name (P…)"``) and every record, case, hearing and
+    person id of the family becomes its pseudonym, and dates are cut to the month; the evidence
+    keeps the ids (:func:`mask_table` pseudonymises those columns with the same key, so reason
+    and evidence agree) with its dates cut to the month.
+    """
+    out = []
+    cache: dict[str, tuple[list[tuple[str, str]], re.Pattern[str] | None, dict[str, str]]] = {}
+    for fl in coarsen_flags(flags):
+        if fl.family_id not in cache:
+            cache[fl.family_id] = _family_substitutions(fl.family_id, facts, key)
+        labels, ids, names = cache[fl.family_id]
+        reason = fl.reason
+        for label, masked in labels:
+            reason = reason.replace(label, masked)
+        if ids is not None:
+            reason = ids.sub(partial(_named, names), reason)
+        out.append(replace(fl, reason=reason))
+    return out
+
+
+def _named(names: dict[str, str], match: re.Match[str]) -> str:
+    return names[match.group(0)]
+
+
+def _family_substitutions(
+    family_id: str, facts: Facts, key: bytes
+) -> tuple[list[tuple[str, str]], re.Pattern[str] | None, dict[str, str]]:
+    persons = list(facts.family_members.get(family_id, []))
+    labels = sorted(
+        ((facts.label(p), pseudonym(NodeKind.PERSON, p, key)) for p in persons),
+        key=lambda item: -len(item[0]),
+    )
+    names: dict[str, str] = {p: pseudonym(NodeKind.PERSON, p, key) for p in persons}
+    names[family_id] = pseudonym(NodeKind.FAMILY, family_id, key)
+    for p in persons:
+        for r in facts.person_records.get(p, []):
+            names[r] = pseudonym(NodeKind.RECORD, r, key)
+        for c in facts.person_cases.get(p, []):
+            names[c] = pseudonym(NodeKind.CASE, c, key)
+            lead = getattr(facts.case_rows[c], "lead_case_id", None)
+            if isinstance(lead, str) and lead:
+                names[lead] = pseudonym(NodeKind.CASE, lead, key)
+    hearings = facts.hearings
+    if len(hearings):
+        mine = hearings[hearings["case_id"].isin(names)]
+        for h in mine["hearing_id"]:
+            names[str(h)] = pseudonym(NodeKind.HEARING, str(h), key)
+    if not names:
+        return labels, None, names
+    alternatives = "|".join(re.escape(i) for i in sorted(names, key=len, reverse=True))
+    return labels, re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])"), names

@@ -11,6 +11,7 @@ from streamlit_cytoscape.layouts import LAYOUTS
 
 from kinlink.dashboard import family_view, state
 from kinlink.graph.schema import LINE, EdgeKind
+from kinlink.queries.privacy import mask_reasons
 
 GRAPH_KEY = "family_graph"
 URL_PARAM = "family"  # ?family=F... in the address: a link an analyst can share
@@ -99,7 +100,14 @@ if flags:
     table = family_view.family_flags(flags)
     with st.expander("Evidence of every flag"):
         state.table(table, key="family_flags")
-    state.download_button(table, "Download flags CSV", f"flags_{focus}.csv", key="family_flags_csv")
+    state.download_button(
+        table,
+        "Download flags CSV",
+        f"flags_{focus}.csv",
+        key="family_flags_csv",
+        masked_frame=lambda k: family_view.family_flags(mask_reasons(flags, data.facts, k)),
+        rebuilt=("reason",),
+    )
 else:
     st.caption("No flag was raised for this family.")
 

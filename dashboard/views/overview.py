@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from kinlink.dashboard import overview, state
+from kinlink.queries.privacy import mask_rejects
 
 data = state.data()
 st.title("Overview")
@@ -58,7 +59,12 @@ st.subheader(f"Rejected input rows ({len(rejects):,})")
 if len(rejects):
     state.table(rejects.head(1000), key="overview_rejects")
     state.download_button(
-        rejects, "Download rejects.csv", "rejects.csv", key="overview_rejects_csv"
+        rejects,
+        "Download rejects.csv",
+        "rejects.csv",
+        key="overview_rejects_csv",
+        masked_frame=lambda k: mask_rejects(rejects, k),
+        rebuilt=("line", "reason"),
     )
 else:
     st.caption("Every input row was loaded.")

@@ -40,6 +40,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--csv", type=Path, metavar="OUT", help="write the result to this CSV")
     parser.add_argument(
+        "--mask",
+        action="store_true",
+        help="query a masked copy of BUNDLE's graph, as `kinlink report --mask` writes it: ids "
+        "are keyed hashes (key in $KINLINK_MASK_KEY; give parameters as pseudonyms), no "
+        "identifying values, dates by month",
+    )
+    parser.add_argument(
         "--max-rows", type=int, default=100, help="rows to print as a table (all go to --csv)"
     )
     add_neo4j_arguments(parser)
@@ -93,6 +100,15 @@ def _remote(args: argparse.Namespace) -> Any:
     return None
 
 
+def _masked(G: Any, key: bytes | None) -> Any:
+    """``G`` as a masked report sees it (pseudonyms, no identifying values, dates by month)."""
+    if key is None:
+        return G
+    from kinlink.queries.privacy import coarsen_graph, mask_graph
+
+    return coarsen_graph(mask_graph(G, key))
+
+
 def run(args: argparse.Namespace) -> int:
     from kinlink.commands import progress_enabled
     from kinlink.csvfile import write_csv
@@ -121,6 +137,19 @@ def run(args: argparse.Namespace) -> int:
         raise InputError("--export needs BUNDLE and --neo4j-uri or --falkordb")
     if not remote and args.bundle is None:
         raise InputError("give BUNDLE (or --neo4j-uri / --falkordb to query a kept database)")
+    key = None
+    if args.mask:
+        if remote and not args.export:
+            raise InputError(
+                "--mask queries a masked copy of BUNDLE's graph; a database kinlink did not fill "
+                "just now may hold unmasked records: add --export (and BUNDLE)"
+            )
+        import logging
+
+        from kinlink.queries.privacy import mask_key, mask_logs
+
+        key = mask_key()
+        mask_logs(logging.getLogger("kinlink"))
     progress = progress_enabled(args)
     if remote:
         engine = _remote(args)
@@ -137,6 +166,7 @@ def run(args: argparse.Namespace) -> int:
         G = load_graph_for(
             args.bundle, resolver=args.resolver, progress=progress, mapping=args.mapping
         )
+        G = _masked(G, key)
         with embedded_falkordb() as engine:
             export_graph(G, engine, progress=progress)
             result = _query(engine, args, params)

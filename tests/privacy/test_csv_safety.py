@@ -213,3 +213,12 @@ def test_every_csv_is_written_through_kinlink_csvfile() -> None:
             if relative != "kinlink/csvfile.py" and _writes_csv(path):
                 found.add(relative)
     assert found == set(OTHER_WRITERS)
+
+
+def test_text_columns_holding_no_text_are_written() -> None:
+    """Object columns of booleans, numbers or nothing (a Cypher result) need no quote."""
+    frame = pd.DataFrame({"ok": [True, None], "n": [1, None], "e": [None, None]}, dtype=object)
+    assert read_csv(io.StringIO(csv_bytes(frame).decode())).values.tolist() == [
+        ["True", "1", ""],
+        ["", "", ""],
+    ]

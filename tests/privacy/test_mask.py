@@ -157,3 +157,37 @@ def test_a_masked_run_prints_nothing_identifying(bundle: Path, tmp_path: Path) -
     assert proc.returncode == 0, proc.stderr
     assert "line (masked)" in proc.stderr  # the rejected rows were logged, without their lines
     assert leaks({"stdout": proc.stdout, "stderr": proc.stderr}, identifiers(bundle)) == []
+
+
+def test_cypher_mask_prints_and_writes_nothing_identifying(
+    bundle: Path, masked: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    """Every saved query on the masked graph (parameters given as the masked report's
+    pseudonyms, same key): its CSV and what it prints are scanned."""
+    pytest.importorskip("falkordb", reason="kinlink cypher needs the falkordb extra")
+    from kinlink.queries.cypher import load_query, query_names
+
+    joint = read_csv(masked / "joint_reprocessing.csv")
+    persons = joint["person_ids"].iloc[0].split(";")
+    values = {"person_id": persons[0], "from_person": persons[0], "to_person": persons[-1],
+              "case_id": joint["case_ids"].iloc[0].split(";")[0]}  # fmt: skip
+    monkeypatch.setenv(KEY_ENV, "first secret")
+    found: dict[str, str] = {}
+    rows = 0
+    for name in query_names():
+        out = tmp_path / f"{name}.csv"
+        params = [
+            f"--param={p.name}={values[p.name]}" for p in load_query(name).params if p.required
+        ]
+        assert main(["cypher", str(bundle), name, *params, "--mask", "--csv", str(out)]) == 0
+        found[f"{name}.csv"] = out.read_text(encoding="utf-8")
+        found[f"{name} printed"] = "".join(capsys.readouterr())
+        rows += len(read_csv(out))
+    assert rows > 10  # the pseudonyms found their nodes: the queries answered
+    assert leaks(found, identifiers(bundle)) == []
+
+
+def test_cypher_mask_refuses_a_database_it_did_not_fill(bundle: Path) -> None:
+    code = main(["cypher", "separated_families", "--neo4j-uri", "bolt://127.0.0.1:1", "--mask"])
+    assert code == 2
