@@ -74,6 +74,7 @@ __all__ = [
     "mask_reasons",
     "mask_rejects",
     "mask_table",
+    "mask_unparsed",
     "month_text",
     "pseudonym",
 ]
@@ -332,6 +333,16 @@ def mask_rejects(rejects: pd.DataFrame, key: bytes) -> pd.DataFrame:
         _masked_reason(str(r), f, key) for f, r in zip(files, out["reason"], strict=True)
     ]
     return out
+
+
+def mask_unparsed(unparsed: pd.DataFrame, key: bytes) -> pd.DataFrame:
+    """``unparsed_values.csv`` for a masked output: without the values (a name, a date of birth
+    can be among them) and with each line number a pseudonym (as in :func:`mask_rejects`)."""
+    out = unparsed.drop(columns=[c for c in ("value",) if c in unparsed.columns])
+    lines = [
+        line_pseudonym(str(f), ln, key) for f, ln in zip(out["file"], out["line"], strict=True)
+    ]
+    return out.assign(line=pd.Series(lines, index=out.index, dtype=object))
 
 
 _LINE_IN_TEXT: Final = re.compile(r"\b(lines?) \d+(?:\s*(?:-|to|and)\s*\d+)?")

@@ -65,6 +65,7 @@ from kinlink.queries.privacy import (
     mask_graph,
     mask_matches,
     mask_rejects,
+    mask_unparsed,
     month_text,
 )
 from kinlink.queries.render_html import write_html
@@ -337,7 +338,7 @@ def write_report(
             _csv(_bundle_frame(bundle, "quality", QUALITY_COLUMNS), tmp / "quality.csv")
             unparsed = _bundle_frame(bundle, "unparsed", UNPARSED_COLUMNS)[list(UNPARSED_COLUMNS)]
             if mask_key is not None:  # the values themselves may be names, dates of birth, ...
-                unparsed = unparsed.drop(columns="value")
+                unparsed = mask_unparsed(unparsed, mask_key)
             _csv(unparsed, tmp / "unparsed_values.csv")
             matches = getattr(resolution, "matches", None)
             if isinstance(matches, pd.DataFrame) and len(matches):

@@ -26,10 +26,11 @@ from kinlink.samples.generator import generate_bundle
 KEY_ENV = "KINLINK_MASK_KEY"
 HOSTILE_ROWS = (
     # a duplicate record_id, an impossible date of birth, an A-number with letters, a row with
-    # too few fields
+    # too few fields, dates out of range (year 1450 and 9185: issue 15)
     "{dup},CBP,A-123-456-789,Wilfredo Anselmo,Quintanilla Zúniga,1983-02-30,M,HND,,MEX,,,,,,,,\n"
     "HOSTILE-2,CBP,A12345X789,Eustaquia,Barahona,31/12/1990,F,HND,,MEX,,2020-01-01,,,,,,\n"
     "HOSTILE-3,NGO,A-999-888-777\n"
+    "HOSTILE-4,EOIR,,Hermenegilda,Ocampo Ruiz,1450-03-02,F,GTM,,USA,,9185-10-14,,,,,,\n"
 )
 NORMALISED_HOSTILE = ("123456789", "999888777")
 #: Dates that may appear whole: those of the policy documents the flags cite.
@@ -55,6 +56,7 @@ class Identifiers:
     names: set[str]
     anums: set[str]
     dobs: set[str]
+    dob_digits: set[str]
     ids: set[str]
     cities: set[str]
 
@@ -83,9 +85,11 @@ def identifiers(bundle: Path) -> Identifiers:
     anums = {a for a in ind["a_number"] if a} | set(NORMALISED_HOSTILE)
     anums |= {d[-9:].zfill(9) for a in ind["a_number"] if len(d := re.sub(r"\D", "", a)) >= 8}
     dobs = {d for d in ind["dob"] if d}
+    # the loaders keep a dob as written as YYYYMMDD digits (dob_raw): never in a masked output
+    dob_digits = {digits for d in dobs if len(digits := re.sub(r"\D", "", d)) == 8}
     ids = set(ind["record_id"]) | set(cases["case_id"]) | set(cases["lead_case_id"])
     ids |= set(hearings["hearing_id"]) | set(units["family_unit_id"])
-    return Identifiers(names, anums, dobs, ids - {""}, cities)
+    return Identifiers(names, anums, dobs, dob_digits, ids - {""}, cities)
 
 
 def texts(out: Path) -> dict[str, str]:
@@ -132,6 +136,7 @@ def leaks(found: dict[str, str], ids: Identifiers) -> list[str]:
         out += [f"{name}: dob {d!r}" for d in sorted(ids.dobs) if d in text]
         tokens = set(_TOKENS.findall(text)) | {t.strip(".") for t in _TOKENS.findall(text)}
         out += [f"{name}: raw id {i!r}" for i in sorted(ids.ids & tokens)]
+        out += [f"{name}: dob {d!r} as digits" for d in sorted(ids.dob_digits & tokens)]
         out += [f"{name}: city {c!r}" for c in sorted(ids.cities) if c in text]
         out += [f"{name}: {m!r}" for m in sorted(set(_LINE.findall(text)))]
         out += [f"{name}: date {d}" for d in sorted(set(_DATE.findall(text)) - CITATION_DATES)]
