@@ -139,10 +139,10 @@ def run(args: argparse.Namespace) -> int:
         raise InputError("give BUNDLE (or --neo4j-uri / --falkordb to query a kept database)")
     key = None
     if args.mask:
-        if remote and not args.export:
+        if remote:
             raise InputError(
-                "--mask queries a masked copy of BUNDLE's graph; a database kinlink did not fill "
-                "just now may hold unmasked records: add --export (and BUNDLE)"
+                "--mask queries a private masked copy of BUNDLE's graph; a Neo4j or FalkorDB "
+                "database may hold unmasked records besides: leave out --neo4j-uri/--falkordb"
             )
         import logging
 
