@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from kinlink.csvfile import write_csv
 from kinlink.loaders.bundle import Bundle, load_bundle
 from kinlink.loaders.mapping import Mapping
 
@@ -85,8 +86,8 @@ class CheckResult:
         return frame.drop(columns="value") if self.mask else frame
 
     def write_unparsed(self, path: str | Path) -> None:
-        """Write :meth:`unparsed` as CSV."""
-        self.unparsed().to_csv(path, index=False, lineterminator="\n")
+        """Write :meth:`unparsed` as CSV (spreadsheet-safe, :mod:`kinlink.csvfile`)."""
+        write_csv(self.unparsed(), path)
 
 
 def check_input(
