@@ -16,8 +16,10 @@ import pandas as pd
 from kinlink.errors import InputError
 from kinlink.graph.baseline import exact_clusters
 from kinlink.graph.build import build_graph
-from kinlink.graph.resolve import Resolution, decision, explain_with, resolve
+from kinlink.graph.resolve import Resolution, ResolverSettings, decision, explain_with, resolve
+from kinlink.graph.resolve.comparisons import default_comparisons
 from kinlink.graph.resolve.explain import explanation_text
+from kinlink.graph.resolve.model import FSModel
 from kinlink.loaders import Bundle, load_bundle
 from kinlink.loaders.reviews import read_reviews
 from kinlink.queries.privacy import mask_key
@@ -61,11 +63,14 @@ def resolve_bundle(
     resolver: ResolverName = "fellegi-sunter",
     progress: bool = False,
     keep_scorer: bool = False,
+    model: FSModel | None = None,
+    unique_sources: tuple[str, ...] = (),
 ) -> Resolution:
     """Resolve a loaded bundle's records into persons with the chosen resolver.
 
     ``keep_scorer`` keeps the fitted model in ``Resolution.scorer`` (the exact resolver has
-    none), so pairs can be explained without fitting again.
+    none), so pairs can be explained without fitting again. ``model`` reuses a model fitted
+    before (``model.json``); ``unique_sources`` names sources that hold each person once.
     """
     reviews = read_reviews(bundle.path)
     if resolver == "exact":
@@ -74,9 +79,11 @@ def resolve_bundle(
     return resolve(
         bundle.individuals,
         bundle.family_units,
+        settings=ResolverSettings(unique_sources=unique_sources),
         reviews=reviews,
         progress=progress,
         keep_scorer=keep_scorer,
+        model=model,
     )
 
 
@@ -90,8 +97,15 @@ def run_report(
     progress: bool = False,
     mask: bool = False,
     mapping: str | Path | None = None,
+    model: str | Path | None = None,
+    unique_sources: tuple[str, ...] = (),
 ) -> ReportSummary:
     """Load a bundle, resolve it, build the graph, run the analyses, write the report.
+
+    ``model`` is a ``model.json`` from an earlier report: its weights are used instead of
+    fitting new ones (only the match prior is estimated on this bundle). ``unique_sources``
+    names the sources known to hold each person once (records of one of them are never one
+    person; ``ALL`` for every source, as when linking two files).
 
     With ``mask`` the report is pseudonymous (:mod:`kinlink.queries.privacy`): ids are keyed
     hashes with the secret in ``KINLINK_MASK_KEY`` and no name, A-number or date of birth is
@@ -100,7 +114,8 @@ def run_report(
     Raises
     ------
     SettingsError
-        ``mask`` is set but ``KINLINK_MASK_KEY`` is not (checked before any work).
+        ``mask`` is set but ``KINLINK_MASK_KEY`` is not, or ``model`` is not a kinlink model
+        made with the same comparisons (both checked before any work).
     SchemaError
         The bundle cannot be read (a required table or column is missing).
     """
@@ -114,9 +129,12 @@ def run_report(
         started = now
 
     key = mask_key() if mask else None
+    fitted = FSModel.load(model, default_comparisons()) if model is not None else None
     bundle = load_bundle(bundle_path, mapping=mapping)
     lap("load")
-    resolution = resolve_bundle(bundle, resolver=resolver, progress=progress)
+    resolution = resolve_bundle(
+        bundle, resolver=resolver, progress=progress, model=fitted, unique_sources=unique_sources
+    )
     lap("resolve")
     G = build_graph(bundle, resolution.persons, progress=progress)
     lap("graph")

@@ -20,7 +20,10 @@ unparsed_values.csv             each value counted in quality.csv: ``file, line,
 flags.csv                       flag (all analyses, consolidation candidates too): code,
                                 reason, policy source and evidence
 matches.csv                     scored record pair (when the resolver gives them)
-summary.json                    counts by code, nationality, court; totals; options
+summary.json                    counts by code, nationality, court; totals; options; the
+                                resolution's fit, size guard and warnings
+model.json                      the fitted resolver model (``kinlink report --model`` reuses
+                                it)
 report.html, report.xlsx        the human report (summary, charts, one section per family)
 ==============================  ==========================================================
 
@@ -51,6 +54,7 @@ from kinlink.contract import QUALITY_COLUMNS, REJECT_COLUMNS, REPORT_FILES, UNPA
 from kinlink.csvfile import write_csv
 from kinlink.errors import InputError
 from kinlink.folders import remove_abandoned, replace_dir, scratch_name
+from kinlink.graph.resolve import resolution_summary
 from kinlink.graph.store import save_graph
 from kinlink.memory import paused_gc
 from kinlink.queries.consolidation import consolidation_candidates
@@ -302,6 +306,8 @@ def write_report(
         )
     target.parent.mkdir(parents=True, exist_ok=True)
     remove_abandoned(target)
+    model_doc = getattr(resolution, "model", None)  # weights and counts: nothing identifying
+    resolution_doc = resolution_summary(resolution)
     if mask_key is not None:
         G = mask_graph(G, mask_key)
         analyses = None
@@ -372,8 +378,12 @@ def write_report(
                 "families_by_code": summary.by_code,
                 "flagged_members_by_nationality": summary.by_nationality,
                 "flagged_pending_cases_by_court": summary.by_court,
+                "resolution": resolution_doc,
             }
             (tmp / "summary.json").write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")
+            if model_doc:
+                text = json.dumps(model_doc, indent=2) + "\n"
+                (tmp / "model.json").write_text(text, encoding="utf-8")
             bar.update()
 
             with paused_gc():

@@ -10,7 +10,7 @@ evaluation), :mod:`.model` (Fellegi-Sunter, EM, term frequencies), :mod:`.family
 
 from kinlink.graph.resolve.blocking import blocking_recall
 from kinlink.graph.resolve.explain import decision, explain_pair, explain_with
-from kinlink.graph.resolve.resolver import Resolution, Scorer, fit, resolve
+from kinlink.graph.resolve.resolver import Resolution, Scorer, fit, resolution_summary, resolve
 from kinlink.graph.resolve.settings import ResolverSettings
 
 __all__ = [
@@ -22,5 +22,6 @@ __all__ = [
     "explain_pair",
     "explain_with",
     "fit",
+    "resolution_summary",
     "resolve",
 ]

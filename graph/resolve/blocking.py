@@ -141,18 +141,27 @@ def key_name_pairs(prepared: pd.DataFrame) -> KeyRows:
 
 
 def key_token_year(prepared: pd.DataFrame) -> KeyRows:
-    """One phonetic key (first given, first surname) with the birth year, ordered by name."""
-    days = prepared["dob_days"].to_numpy()
-    year = np.where(
-        days == MISSING_DAYS, -1, days.astype("datetime64[D]").astype("datetime64[Y]").astype(int)
-    )
+    """One phonetic key (first given, first surname) with the birth year, ordered by name.
+
+    The year is that of a full birth date, of one known to the year only, or of one written
+    impossibly (``dob_y`` of :func:`~kinlink.graph.resolve.prepare.birth_dates`).
+    """
+    if "dob_y" in prepared:
+        year = prepared["dob_y"].to_numpy(dtype=np.int64)
+        known = year > 0
+    else:
+        days = prepared["dob_days"].to_numpy()
+        known = days != MISSING_DAYS
+        year = np.where(
+            known, days.astype("datetime64[D]").astype("datetime64[Y]").astype(int) + 1970, 0
+        )
     rows = np.arange(len(prepared), dtype=np.int64)
     index, keys = [], []
     for column in ("pg0", "ps0"):
         token = prepared[column].to_numpy(dtype=np.int64)
-        ok = (token >= 0) & (year >= -1000) & (days != MISSING_DAYS)
+        ok = (token >= 0) & known
         index.append(rows[ok])
-        keys.append(token[ok] * 100_000 + (year[ok] + 50_000))
+        keys.append(token[ok] * 100_000 + year[ok])
     idx = np.concatenate(index)
     order = _name_order(prepared).to_numpy()[idx]
     return idx, np.concatenate(keys), order
@@ -262,11 +271,12 @@ def candidate_pairs(
     prepared: pd.DataFrame,
     keys: tuple[BlockingKey, ...],
     *,
-    link_only: bool = False,
+    unique: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, dict[str, dict[str, int]]]:
     """All candidate pairs (left and right record indexes) and per-key counts.
 
-    ``link_only`` keeps only pairs whose records come from different sources.
+    ``unique`` marks the records whose source holds each person once: two records of such a
+    source are never a candidate pair (every record marked: linking across sources only).
 
     Returns
     -------
@@ -286,14 +296,15 @@ def candidate_pairs(
     """
     if len(prepared) >= 2**27 or len(keys) > 15:
         raise ValueError("blocking supports up to 2**27 records and 15 keys")
-    sources = pd.factorize(prepared["source"].fillna(""))[0] if link_only else None
+    sources = pd.factorize(prepared["source"].fillna(""))[0] if unique is not None else None
     parts, owner = [], []
     counts: dict[str, dict[str, int]] = {}
     for number, spec in enumerate(keys):
         index, key, order = spec.build(prepared)
         codes = window_pairs(index, key, order, spec.window)
-        if sources is not None and len(codes):
-            codes = codes[sources[codes >> 32] != sources[codes & 0xFFFFFFFF]]
+        if sources is not None and unique is not None and len(codes):
+            left, right = codes >> 32, codes & 0xFFFFFFFF
+            codes = codes[(sources[left] != sources[right]) | ~unique[left]]
         parts.append(codes)
         owner.append(np.full(len(codes), number, dtype=np.int8))
         counts[spec.name] = {"pairs": len(codes), "new": 0}

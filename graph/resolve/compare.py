@@ -63,6 +63,7 @@ class Columns:
     phonetic: np.ndarray | None = None  # (n, 6): given-name then surname phonetic key codes
     nicknamed: dict[str, np.ndarray] = field(default_factory=dict)  # see PairEvaluator.nickname
     lengths: dict[str, np.ndarray] = field(default_factory=dict)  # see PairEvaluator._lengths
+    loose: np.ndarray | None = None  # birth date known to the year only (prepare.birth_dates)
 
     @classmethod
     def from_prepared(cls, prepared: pd.DataFrame) -> Columns:
@@ -80,13 +81,18 @@ class Columns:
             if "dob_days" in prepared
             else np.full(n, MISSING_DAYS, dtype=np.int64)
         )
-        absent = days == MISSING_DAYS
-        stamp = np.where(absent, 0, days).astype("datetime64[D]")
-        year = stamp.astype("datetime64[Y]").astype(np.int32) + 1970
-        month = stamp.astype("datetime64[M]").astype(np.int32) % 12 + 1
-        day = (stamp - stamp.astype("datetime64[M]")).astype(np.int32) + 1
-        ymd = tuple(np.where(absent, 0, a).astype(np.int32) for a in (year, month, day))
+        if "dob_y" in prepared:
+            ymd = tuple(prepared[c].to_numpy(dtype=np.int32) for c in ("dob_y", "dob_m", "dob_d"))
+        else:
+            absent = days == MISSING_DAYS
+            stamp = np.where(absent, 0, days).astype("datetime64[D]")
+            year = stamp.astype("datetime64[Y]").astype(np.int32) + 1970
+            month = stamp.astype("datetime64[M]").astype(np.int32) % 12 + 1
+            day = (stamp - stamp.astype("datetime64[M]")).astype(np.int32) + 1
+            ymd = tuple(np.where(absent, 0, a).astype(np.int32) for a in (year, month, day))
         cols = cls(codes, uniques, ymd, days)  # type: ignore[arg-type]
+        if "dob_loose" in prepared:
+            cols.loose = prepared["dob_loose"].to_numpy(dtype=bool)
         slots = [c for c in ("pg0", "pg1", "pg2", "ps0", "ps1", "ps2") if c in prepared]
         if len(slots) == 6:
             cols.phonetic = prepared[slots].to_numpy(dtype=np.int32)
@@ -360,20 +366,37 @@ class PairEvaluator:
         return (hamming <= 1) | ((hamming == 2) & swap.any(axis=1))
 
     def _date_test(self, kind: str, threshold: float | None) -> np.ndarray:
+        """Birth-date tests. Only ``date_year`` looks at a date known to the year only; every
+        other test needs a full date on both sides."""
         y, m, d = self.cols.ymd
         il, ir = self.il, self.ir
+        loose = self.cols.loose
+        either = (loose[il] | loose[ir]) if loose is not None else np.zeros(len(il), dtype=bool)
+        if kind == "date_year":
+            return either & (y[il] == y[ir]) & (y[il] > 0)
+        full = ~either & (m[il] > 0) & (m[ir] > 0)
+        if kind == "date_exact":
+            left, right = self.side("dob")
+            return full & (left == right) & (left >= 0)
         if kind == "date_swap":
-            return (y[il] == y[ir]) & (m[il] == d[ir]) & (d[il] == m[ir])
-        if kind == "date_one_digit":
+            return full & (y[il] == y[ir]) & (m[il] == d[ir]) & (d[il] == m[ir])
+        if kind in ("date_one_digit", "date_transposition"):
             if self.cols.digits is None:
                 self.cols.digits = _digits(y, m, d).astype(np.int8)
-            digits = self.cols.digits
-            return (digits[il] != digits[ir]).sum(axis=1) == 1
+            left, right = self.cols.digits[il], self.cols.digits[ir]
+            diff = left != right
+            count = diff.sum(axis=1)
+            if kind == "date_one_digit":
+                return full & (count == 1)
+            swap = diff[:, :-1] & diff[:, 1:] & (left[:, :-1] == right[:, 1:])
+            swap &= left[:, 1:] == right[:, :-1]
+            return full & (count == 2) & swap.any(axis=1)
         if kind == "date_year_off":
-            return (m[il] == m[ir]) & (d[il] == d[ir]) & (np.abs(y[il] - y[ir]) == 1)
+            return full & (m[il] == m[ir]) & (d[il] == d[ir]) & (np.abs(y[il] - y[ir]) == 1)
         if kind == "date_within":
             days = self.cols.days
-            return np.abs(days[il] - days[ir]) <= (threshold or 0)
+            both = (days[il] != MISSING_DAYS) & (days[ir] != MISSING_DAYS)
+            return full & both & (np.abs(days[il] - days[ir]) <= (threshold or 0))
         raise ValueError(f"unknown test kind {kind!r}")
 
 

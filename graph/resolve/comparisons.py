@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 KINDS = frozenset(
     {
         "null", "exact", "jaro_winkler", "token_set", "nickname", "token_edit", "levenshtein",
-        "hamming", "transposition", "date_swap", "date_one_digit", "date_year_off",
-        "date_within", "else",
+        "hamming", "transposition", "date_exact", "date_swap", "date_one_digit",
+        "date_transposition", "date_year", "date_year_off", "date_within", "else",
     }
 )  # fmt: skip
 
@@ -157,16 +157,36 @@ def surnames() -> Comparison:
 
 
 def date_of_birth() -> Comparison:
-    """Dates of birth: exact, a typo (day/month swap or one digit), year off by one, near."""
+    """Dates of birth: exact, a typing error, the same year where only the year is known, a
+    year off, else.
+
+    *exact* needs two full dates. *typo* is the day and month swapped (US against Latin
+    American order), one digit changed or two adjacent digits transposed, also in a date that
+    is impossible as written (``9185-10-14`` against ``1985-10-14``: the loaders keep its
+    digits in ``dob_raw``). *year* is the same year when one side gives only a year (``1985``,
+    ``1985-00-00``, or a 1 January that the data shows to be a placeholder): weak evidence,
+    weighed by EM. *year_off* is a year one off with the same day and month, or dates within a
+    month of each other.
+
+    Examples
+    --------
+    >>> date_of_birth().labels()
+    ['null', 'exact', 'typo', 'year', 'year_off', 'else']
+    """
     c = "dob"
     return Comparison(
         "dob",
         (
             null_level(c),
-            Level("exact", (Test("exact", c),), 0.85, tf=c),
-            Level("typo", (Test("date_swap", c), Test("date_one_digit", c)), 0.08),
-            Level("year_off", (Test("date_year_off", c), Test("date_within", c, 31)), 0.04),
-            else_level(0.03),
+            Level("exact", (Test("date_exact", c),), 0.85, tf=c),
+            Level(
+                "typo",
+                (Test("date_swap", c), Test("date_one_digit", c), Test("date_transposition", c)),
+                0.08,
+            ),
+            Level("year", (Test("date_year", c),), 0.02),
+            Level("year_off", (Test("date_year_off", c), Test("date_within", c, 31)), 0.03),
+            else_level(0.02),
         ),
         (c, "dob_days"),
     )

@@ -109,6 +109,13 @@ def decision(resolution: Resolution, record_a: str, record_b: str) -> str:
     together = {step: bool(labels[a] == labels[b]) for step, labels in resolution.steps.items()}
     clustered = together["clustering"]
     final = list(together.values())[-1]
+    steps = list(together)
+    if "guard" in together and together[steps[steps.index("guard") - 1]] and not final:
+        return (
+            "Two persons: the steps before joined them, but the person they made held more "
+            "records than the size guard allows without those records agreeing, and it was "
+            "split at its weakest links, between these two."
+        )
     if clustered and final:
         return ("One person: clustering joined them, directly or through records both match "
                 "strongly.")  # fmt: skip
@@ -138,8 +145,9 @@ def decision(resolution: Resolution, record_a: str, record_b: str) -> str:
     return (
         f"Two persons, although their match probability {probability:.3g} reaches the "
         f"threshold {threshold:g}: joining them would put together records that contradict "
-        "each other, two records one source listed in one family unit, or a record that fits "
-        "two different persons about equally well."
+        "each other, two records one source listed in one family unit, a record that fits "
+        "two different persons about equally well, or a person larger than the size guard "
+        "allows whose records do not agree."
     )
 
 

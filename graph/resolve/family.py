@@ -39,7 +39,7 @@ def cannot_link_keys(
     sources: np.ndarray,
     member: pd.DataFrame,
     *,
-    link_only: bool,
+    unique: np.ndarray | None = None,
     different: list[tuple[int, int]] | None = None,
 ) -> dict[int, set[str]]:
     """Per record index, the keys it shares with the records it must not join.
@@ -50,24 +50,25 @@ def cannot_link_keys(
         Source of every record.
     member : DataFrame
         Output of :func:`memberships`.
-    link_only : bool
-        Two records of one source are always different people (the key is the source).
+    unique : ndarray of bool, optional
+        Records whose source holds each person once: two of them from one source are always
+        different people (the key is the source).
     different : list of (int, int)
         Record index pairs an analyst declared different.
 
     Examples
     --------
     >>> member = pd.DataFrame({"record": [0, 1], "unit": [7, 7]})
-    >>> keys = cannot_link_keys(np.array(["CBP", "CBP", "NGO"]), member, link_only=False)
+    >>> keys = cannot_link_keys(np.array(["CBP", "CBP", "NGO"]), member)
     >>> keys[0] & keys[1], 2 in keys
     ({'unit:7|CBP'}, False)
     """
     keys: dict[int, set[str]] = {}
     for record, unit in zip(member["record"].tolist(), member["unit"].tolist(), strict=True):
         keys.setdefault(record, set()).add(f"unit:{unit}|{sources[record]}")
-    if link_only:
-        for record, source in enumerate(sources.tolist()):
-            keys.setdefault(record, set()).add(f"source:{source}")
+    if unique is not None:
+        for record in np.flatnonzero(unique).tolist():
+            keys.setdefault(record, set()).add(f"source:{sources[record]}")
     for i, (a, b) in enumerate(different or []):
         keys.setdefault(a, set()).add(f"review:{i}")
         keys.setdefault(b, set()).add(f"review:{i}")

@@ -14,13 +14,20 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 
+from kinlink.errors import SettingsError
 from kinlink.graph.resolve.comparisons import Comparison
 
 _FLOOR = 1e-7
+#: What ``model.json`` says it is.
+MODEL_KIND = "kinlink-fellegi-sunter"
+MODEL_VERSION = 1
 
 
 def distinct_rows(levels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -292,3 +299,115 @@ class FSModel:
                     "u": float(self.u[j][k]), "weight": float(weights[j, k]),
                 })  # fmt: skip
         return rows
+
+    def describe(self) -> list[str]:
+        """The weights as lines a person can read: level, m, u and weight in bits.
+
+        Examples
+        --------
+        >>> from kinlink.graph.resolve.comparisons import exact_or_else
+        >>> model = FSModel.from_priors((exact_or_else("sex", m_exact=0.9),))
+        >>> print("\\n".join(model.describe()))
+        sex          exact        m=0.9      u=0.5      +0.85 bits
+        sex          else         m=0.1      u=0.5      -2.32 bits
+        """
+        lines = []
+        for row in self.table():
+            if row["level"] == "null":
+                continue
+            lines.append(
+                f"{row['comparison']:<12} {row['level']:<12} m={row['m']:<8.3g} "
+                f"u={row['u']:<8.3g} {row['weight']:+.2f} bits"
+            )
+        return lines
+
+    def to_dict(self, fit: dict[str, Any] | None = None) -> dict[str, Any]:
+        """The fitted parameters as a JSON-ready document (``model.json``)."""
+        return {
+            "kind": MODEL_KIND,
+            "version": MODEL_VERSION,
+            "prior": self.prior,
+            "tf_max_bits": self.tf_max_bits,
+            "comparisons": [
+                {
+                    "name": comp.name,
+                    "levels": [
+                        {"label": lev.label, "m": float(self.m[j][k]), "u": float(self.u[j][k])}
+                        for k, lev in enumerate(comp.levels)
+                    ],
+                }
+                for j, comp in enumerate(self.comparisons)
+            ],
+            "fit": fit or {},
+        }
+
+    @classmethod
+    def from_dict(
+        cls, doc: dict[str, Any], comparisons: tuple[Comparison, ...], *, source: str = "model"
+    ) -> FSModel:
+        """A model from :meth:`to_dict` output, checked against ``comparisons``.
+
+        Raises
+        ------
+        SettingsError
+            The document is not a kinlink model, or its comparisons or levels differ from
+            ``comparisons`` (each difference is named).
+
+        Examples
+        --------
+        >>> from kinlink.graph.resolve.comparisons import exact_or_else
+        >>> comps = (exact_or_else("sex"),)
+        >>> model = FSModel.from_priors(comps)
+        >>> FSModel.from_dict(model.to_dict(), comps).m[0].round(2).tolist()
+        [1.0, 0.95, 0.05]
+        >>> FSModel.from_dict(model.to_dict(), (exact_or_else("nationality"),))
+        Traceback (most recent call last):
+        ...
+        kinlink.errors.SettingsError: model: comparisons differ: the model has sex, this \
+resolver has nationality
+        """
+        if not isinstance(doc, dict) or doc.get("kind") != MODEL_KIND:
+            raise SettingsError(f"{source}: not a kinlink model (no kind {MODEL_KIND!r})")
+        if doc.get("version") != MODEL_VERSION:
+            raise SettingsError(
+                f"{source}: model version {doc.get('version')!r}, this kinlink reads "
+                f"{MODEL_VERSION}"
+            )
+        saved = doc.get("comparisons") or []
+        names = [c.get("name") for c in saved]
+        wanted = [c.name for c in comparisons]
+        if names != wanted:
+            raise SettingsError(
+                f"{source}: comparisons differ: the model has {', '.join(map(str, names))}, "
+                f"this resolver has {', '.join(wanted)}"
+            )
+        m, u, problems = [], [], []
+        for comp, entry in zip(comparisons, saved, strict=True):
+            labels = [lev.get("label") for lev in entry.get("levels", [])]
+            if labels != comp.labels():
+                problems.append(f"{comp.name} levels {labels} != {comp.labels()}")
+                continue
+            try:
+                m.append(np.array([float(lev["m"]) for lev in entry["levels"]]))
+                u.append(np.array([float(lev["u"]) for lev in entry["levels"]]))
+            except (KeyError, TypeError, ValueError):
+                problems.append(f"{comp.name}: m and u must be numbers")
+        prior = doc.get("prior")
+        if not isinstance(prior, int | float) or not 0 < prior < 1:
+            problems.append(f"prior must be in (0, 1), got {prior!r}")
+        if problems:
+            raise SettingsError(f"{source}: " + "; ".join(problems))
+        model = cls(comparisons, m, u, prior=float(prior))  # type: ignore[arg-type]
+        model.tf_max_bits = float(doc.get("tf_max_bits", model.tf_max_bits))
+        return model
+
+    @classmethod
+    def load(cls, path: str | Path, comparisons: tuple[Comparison, ...]) -> FSModel:
+        """Read ``model.json`` (:meth:`from_dict`), naming the file in every error."""
+        try:
+            doc = json.loads(Path(path).read_text(encoding="utf-8"))
+        except OSError as err:
+            raise SettingsError(f"{path}: cannot read the model: {err.strerror}") from err
+        except (json.JSONDecodeError, UnicodeDecodeError) as err:
+            raise SettingsError(f"{path}: not JSON: {err}") from err
+        return cls.from_dict(doc, comparisons, source=str(path))

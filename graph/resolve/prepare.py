@@ -167,7 +167,8 @@ def prepare(individuals: pd.DataFrame) -> pd.DataFrame:
     DataFrame
         One row per record, same order, with string keys (``None`` when missing):
         ``given``, ``given1``, ``surname``, ``surname1``, ``surname2``, ``dob`` (YYYYMMDD),
-        ``dob_days`` (days since 1970, ``MISSING_DAYS`` if missing), ``a_number``, ``sex``,
+        ``dob_days`` (days since 1970, ``MISSING_DAYS`` if missing), the other birth-date keys
+        of :func:`birth_dates`, ``a_number``, ``sex``,
         ``nationality``, ``other_id``, ``phone``, ``address``, ``source``; and ``pg0..pg2``,
         ``ps0..ps2``: integer codes of the phonetic keys of the first three given-name and
         surname tokens (-1: none; equal codes mean equal keys).
@@ -204,16 +205,8 @@ def prepare(individuals: pd.DataFrame) -> pd.DataFrame:
         surname[s_codes], surname1[s_codes], surname2[s_codes]
     )  # fmt: skip
 
-    if "dob" in individuals.columns:
-        dob = pd.to_datetime(individuals["dob"], errors="coerce").to_numpy()
-        present = ~np.isnat(dob)
-        days = np.full(n, MISSING_DAYS, dtype=np.int64)
-        days[present] = dob[present].astype("datetime64[D]").astype(np.int64)
-    else:
-        present = np.zeros(n, dtype=bool)
-        days = np.full(n, MISSING_DAYS, dtype=np.int64)
-    out["dob_days"] = days
-    out["dob"] = _date_key(days, present)
+    for name, values in birth_dates(individuals).items():
+        out[name] = values
 
     out["a_number"] = by_distinct(column("a_number"), lambda s: _DIGITS.sub("", s) or None)
     out["sex"] = by_distinct(column("sex"), lambda s: s.strip().upper()[:1] or None)
@@ -250,6 +243,94 @@ def prepare(individuals: pd.DataFrame) -> pd.DataFrame:
         for slot in range(PHONETIC_SLOTS):
             out[f"{prefix}{slot}"] = keys[codes, slot]
     return out
+
+
+#: Jan 1 is read as "only the year is known" when the data holds this many times more Jan-1
+#: birth dates than one day's share (1/365): immigration and refugee systems record 1 January
+#: when the day and month are unknown.
+PLACEHOLDER_EXCESS = 3.0
+_YEAR_ONLY = re.compile(r"(\d{4})(?:0000|00\d\d|\d\d00)?")
+
+
+def _raw_date(raw: str) -> tuple[str | None, int, int, int, bool]:
+    """Key, year, month, day and year-only flag of a birth date written as ``dob_raw``.
+
+    ``dob_raw`` (the loaders) holds ``YYYYMMDD`` digits for every date-like cell, possible or
+    not, and the text as written otherwise. A year alone (``1985``) or a date with a zero
+    month or day (``1985-00-00``) is year-only; an impossible or out-of-range date
+    (``9185-10-14``) keeps its digits, so a typing error can still be recognised.
+
+    Examples
+    --------
+    >>> _raw_date("91851014"), _raw_date("19850000"), _raw_date("1985"), _raw_date("unknown")
+    (('91851014', 9185, 10, 14, False), ('19850000', 1985, 0, 0, True), \
+('19850000', 1985, 0, 0, True), (None, 0, 0, 0, False))
+    """
+    text = raw.strip()
+    if len(text) == 8 and text.isdigit():
+        y, m, d = int(text[:4]), int(text[4:6]), int(text[6:])
+        if m and d:
+            return text, y, m, d, False
+    match = _YEAR_ONLY.fullmatch(text)
+    if match and int(match.group(1)):
+        year = int(match.group(1))
+        return f"{year:04d}0000", year, 0, 0, True
+    return None, 0, 0, 0, False
+
+
+def birth_dates(individuals: pd.DataFrame) -> dict[str, np.ndarray]:
+    """The birth-date keys of every record: ``dob`` (YYYYMMDD text, ``YYYY0000`` when only the
+    year is known), ``dob_days``, ``dob_y``, ``dob_m``, ``dob_d`` (0 when unknown) and
+    ``dob_loose`` (only the year is known).
+
+    A valid ``dob`` is used first; when it is missing, ``dob_raw`` (the cell as written, from
+    the loaders) gives a year-only date or the digits of an impossible date. A 1 January date
+    counts as year-only when the data holds far more of them than chance
+    (:data:`PLACEHOLDER_EXCESS`).
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"dob": pd.to_datetime(["1985-10-14", None, None]),
+    ...                       "dob_raw": ["19851014", "91851014", "1985"]})
+    >>> keys = birth_dates(frame)
+    >>> keys["dob"].tolist(), keys["dob_y"].tolist(), keys["dob_loose"].tolist()
+    (['19851014', '91851014', '19850000'], [1985, 9185, 1985], [False, False, True])
+    """
+    n = len(individuals)
+    days = np.full(n, MISSING_DAYS, dtype=np.int64)
+    ymd = np.zeros((3, n), dtype=np.int32)
+    loose = np.zeros(n, dtype=bool)
+    present = np.zeros(n, dtype=bool)
+    if "dob" in individuals.columns:
+        dob = pd.to_datetime(individuals["dob"], errors="coerce").to_numpy()
+        present = ~np.isnat(dob)
+        days[present] = dob[present].astype("datetime64[D]").astype(np.int64)
+        stamp = np.where(present, days, 0).astype("datetime64[D]")
+        ymd[0] = stamp.astype("datetime64[Y]").astype(np.int32) + 1970
+        ymd[1] = stamp.astype("datetime64[M]").astype(np.int32) % 12 + 1
+        ymd[2] = (stamp - stamp.astype("datetime64[M]")).astype(np.int32) + 1
+        ymd[:, ~present] = 0
+        jan1 = present & (ymd[1] == 1) & (ymd[2] == 1)
+        if jan1.sum() >= 20 and jan1.sum() > PLACEHOLDER_EXCESS * present.sum() / 365:
+            loose = jan1
+    key = _date_key(days, present)
+    if "dob_raw" in individuals.columns:
+        raw = individuals["dob_raw"].astype(object).where(individuals["dob_raw"].notna(), None)
+        todo = np.flatnonzero(~present & raw.notna().to_numpy())
+        if len(todo):
+            codes, uniques = pd.factorize(raw.to_numpy(dtype=object)[todo])
+            parsed = [_raw_date(str(v)) for v in uniques.tolist()]
+            key[todo] = np.array([p[0] for p in parsed], dtype=object)[codes]
+            for k in range(3):
+                ymd[k, todo] = np.array([p[k + 1] for p in parsed], dtype=np.int32)[codes]
+            loose[todo] = np.array([p[4] for p in parsed], dtype=bool)[codes]
+    key[loose & present] = np.array(
+        [f"{y:04d}0000" for y in ymd[0, loose & present].tolist()], dtype=object
+    )
+    return {
+        "dob_days": days, "dob": key, "dob_y": ymd[0], "dob_m": ymd[1], "dob_d": ymd[2],
+        "dob_loose": loose,
+    }  # fmt: skip
 
 
 def fold_any(text: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import logging
 import time
 from dataclasses import dataclass, field
@@ -23,7 +24,7 @@ from kinlink.graph.resolve.model import FSModel
 from kinlink.graph.resolve.prepare import prepare, term_frequencies
 from kinlink.graph.resolve.settings import ResolverSettings
 from kinlink.graph.resolve.size_guard import SizeBound, Splits, size_bound, split_oversized
-from kinlink.graph.resolve.training import rule_pairs, train
+from kinlink.graph.resolve.training import reuse, rule_pairs, train
 
 log = logging.getLogger(__name__)
 
@@ -59,8 +60,11 @@ class Resolution:
         that explain pairs afterwards, such as the dashboard: it holds the prepared records.
     steps : dict
         With the scorer: the person label of every record (in ``scorer.prepared`` order) after
-        each step, ``clustering``, ``bridges`` and ``completion``, to tell which step put two
-        records together or apart (:func:`kinlink.graph.resolve.explain.decision`).
+        each step, ``clustering``, ``bridges``, ``completion`` and ``guard``, to tell which
+        step put two records together or apart (:func:`kinlink.graph.resolve.explain.decision`).
+    model : dict
+        The fitted model as a JSON-ready document (``model.json`` in a report; load it with
+        :meth:`FSModel.load` to resolve another bundle with the same weights).
     """
 
     persons: pd.DataFrame
@@ -69,6 +73,7 @@ class Resolution:
     uncertain: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=UNCERTAIN))
     scorer: Scorer | None = None
     steps: dict[str, np.ndarray] = field(default_factory=dict)
+    model: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -196,8 +201,13 @@ def fit(
     *,
     reviews: pd.DataFrame | None = None,
     comparisons: tuple[Comparison, ...] | None = None,
+    model: FSModel | None = None,
 ) -> tuple[Scorer, dict[str, Any], dict[str, np.ndarray]]:
-    """Prepare, block, compare and fit; returns the scorer, stats and the scored candidates."""
+    """Prepare, block, compare and fit; returns the scorer, stats and the scored candidates.
+
+    With ``model`` (a model fitted before, :meth:`FSModel.load`), its m and u are used as they
+    are and only the prior is estimated here (:func:`.training.reuse`).
+    """
     _check_input(individuals)
     clock = time.perf_counter()
     stats: dict[str, Any] = {"records": len(individuals), "seconds": {}}
@@ -214,22 +224,28 @@ def fit(
     member = family.memberships(prepared["record_id"], family_units)
     stats["seconds"]["prepare"] = round(time.perf_counter() - clock, 2)
 
-    link_only = settings.link_type == "link_only"
-    il, ir, counts = candidate_pairs(prepared, default_keys(settings.window), link_only=link_only)
+    link_only = settings.links_only
+    unique = settings.unique_records(prepared["source"].to_numpy(dtype=object))
+    il, ir, counts = candidate_pairs(prepared, default_keys(settings.window), unique=unique)
     stats["blocking"] = counts
     stats["candidate_pairs"] = len(il)
     stats["seconds"]["blocking"] = round(time.perf_counter() - clock, 2)
 
-    model = FSModel.from_priors(comparisons)
-    model.tf_max_bits = settings.tf_max_bits
+    loaded = model is not None
+    if model is None:
+        model = FSModel.from_priors(comparisons)
+        model.tf_max_bits = settings.tf_max_bits
+    else:
+        model = copy.deepcopy(model)
     scorer = Scorer(prepared, cols, comparisons, model, settings, member)
-    rng = np.random.default_rng(settings.seed)
-    sources = prepared["source"].fillna("").to_numpy(dtype=object) if link_only else None
-    rl, rr = _random_pairs(len(prepared), settings.u_sample_pairs, rng, sources)
-    random_levels = compare_pairs(comparisons, cols, rl, rr, chunk=settings.chunk_pairs,
-                                  workers=settings.workers)[0]  # fmt: skip
-    model.estimate_u(random_levels)
-    del random_levels
+    if not loaded:
+        rng = np.random.default_rng(settings.seed)
+        sources = prepared["source"].fillna("").to_numpy(dtype=object) if link_only else None
+        rl, rr = _random_pairs(len(prepared), settings.u_sample_pairs, rng, sources)
+        random_levels = compare_pairs(comparisons, cols, rl, rr, chunk=settings.chunk_pairs,
+                                      workers=settings.workers)[0]  # fmt: skip
+        model.estimate_u(random_levels)
+        del random_levels
     cand: dict[str, np.ndarray] = {}
     cand["levels"], cand["swapped"] = compare_pairs(
         comparisons, cols, il, ir, chunk=settings.chunk_pairs, workers=settings.workers
@@ -242,14 +258,20 @@ def fit(
         pairs = np.array(same + different, dtype=np.int64)
         labelled = scorer.weights(pairs[:, 0], pairs[:, 1])["levels"]
         labels = np.r_[np.ones(len(same)), np.zeros(len(different))]
-    fitted = train(
-        model,
-        cand["levels"],
-        labelled=labelled,
-        labels=labels,
-        max_iterations=settings.em_max_iterations,
-        tolerance=settings.em_tolerance,
-    )
+    if loaded:
+        fitted = reuse(
+            model, cand["levels"],
+            max_iterations=settings.em_max_iterations, tolerance=settings.em_tolerance,
+        )  # fmt: skip
+    else:
+        fitted = train(
+            model,
+            cand["levels"],
+            labelled=labelled,
+            labels=labels,
+            max_iterations=settings.em_max_iterations,
+            tolerance=settings.em_tolerance,
+        )
     stats["fit"] = fitted.as_dict()
     stats.setdefault("warnings", []).extend(f"model: {w}" for w in fitted.warnings())
     cand["tf"] = scorer.tf(cand["levels"], il, ir)
@@ -325,6 +347,7 @@ def resolve(
     reviews: pd.DataFrame | None = None,
     progress: bool = False,
     keep_scorer: bool = False,
+    model: FSModel | None = None,
 ) -> Resolution:
     """Group records into persons.
 
@@ -343,6 +366,9 @@ def resolve(
         Log each step at INFO (the CLI shows them).
     keep_scorer : bool
         Return the fitted model in ``Resolution.scorer`` (to explain pairs without refitting).
+    model : FSModel, optional
+        A model fitted before (``model.json`` of an earlier report, :meth:`FSModel.load`):
+        its m and u are used as they are and only the prior is estimated on this bundle.
 
     Returns
     -------
@@ -368,14 +394,16 @@ def resolve(
             pd.DataFrame(columns=["record_id_l", "record_id_r", "probability"]),
             {"records": len(ids)},
         )
-    scorer, stats, cand = fit(individuals, family_units, settings, reviews=reviews)
+    scorer, stats, cand = fit(individuals, family_units, settings, reviews=reviews, model=model)
+    _log_model(scorer.model, stats["fit"])
     prepared, n = scorer.prepared, len(scorer.prepared)
     keys: dict[int, set[str]] = {}
-    if settings.family_constraints or settings.link_type == "link_only" or len(cand["different"]):
+    sources = prepared["source"].fillna("").to_numpy(dtype=object)
+    unique = settings.unique_records(sources)
+    if settings.family_constraints or unique is not None or len(cand["different"]):
         member = scorer.member if settings.family_constraints else scorer.member.iloc[0:0]
         keys = family.cannot_link_keys(
-            prepared["source"].fillna("").to_numpy(dtype=object), member,
-            link_only=settings.link_type == "link_only",
+            sources, member, unique=unique,
             different=[tuple(p) for p in cand["different"].tolist()],
         )  # fmt: skip
     same = [(int(a), int(b)) for a, b in cand["same"].tolist()]  # an analyst's "same"
@@ -440,9 +468,44 @@ def resolve(
     log_step = log.info if progress else log.debug
     log_step("resolved %d records into %d persons in %.1fs", n, stats["persons"],
              stats["seconds"]["total"])  # fmt: skip
+    document = scorer.model.to_dict(fit=stats["fit"])
     if not keep_scorer:
-        return Resolution(persons, matches, stats, uncertain)
-    return Resolution(persons, matches, stats, uncertain, scorer, steps)
+        return Resolution(persons, matches, stats, uncertain, model=document)
+    return Resolution(persons, matches, stats, uncertain, scorer, steps, model=document)
+
+
+def resolution_summary(resolution: Any) -> dict[str, Any]:
+    """What a report says about its resolution (``summary.json``): the model's fit, the size
+    guard, the warnings and the counts of uncertain decisions. Nothing identifying.
+
+    Examples
+    --------
+    >>> resolution_summary(None)
+    {}
+    """
+    stats = getattr(resolution, "stats", None) or {}
+    if not stats:
+        return {}
+    return {
+        "records": stats.get("records"),
+        "persons": stats.get("persons"),
+        "candidate_pairs": stats.get("candidate_pairs"),
+        "fit": stats.get("fit", {}),
+        "size_guard": stats.get("guard", {}),
+        "uncertain": stats.get("uncertain", {}),
+        "warnings": list(stats.get("warnings", [])),
+    }
+
+
+def _log_model(model: FSModel, fit: dict[str, Any]) -> None:
+    """The fitted weights, one line per level (shown by ``kinlink report -v``)."""
+    state = "converged" if fit.get("converged") else "stopped"
+    log.info(
+        "model: %s; match prior among candidates %.4g (%s after %d EM iterations)",
+        fit.get("stage", ""), model.prior, state, fit.get("iterations", 0),
+    )  # fmt: skip
+    for line in model.describe():
+        log.info("  %s", line)
 
 
 def _guard_stats(

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from typing import Literal, get_args
 
+import numpy as np
+
 from kinlink.errors import SettingsError
 
 LinkType = Literal["dedupe", "link_only"]
@@ -19,6 +21,10 @@ class ResolverSettings:
     link_type : {"dedupe", "link_only"}
         ``link_only`` links records across sources only (two records of one source are always
         different people), as when linking two files.
+    unique_sources : tuple of str
+        Sources known to hold each person once (a clean roster): two records of one of them
+        are never one person. ``("ALL",)`` is ``link_only``. Compared upper-cased, as the
+        loader writes sources.
     match_threshold : float
         Pairs at or above this probability are merged (subject to the constraints).
     conflict_probability : float
@@ -85,6 +91,7 @@ class ResolverSettings:
     """
 
     link_type: LinkType = "dedupe"
+    unique_sources: tuple[str, ...] = ()
     match_threshold: float = 0.9
     conflict_probability: float = 0.001
     review_probability: float = 0.2
@@ -144,6 +151,12 @@ class ResolverSettings:
             value = getattr(self, name)
             if not isinstance(value, int | float) or value < 0:
                 problems.append(f"{name} must be >= 0, got {value!r}")
+        if not isinstance(self.unique_sources, tuple | list) or not all(
+            isinstance(name, str) and name.strip() for name in self.unique_sources
+        ):
+            problems.append(
+                f"unique_sources must be a tuple of source names, got {self.unique_sources!r}"
+            )
         if not isinstance(self.veto_fields, tuple | list) or not all(
             isinstance(name, str) for name in self.veto_fields
         ):
@@ -160,6 +173,31 @@ class ResolverSettings:
             problems.append("conflict_probability must be below match_threshold")
         if problems:
             raise SettingsError("invalid resolver settings: " + "; ".join(problems))
+
+    @property
+    def links_only(self) -> bool:
+        """Every source holds each person once (``link_only`` or ``unique_sources=("ALL",)``)."""
+        return self.link_type == "link_only" or "ALL" in {
+            s.strip().upper() for s in self.unique_sources
+        }
+
+    def unique_records(self, sources: np.ndarray) -> np.ndarray | None:
+        """Per record, whether its source holds each person once (``None``: no such source).
+
+        Examples
+        --------
+        >>> sources = np.array(["CBP", "NGO", None], dtype=object)
+        >>> ResolverSettings(unique_sources=("cbp",)).unique_records(sources).tolist()
+        [True, False, False]
+        >>> ResolverSettings().unique_records(sources) is None
+        True
+        """
+        if self.links_only:
+            return np.ones(len(sources), dtype=bool)
+        if not self.unique_sources:
+            return None
+        wanted = {s.strip().upper() for s in self.unique_sources}
+        return np.array([str(s).strip().upper() in wanted for s in sources], dtype=bool)
 
     @classmethod
     def field_names(cls) -> list[str]:

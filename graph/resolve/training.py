@@ -331,3 +331,29 @@ def train(
     for text in report.warnings():
         log.debug("model: %s", text)  # resolve() logs every warning once, at the end
     return report
+
+
+def reuse(
+    model: FSModel, levels: np.ndarray, *, max_iterations: int = 40, tolerance: float = 1e-5
+) -> FitReport:
+    """Use a loaded model's m and u as they are, re-estimating only the prior here.
+
+    The share of matches among candidate pairs depends on the bundle (its size, how many
+    records each person has), so the prior of a model fitted elsewhere is re-estimated by EM
+    with every m and u held, inside the rules' band.
+    """
+    rule = rule_prior(levels, model.comparisons)
+    report = FitReport(rule_prior=rule, stage="loaded model (prior re-estimated)")
+    model.prior = rule.start
+    model.fit_em(
+        levels,
+        fix_m=tuple(c.name for c in model.comparisons),
+        fix_u=True,
+        max_iterations=max_iterations,
+        tolerance=tolerance,
+        prior_bounds=(rule.low, rule.high),
+    )
+    report.converged, report.iterations, report.prior = (
+        model.converged, model.iterations, model.prior,
+    )  # fmt: skip
+    return report

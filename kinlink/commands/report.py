@@ -46,6 +46,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "identifiers, cities or line numbers are written, and dates are cut to the month "
         "(SECURITY.md says what is left)",
     )
+    parser.add_argument(
+        "--model",
+        type=Path,
+        metavar="MODEL_JSON",
+        help="reuse the weights of an earlier report's model.json (fitted on a larger or "
+        "richer bundle) instead of fitting new ones; only the match prior is estimated here",
+    )
+    parser.add_argument(
+        "--unique-source",
+        action="append",
+        default=[],
+        metavar="SOURCE",
+        help="a source known to hold each person once (a clean roster): two of its records "
+        "are never one person. Repeat for several; ALL for every source (linking files)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -67,6 +82,8 @@ def run(args: argparse.Namespace) -> int:
         progress=progress_enabled(args),
         mask=args.mask,
         mapping=args.mapping,
+        model=args.model,
+        unique_sources=tuple(args.unique_source),
     )
     if not args.quiet:
         print(summary.text())

@@ -336,7 +336,7 @@ class FakeCompletionLevels:
 def _complete(labels, veto=((2, 4), (2, 5)), phone=(), different=(), same=()):
     n = len(labels)
     prepared = pd.DataFrame({"source": MOVE_SOURCES[:n]})
-    keys = family.cannot_link_keys(MOVE_SOURCES[:n], MOVE_MEMBER, link_only=False,
+    keys = family.cannot_link_keys(MOVE_SOURCES[:n], MOVE_MEMBER,
                                    different=list(different))  # fmt: skip
     new, merged = complete_families(prepared, MOVE_MEMBER, np.array(labels), keys,
                                     FakeCompletionLevels(veto, phone), MOVE_FIELDS,

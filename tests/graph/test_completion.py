@@ -115,9 +115,7 @@ def completed(families) -> tuple[pd.Series, int]:
             labels[position[rid]] = position["BCBP" + re.sub(r"\D", "", rid)]
         elif rid not in LEFTOVERS:
             labels[position[rid]] = position[f"{rid[0]}CBP{rid[-1]}"]
-    keys = family.cannot_link_keys(
-        scorer.prepared["source"].to_numpy(dtype=object), scorer.member, link_only=False
-    )
+    keys = family.cannot_link_keys(scorer.prepared["source"].to_numpy(dtype=object), scorer.member)
     new, merged = complete_families(
         scorer.prepared, scorer.member, labels, keys, scorer.pair_levels, _fields(scorer)
     )
