@@ -267,9 +267,9 @@ def _load_table(
             how[column.name] = f"dates ({parsed.order})"
             if column.written:
                 out[column.raw_name] = parsed.digits
-            for problem, rows in parsed.problem.groupby(parsed.problem, sort=True).groups.items():
+            for problem, at in parsed.by_problem().items():
                 accounts.unusable(
-                    file, column.name, str(problem), frame.loc[rows, LINE], raw_values[rows]
+                    file, column.name, problem, frame[LINE].iloc[at], raw_values.iloc[at]
                 )
             continue
         values, bad = _normalise_column(raw_values, column)
@@ -461,7 +461,7 @@ def load_bundle(path: str | Path, *, mapping: Mapping | str | Path | None = None
     files: dict[str, str] = {}
     rows_read: dict[str, int] = {}
     for table in TABLES:
-        raw = sources.tables[table.stem]
+        raw = sources.take(table.stem)
         if raw is None:
             frames[table.stem] = _empty_frame(table)
             files[table.stem] = f"{table.stem}.csv"
@@ -481,7 +481,7 @@ def load_bundle(path: str | Path, *, mapping: Mapping | str | Path | None = None
             hint=_missing_column_hint(sources, mapping, table),
         )
         log.info("%s: %d rows read", raw.file, rows_read[table.stem])
-    if not sources.required(FAMILY_UNITS) and sources.tables["family_units"] is None:
+    if not sources.required(FAMILY_UNITS) and not rows_read["family_units"]:
         log.warning(
             "%s: no family units (no family column): families, and every flag about them, "
             "cannot be found",

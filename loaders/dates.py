@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -237,21 +238,42 @@ class ParsedDates:
     order
         How the column's year-last values were read: the explicit format's text, ``"day-first"``,
         ``"month-first"``, or ``"iso"`` when it held none.
+
+    ``digits`` and ``problem`` are built when asked for, from one array per distinct value: a
+    column of a million dates that all parse costs no million-cell text column.
     """
 
     values: pd.Series
-    digits: pd.Series
-    problem: pd.Series
     order: str
+    codes: np.ndarray  # per cell: its distinct value's slot (the last slot: an empty cell)
+    slot_digits: np.ndarray
+    slot_problems: np.ndarray
+
+    @property
+    def digits(self) -> pd.Series:
+        return pd.Series(self.slot_digits[self.codes], index=self.values.index, dtype="string")
+
+    @property
+    def problem(self) -> pd.Series:
+        return pd.Series(self.slot_problems[self.codes], index=self.values.index, dtype="string")
 
     @property
     def bad(self) -> pd.Series:
         """Cells that held something but are not a usable date."""
-        return self.problem.notna()
+        flagged = np.array([p is not None for p in self.slot_problems], dtype=bool)
+        return pd.Series(flagged[self.codes], index=self.values.index)
+
+    def by_problem(self) -> dict[str, np.ndarray]:
+        """The positions of the cells of each problem, by problem (none when all parsed)."""
+        out: dict[str, np.ndarray] = {}
+        for problem in sorted({p for p in self.slot_problems if p is not None}):
+            slots = np.flatnonzero(self.slot_problems == problem)
+            out[problem] = np.flatnonzero(np.isin(self.codes, slots))
+        return out
 
 
 def _decide(
-    splits: dict[str, _Split | None], where: str, lines: dict[str, int]
+    splits: dict[str, _Split | None], where: str, first_line: Callable[[str], int | None]
 ) -> tuple[Order, str]:
     """The order of a column's year-last values, from the values; raises when they do not say."""
     day_first = sorted(v for v, s in splits.items() if s and s[0] == "ab?" and s[1] > 12 >= s[2])
@@ -263,8 +285,8 @@ def _decide(
     )
 
     def example(values: list[str]) -> str:
-        first = min(values, key=lambda v: lines.get(v, 0))
-        line = lines.get(first)
+        found = [(first_line(v) or 0, v) for v in values[:200]]
+        line, first = min(found)
         return f"'{first}'" + (f" (line {line})" if line else "")
 
     fix = (
@@ -342,8 +364,8 @@ def parse_dates(
     intake.csv, column DOB: dates like '03/04/2012' read as day-first or as month-first and no value in the column decides; give the column a format in a mapping (format = "%d/%m/%Y" or "%m/%d/%Y"; `kinlink mapping INPUT > mapping.toml` writes one to edit)
     """  # noqa: E501
     text = raw.astype("string")
-    present = text.notna()
-    distinct = [str(v) for v in pd.unique(text[present])]
+    codes, uniques = pd.factorize(text, use_na_sentinel=True)  # one pass; work per distinct
+    distinct = [str(v) for v in uniques]
     if fmt is not None and fmt.pattern is not None:
         pattern = fmt
         splits: dict[str, _Split | None] = {}
@@ -357,18 +379,23 @@ def parse_dates(
         if fmt is not None:
             order, described = fmt.order, fmt.text
         else:
-            first_lines: dict[str, int] = {}
-            if lines is not None:
-                firsts = pd.DataFrame({"v": text[present], "l": lines[present]}).groupby("v")
-                first_lines = {str(k): int(v) for k, v in firsts["l"].min().items()}
-            order, described = _decide(splits, where, first_lines)
-    days: dict[str, float] = {}
-    digits: dict[str, str] = {}
-    problems: dict[str, str] = {}
-    for value, split in splits.items():
+            position = {value: i for i, value in enumerate(distinct)}
+
+            def first_line(value: str) -> int | None:
+                if lines is None:
+                    return None
+                at = np.flatnonzero(codes == position[value])
+                return int(lines.to_numpy()[at].min()) if len(at) else None
+
+            order, described = _decide(splits, where, first_line)
+    seconds = np.full(len(distinct) + 1, np.iinfo(np.int64).min, dtype=np.int64)  # min is NaT
+    digits = np.full(len(distinct) + 1, None, dtype=object)
+    problems = np.full(len(distinct) + 1, None, dtype=object)
+    for i, value in enumerate(distinct):
+        split = splits[value]
         if split is None:
-            digits[value] = value.strip()
-            problems[value] = "unparseable date"
+            digits[i] = value.strip()
+            problems[i] = "unparseable date"
             continue
         kind, a, b, c = split
         if kind == "ymd":
@@ -377,22 +404,19 @@ def parse_dates(
             year, month, day = c, b, a
         else:
             year, month, day = c, a, b
-        digits[value] = f"{year:04d}{month:02d}{day:02d}"
+        digits[i] = f"{year:04d}{month:02d}{day:02d}"
         number, problem = _check(year, month, day)
         if problem is not None:
-            problems[value] = problem
+            problems[i] = problem
         else:
-            days[value] = float(number)  # type: ignore[arg-type]
-    day_numbers = text.map(days, na_action="ignore").astype("float64").to_numpy()
-    seconds = np.where(np.isnan(day_numbers), np.iinfo(np.int64).min, 0).astype(np.int64)
-    known = ~np.isnan(day_numbers)
-    seconds[known] = day_numbers[known].astype(np.int64) * 86_400
-    values = pd.Series(seconds.view(DTYPE), index=raw.index)  # int64 min is NaT
+            seconds[i] = int(number) * 86_400  # type: ignore[arg-type]
+    at = np.where(codes < 0, len(distinct), codes)  # an empty cell takes the last slot
     return ParsedDates(
-        values=values,
-        digits=text.map(digits, na_action="ignore").astype("string"),
-        problem=text.map(problems, na_action="ignore").astype("string"),
+        values=pd.Series(seconds[at].view(DTYPE), index=raw.index),
         order=described,
+        codes=at,
+        slot_digits=digits,
+        slot_problems=problems,
     )
 
 

@@ -52,6 +52,20 @@ class Sources:
     derived: dict[str, str] = field(default_factory=dict)  # stem -> the stem whose rows it reads
     notes: list[tuple[str, str, str, int]] = field(default_factory=list)  # file, col, problem, n
     mapped: bool = False
+    paths: dict[str, Path] = field(default_factory=dict)  # tables read only when taken
+
+    def has(self, stem: str) -> bool:
+        """Whether the input holds table ``stem``."""
+        return self.tables.get(stem) is not None or stem in self.paths
+
+    def take(self, stem: str) -> RawTable | None:
+        """Table ``stem``'s rows, read now if they were left on disk, and let go of here: a
+        bundle's tables are read one at a time, so only one raw table is in memory at once."""
+        raw = self.tables.get(stem)
+        self.tables[stem] = None
+        if raw is None and stem in self.paths:
+            raw = read_table(self.paths.pop(stem))
+        return raw
 
     @property
     def folder(self) -> Path:
@@ -87,8 +101,9 @@ def _hint(path: Path) -> str:
     return MAPPING_HINT.format(input=path)
 
 
-def _folder_table(folder: Path, name: str, sources: Sources, table: Table) -> RawTable | None:
-    """Read ``folder/name`` (a file name, or a stem with ``.csv``/``.parquet``)."""
+def _folder_file(folder: Path, name: str, sources: Sources, table: Table) -> Path | None:
+    """``folder/name`` (a file name, or a stem with ``.csv``/``.parquet``), unless it is absent or
+    empty (an empty optional table is noted; an empty required one is an error)."""
     found = folder / name if (folder / name).is_file() else find_table(folder, Path(name).stem)
     if found is None:
         return None
@@ -98,7 +113,13 @@ def _folder_table(folder: Path, name: str, sources: Sources, table: Table) -> Ra
         log.warning("%s is empty (no header row): read as an absent table", found.name)
         sources.notes.append((found.name, "", "empty file: read as an absent table", 1))
         return None
-    return read_table(found)
+    return found
+
+
+def _folder_table(folder: Path, name: str, sources: Sources, table: Table) -> RawTable | None:
+    """Read ``folder/name`` now (see :func:`_folder_file`)."""
+    found = _folder_file(folder, name, sources, table)
+    return None if found is None else read_table(found)
 
 
 def _sheet(path: Path, name: str | None, stem: str, names: list[str]) -> RawTable | None:
@@ -215,7 +236,9 @@ def open_sources(path: str | Path, mapping: Mapping | None = None) -> Sources:
     if mapping is None:
         if kind == "folder":
             for table in TABLES:
-                sources.tables[table.stem] = _folder_table(source, table.stem, sources, table)
+                found = _folder_file(source, table.stem, sources, table)
+                if found is not None:
+                    sources.paths[table.stem] = found
         elif kind == "workbook":
             for table in TABLES:
                 sources.tables[table.stem] = _sheet(source, None, table.stem, names)
@@ -261,7 +284,7 @@ def open_sources(path: str | Path, mapping: Mapping | None = None) -> Sources:
 
 def _check_required(source: Path, sources: Sources) -> None:
     for table in TABLES:
-        if sources.tables[table.stem] is None and sources.required(table):
+        if not sources.has(table.stem) and sources.required(table):
             if sources.kind == "folder":
                 others = sorted(
                     p.name
@@ -279,5 +302,5 @@ def _check_required(source: Path, sources: Sources) -> None:
             raise SchemaError(
                 f"{source}: no {table.stem} table (a sheet named {table.stem}); " + _hint(source)
             )
-        if sources.tables[table.stem] is None:
+        if not sources.has(table.stem):
             log.info("%s: no %s table", source.name, table.stem)
