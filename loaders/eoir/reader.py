@@ -22,6 +22,7 @@ from __future__ import annotations
 import io
 import logging
 import re
+import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -137,6 +138,9 @@ class _CleanStream(io.RawIOBase):
         self._view = memoryview(b"")
         self._lines = 1  # physical lines before the next block (the header)
         self.blank: list[int] = []
+        # Arrow reads and parses on its own thread as well as the caller's: the file's counters
+        # and lists change only under this lock (shared with the row bookkeeping, ``_Rows``)
+        self.lock = threading.RLock()
 
     def readable(self) -> bool:
         return True
@@ -155,6 +159,10 @@ class _CleanStream(io.RawIOBase):
             return b""
         if not block.endswith(b"\n"):
             block += self._handle.readline()
+        with self.lock:
+            return self._cleaned(block)
+
+    def _cleaned(self, block: bytes) -> bytes:
         block = _clean(block, self._stats)
         if block.count(b"\r") != block.count(b"\r\n"):
             # Arrow would end a row at a lone CR; the release ends its lines with LF or CRLF
@@ -218,27 +226,39 @@ class _Rows:
         self.extra: list[tuple[int, list[str]]] = []  # refused rows that are kept after all
         self.refused: list[tuple[int, str]] = []  # (Arrow row number, reason)
         self.valid = 0  # rows Arrow accepted so far
+        self.lock = stream.lock  # Arrow may call ``handler`` from its reader thread
 
     def handler(self, row: pacsv.InvalidRow) -> str:
-        """Arrow's invalid-row callback: the row is blank, kept with a trimmed tail, or refused."""
+        """Arrow's invalid-row callback: the row is blank, kept with a trimmed tail, or refused.
+
+        Arrow may call it from its reader thread, so it changes shared state only under
+        :attr:`lock`, as does the reading thread (:meth:`count`, :meth:`flush_refused`,
+        :meth:`take_extra`).
+        """
         # Arrow numbers the rows it parses from 1; its first row is the line after the header
         number = row.number + 1 if row.number is not None else -1
-        self.odd.append(number)
         text = row.text.rstrip("\r")
         delim = self.stats.delimiter
-        if delim not in text and not text.strip():
-            self.stats.blank_lines += 1
-            return "skip"
-        self.stats.rows_read += 1
         fields = text.split(delim)
         count = len(fields)
         width, trailing = self.width, self.stats.header_trailing
-        if width <= count <= width + trailing and not "".join(fields[width:]).strip():
-            self.stats.trailing_fields_trimmed += count > width
-            self.extra.append((number, fields[:width]))
-        else:
-            self.refused.append((number, f"expected {width} fields, found {count}"))
+        with self.lock:
+            self.odd.append(number)
+            if delim not in text and not text.strip():
+                self.stats.blank_lines += 1
+            elif width <= count <= width + trailing and not "".join(fields[width:]).strip():
+                self.stats.rows_read += 1
+                self.stats.trailing_fields_trimmed += count > width
+                self.extra.append((number, fields[:width]))
+            else:
+                self.stats.rows_read += 1
+                self.refused.append((number, f"expected {width} fields, found {count}"))
         return "skip"
+
+    def count(self, name: str, n: int) -> None:
+        """Add ``n`` to the file's counter ``name`` (under the lock the handler takes too)."""
+        with self.lock:
+            setattr(self.stats, name, getattr(self.stats, name) + n)
 
     def lines(self, rows: np.ndarray) -> np.ndarray:
         """Physical line numbers of Arrow row numbers (header = 1)."""
@@ -256,13 +276,20 @@ class _Rows:
 
     def flush_refused(self) -> None:
         """Record the refused rows seen so far as rejects."""
-        if not self.refused:
+        with self.lock:
+            refused, self.refused = self.refused, []
+        if not refused:
             return
-        numbers = np.array([n for n, _ in self.refused], dtype=np.int64)
-        for line, (_, reason) in zip(self.lines(numbers).tolist(), self.refused, strict=True):
-            self.stats.rows_rejected += 1
+        numbers = np.array([n for n, _ in refused], dtype=np.int64)
+        for line, (_, reason) in zip(self.lines(numbers).tolist(), refused, strict=True):
             self.rejects.add(self.file, line, "", reason)
-        self.refused.clear()
+        self.count("rows_rejected", len(refused))
+
+    def take_extra(self) -> list[tuple[int, list[str]]]:
+        """The kept refused rows seen so far (taken: the next call starts empty)."""
+        with self.lock:
+            extra, self.extra = self.extra, []
+        return extra
 
 
 def _text(values: pa.ChunkedArray | pa.Array) -> pd.Series:
@@ -292,12 +319,13 @@ def _frame(
 
 
 def _extra_frame(rows: _Rows, names: Sequence[str], columns: dict[str, int]) -> pd.DataFrame | None:
-    if not rows.extra:
+    extra = rows.take_extra()
+    if not extra:
         return None
-    numbers = np.array([n for n, _ in rows.extra], dtype=np.int64)
+    numbers = np.array([n for n, _ in extra], dtype=np.int64)
     data = {
         name: (
-            pa.array([fields[columns[name]] for _, fields in rows.extra], type=pa.string())
+            pa.array([fields[columns[name]] for _, fields in extra], type=pa.string())
             if name in columns
             else None
         )
@@ -312,7 +340,6 @@ def _extra_frame(rows: _Rows, names: Sequence[str], columns: dict[str, int]) -> 
         }
     )
     frame[LINE] = rows.lines(numbers)
-    rows.extra.clear()
     return frame
 
 
@@ -418,7 +445,7 @@ def stream_table(
             except pa.ArrowInvalid as err:
                 raise SchemaError(f"{path.name}: cannot be read as a table ({err})") from err
             lines = rows.lines(rows.next_numbers(batch.num_rows))
-            stats.rows_read += batch.num_rows
+            rows.count("rows_read", batch.num_rows)
             frame = _frame(batch, lines, list(wanted), columns)
             if tail:
                 filled = np.zeros(batch.num_rows, dtype=bool)
@@ -426,13 +453,13 @@ def stream_table(
                     filled |= pc.not_equal(pc.utf8_trim_whitespace(batch.column(name)), "")
                     filled = np.asarray(filled)
                 if filled.any():
+                    rows.count("rows_rejected", int(filled.sum()))
                     for line in lines[filled].tolist():
-                        stats.rows_rejected += 1
                         rejects.add(
                             stats.file, line, "", f"expected {len(header)} fields, found {width}"
                         )
                     frame = frame.loc[~filled].reset_index(drop=True)
-                stats.trailing_fields_trimmed += int((~filled).sum())
+                rows.count("trailing_fields_trimmed", int((~filled).sum()))
             rows.flush_refused()
             extra = _extra_frame(rows, list(wanted), columns)
             if extra is not None:
