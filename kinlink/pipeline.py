@@ -22,6 +22,7 @@ from kinlink.graph.resolve.explain import explanation_text
 from kinlink.graph.resolve.model import FSModel
 from kinlink.loaders import Bundle, load_bundle
 from kinlink.loaders.reviews import read_reviews
+from kinlink.queries.family_evidence import FamilyEvidence, apply_family_evidence
 from kinlink.queries.privacy import mask_key
 from kinlink.queries.report import write_report
 
@@ -87,6 +88,50 @@ def resolve_bundle(
     )
 
 
+def family_evidence(bundle: Bundle, resolution: Resolution) -> FamilyEvidence | None:
+    """The family evidence (:mod:`kinlink.queries.family_evidence`) of a resolution that kept
+    its scorer (``None`` otherwise, as for the exact resolver), with the bundle's reviews."""
+    if resolution.scorer is None:
+        return None
+    cases = bundle.cases
+    case_records = (
+        cases["record_id"].dropna().astype(str).tolist()
+        if cases is not None and "record_id" in cases.columns
+        else []
+    )
+    reviews = read_reviews(bundle.path) if getattr(bundle, "path", None) is not None else None
+    return apply_family_evidence(
+        resolution.scorer, resolution.persons, case_records, reviews=reviews
+    )
+
+
+def resolve_with_evidence(
+    bundle: Bundle,
+    *,
+    resolver: ResolverName = "fellegi-sunter",
+    progress: bool = False,
+    keep_scorer: bool = False,
+    model: FSModel | None = None,
+    unique_sources: tuple[str, ...] = (),
+) -> tuple[Resolution, FamilyEvidence | None]:
+    """Resolve (:func:`resolve_bundle`), then apply the family evidence; the persons to build
+    the graph from are ``evidence.persons`` (or ``resolution.persons`` without evidence). The
+    scorer is dropped afterwards unless ``keep_scorer``."""
+    resolution = resolve_bundle(
+        bundle,
+        resolver=resolver,
+        progress=progress,
+        keep_scorer=True,
+        model=model,
+        unique_sources=unique_sources,
+    )
+    evidence = family_evidence(bundle, resolution)
+    if not keep_scorer:
+        resolution.scorer = None
+        resolution.steps = {}
+    return resolution, evidence
+
+
 def run_report(
     bundle_path: str | Path,
     out_dir: str | Path,
@@ -99,6 +144,7 @@ def run_report(
     mapping: str | Path | None = None,
     model: str | Path | None = None,
     unique_sources: tuple[str, ...] = (),
+    since: str | Path | None = None,
 ) -> ReportSummary:
     """Load a bundle, resolve it, build the graph, run the analyses, write the report.
 
@@ -109,7 +155,8 @@ def run_report(
 
     With ``mask`` the report is pseudonymous (:mod:`kinlink.queries.privacy`): ids are keyed
     hashes with the secret in ``KINLINK_MASK_KEY`` and no name, A-number or date of birth is
-    written.
+    written. ``since`` is a previous report to list the changes from (``changes.csv``; by
+    default the report already in ``out_dir``, if any).
 
     Raises
     ------
@@ -132,11 +179,12 @@ def run_report(
     fitted = FSModel.load(model, default_comparisons()) if model is not None else None
     bundle = load_bundle(bundle_path, mapping=mapping)
     lap("load")
-    resolution = resolve_bundle(
+    resolution, evidence = resolve_with_evidence(
         bundle, resolver=resolver, progress=progress, model=fitted, unique_sources=unique_sources
     )
+    persons = evidence.persons if evidence is not None else resolution.persons
     lap("resolve")
-    G = build_graph(bundle, resolution.persons, progress=progress)
+    G = build_graph(bundle, persons, progress=progress)
     lap("graph")
     report_counts = write_report(
         G,
@@ -147,6 +195,8 @@ def run_report(
         include_graph=save_graph,
         progress=progress,
         mask_key=key,
+        evidence=evidence,
+        since=since,
     )
     lap("analyses+report")
     counts = {**bundle.summary(), **report_counts}
@@ -171,8 +221,10 @@ def explain(
             raise InputError(f"{bundle_path}: no loaded individuals record '{record}'")
     if record_a == record_b:
         raise InputError(f"explain needs two different records, got '{record_a}' twice")
-    resolution = resolve_bundle(bundle, keep_scorer=True)
+    resolution, evidence = resolve_with_evidence(bundle, keep_scorer=True)
     # two different loaded records: the bundle has two or more, so a model was fitted
     assert resolution.scorer is not None
     table = explain_with(resolution.scorer, record_a, record_b)
-    return explanation_text(table, decision(resolution, record_a, record_b))
+    text = explanation_text(table, decision(resolution, record_a, record_b))
+    about = evidence.about(record_a, record_b) if evidence is not None else None
+    return f"{text}\n\n{about}" if about else text

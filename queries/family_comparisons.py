@@ -35,7 +35,7 @@ from rapidfuzz.distance import OSA
 
 from kinlink.graph.resolve.nicknames import AMBIGUOUS, NICKNAMES, diminutive_bases, names_for
 from kinlink.graph.resolve.nicknames import tokens_agree as _tokens_agree
-from kinlink.graph.resolve.normalize import phonetic
+from kinlink.graph.resolve.prepare import phonetic
 
 __all__ = ["FAMILY_COMPARISONS", "family_levels", "name_level"]
 

@@ -93,7 +93,27 @@ def bar_chart(title: str, counts: Mapping[str, int], *, limit: int = 15, width: 
     return "".join(parts)
 
 
-def _section(s: FamilySection) -> str:
+def _since(counts: Mapping[str, int]) -> str:
+    rows = [
+        {"what": "flags new", "n": counts.get("flags_new", 0)},
+        {"what": "flags gone", "n": counts.get("flags_gone", 0)},
+        {"what": "flags changed", "n": counts.get("flags_changed", 0)},
+        {"what": "persons merged", "n": counts.get("persons_merged", 0)},
+        {"what": "persons split", "n": counts.get("persons_split", 0)},
+    ]
+    return _table(("what", "n"), rows) + '<p class="note">Every change is in changes.csv.</p>'
+
+
+def _hinge(s: FamilySection) -> str:
+    """The record pair a family's review flags hinge on (from their reasons)."""
+    marker = "Set aside for review: "
+    for f in s.flags:
+        if marker in f.reason:
+            return f.reason.split(marker, 1)[1]
+    return ""
+
+
+def _section(s: FamilySection, *, anchor: str = "", title: str = "Family") -> str:
     codes = "".join(
         f'<span class="{"" if RULES[c].analysis != "consolidation" else "extra"}">{_esc(c)}</span>'
         for c in s.codes
@@ -104,7 +124,7 @@ def _section(s: FamilySection) -> str:
         for f in s.flags
     )
     return (
-        f'<section id="{_esc(s.family_id)}"><h2>Family {_esc(s.family_id)}</h2>'
+        f'<section id="{_esc(anchor + s.family_id)}"><h2>{_esc(title)} {_esc(s.family_id)}</h2>'
         f'<div class="codes">{codes}</div>{reasons}'
         f"<h3>Members</h3>{_table(MEMBER_COLUMNS, s.members)}"
         f"<h3>Cases and next hearings</h3>{_table(CASE_COLUMNS, s.cases)}"
@@ -119,6 +139,8 @@ def write_html(
     *,
     title: str = "kinlink batch linkage report",
     max_sections: int | None = 1000,
+    check_first: Sequence[FamilySection] = (),
+    since: Mapping[str, int] | None = None,
 ) -> int:
     """Write the report to ``out``; return the number of family sections written.
 
@@ -127,8 +149,14 @@ def write_html(
     max_sections : int or None
         Write at most this many family sections (``None``: all); the rest are counted in a note
         and are all in ``flags.csv`` and the workbook.
+    check_first : sequence of FamilySection
+        The families whose flags are set aside for review (``review_flags.csv``), shown in a
+        "Check first" section of their own (at most ``max_sections``).
+    since : mapping, optional
+        Counts of what changed since the previous report (``changes.csv``).
     """
     shown = sections if max_sections is None else sections[:max_sections]
+    checks = check_first if max_sections is None else check_first[:max_sections]
     out.write(
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
         f"<title>{_esc(title)}</title><style>{CSS}</style></head><body>"
@@ -161,6 +189,22 @@ def write_html(
         + "".join(f'<p class="note">{_esc(n)}</p>' for n in summary.notes)
         + "</section>"
     )
+    if since is not None:
+        out.write(f"<section><h2>Since last report</h2>{_since(since)}</section>")
+    if checks:
+        index = "".join(
+            f'<tr><td><a href="#{_esc("check-" + s.family_id)}">{_esc(s.family_id)}</a></td>'
+            f"{cell(' '.join(s.codes))}{cell(_hinge(s))}</tr>"
+            for s in checks
+        )
+        out.write(
+            '<section id="check-first"><h2>Check first</h2><p class="note">These flags hold only '
+            "if an uncertain identity decision stands. They are not in the three flag files; "
+            "review the record pair in the dashboard's Match review and the next run confirms "
+            "or drops them (review_flags.csv).</p><table><thead><tr>"
+            + "".join(cell(c, "th") for c in ("family", "codes", "hinges on"))
+            + f"</tr></thead><tbody>{index}</tbody></table></section>"
+        )
     if len(shown) < len(sections):
         out.write(
             f'<p class="note">Showing {len(shown)} of {len(sections)} flagged families; '
@@ -179,5 +223,7 @@ def write_html(
         )
     for s in shown:
         out.write(_section(s))
+    for s in checks:
+        out.write(_section(s, anchor="check-", title="Check first: family"))
     out.write("</main></body></html>\n")
     return len(shown)

@@ -84,8 +84,15 @@ def write_xlsx(
     sections: Sequence[FamilySection],
     *,
     max_sections: int | None = None,
+    check_first: Sequence[FamilySection] = (),
+    since: Mapping[str, int] | None = None,
+    confidence: Mapping[tuple[str, str], str] | None = None,
 ) -> int:
     """Write the workbook to ``path``; return the number of family blocks written.
+
+    ``check_first`` (the families whose flags are set aside for review) get a sheet of their own,
+    "Check first"; ``since`` (counts of ``changes.csv``) a block on the Summary sheet;
+    ``confidence`` ((family, code) -> confirmed or review) a column of the Flags sheet.
 
     Raises
     ------
@@ -142,6 +149,11 @@ def write_xlsx(
             chart_row += 16
     for note in summary.notes:
         s.write([note])
+    if since is not None:
+        s.skip()
+        s.write(["since last report", "n"], "head")
+        for key in ("flags_new", "flags_gone", "flags_changed", "persons_merged", "persons_split"):
+            s.write([key.replace("_", " "), int(since.get(key, 0))])
     ws.set_column(0, 0, 34)
     ws.set_column(1, 1, 14)
 
@@ -160,6 +172,7 @@ def write_xlsx(
             "hearings",
             "locations",
             "dates",
+            "confidence",
         ],
         "head",
     )
@@ -178,13 +191,26 @@ def write_xlsx(
                 ";".join(ev.hearings),
                 ";".join(ev.locations),
                 ";".join(ev.dates),
+                (confidence or {}).get((fl.family_id, fl.code), "confirmed"),
             ]
         )
     ws.set_column(0, 2, 16)
     ws.set_column(3, 3, 90)
     ws.set_column(4, 10, 24)
 
-    ws = wb.add_worksheet("Families")
+    written = _families_sheet(wb.add_worksheet("Families"), fmt, sections, max_sections)
+    if check_first:
+        ws = wb.add_worksheet("Check first")
+        _families_sheet(ws, fmt, check_first, max_sections)
+    wb.close()
+    log.info("workbook: %d family blocks", written)
+    return written
+
+
+def _families_sheet(
+    ws: Any, fmt: Mapping[str, Any], sections: Sequence[FamilySection], max_sections: int | None
+) -> int:
+    """One block per family: codes and reasons, members, cases, records."""
     s = _Sheet(ws, fmt)
     written = 0
     for sec in sections if max_sections is None else sections[:max_sections]:
@@ -213,6 +239,4 @@ def write_xlsx(
     ws.set_column(0, 0, 22)
     ws.set_column(1, 1, 60)
     ws.set_column(2, 12, 16)
-    wb.close()
-    log.info("workbook: %d family blocks", written)
     return written

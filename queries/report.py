@@ -18,7 +18,12 @@ quality.csv                     unparseable optional values: ``file, column, pro
 unparsed_values.csv             each value counted in quality.csv: ``file, line, column,
                                 problem, value`` (no ``value`` column in a masked report)
 flags.csv                       flag (all analyses, consolidation candidates too): code,
-                                reason, policy source and evidence
+                                reason, policy source, evidence and ``confidence``
+review_flags.csv                flag set aside for review (it hinges on an uncertain identity
+                                decision): the flag file's columns, ``flag_file``, the pair
+                                ``record_id_a, record_id_b``, ``probability``, ``why``
+changes.csv                     change since the previous report (``--since``, or the report
+                                being replaced): ``kind, id, change, detail, flag_file``
 matches.csv                     scored record pair (when the resolver gives them)
 summary.json                    counts by code, nationality, court; totals; options; the
                                 resolution's fit, size guard and warnings
@@ -57,6 +62,7 @@ from kinlink.folders import remove_abandoned, replace_dir, scratch_name
 from kinlink.graph.resolve import resolution_summary
 from kinlink.graph.store import save_graph
 from kinlink.memory import paused_gc
+from kinlink.queries.changes import report_changes
 from kinlink.queries.consolidation import consolidation_candidates
 from kinlink.queries.facts import Facts, derive_facts
 from kinlink.queries.flags import CONTRACT_FILES, Flag
@@ -75,6 +81,7 @@ from kinlink.queries.privacy import (
 from kinlink.queries.render_html import write_html
 from kinlink.queries.render_xlsx import available as xlsx_available
 from kinlink.queries.render_xlsx import write_xlsx
+from kinlink.queries.review_flags import judge, review_table
 from kinlink.queries.sections import family_sections, reference_date, summarise
 from kinlink.queries.separated import separated_families
 
@@ -230,6 +237,47 @@ def _csv(frame: pd.DataFrame, path: Path) -> None:
     write_csv(frame, path)
 
 
+def _previous_report(target: Path, since: str | os.PathLike[str] | None) -> Path | None:
+    """The report to compare with: ``since``, else the report already in ``target``."""
+    if since is not None:
+        folder = Path(since)
+        if not (folder / "summary.json").is_file():
+            raise InputError(f"--since {folder}: not a kinlink report folder (no summary.json)")
+        return folder
+    return target if (target / "summary.json").is_file() else None
+
+
+def _identity_counts(evidence: Any) -> dict[str, Any] | None:
+    if evidence is None:
+        return None
+    keep = ("candidates", "merged", "alternatives", "rounds", "share")
+    return {k: evidence.stats[k] for k in keep if k in evidence.stats}
+
+
+def _without_review(tables: dict[str, pd.DataFrame], judged: pd.DataFrame):
+    """The Cypher engine's flag tables without the codes set aside for review."""
+    review = judged[judged["confidence"].eq("review")]
+    codes: dict[str, set[str]] = {}
+    for fid, code in zip(review["family_id"], review["code"], strict=True):
+        codes.setdefault(fid, set()).add(code)
+    out = {}
+    for stem, frame in tables.items():
+        if not codes or frame.empty:
+            out[stem] = frame
+            continue
+        frame = frame.copy()
+        if "codes" in frame.columns:
+            frame["codes"] = [
+                ";".join(c for c in str(cs).split(";") if c not in codes.get(fid, set()))
+                for fid, cs in zip(frame["family_id"], frame["codes"], strict=True)
+            ]
+            out[stem] = frame[frame["codes"].ne("")].reset_index(drop=True)
+        else:
+            keep = [not (codes.get(fid, set()) & {"MIXED"}) for fid in frame["family_id"]]
+            out[stem] = frame[keep].reset_index(drop=True)
+    return out
+
+
 def write_report(
     G: nx.MultiDiGraph,
     bundle: Any,
@@ -247,6 +295,8 @@ def write_report(
     analyses: Analyses | None = None,
     engine: Literal["networkx", "cypher"] = "networkx",
     mask_key: bytes | None = None,
+    evidence: Any = None,
+    since: str | os.PathLike[str] | None = None,
 ) -> dict[str, int]:
     """Run the analyses on ``G`` and write the batch linkage report folder ``out``.
 
@@ -285,6 +335,13 @@ def write_report(
         line is a keyed hash, no identifying value, city or language is written, and every date
         written is cut to its month (``analyses`` is then recomputed on the masked graph, with
         whole dates).
+    evidence : FamilyEvidence, optional
+        The run's family evidence (:mod:`kinlink.queries.family_evidence`, on the persons ``G``
+        was built from): each flag is judged against its uncertain decisions
+        (:mod:`kinlink.queries.review_flags`); without it every flag is confirmed.
+    since : path-like, optional
+        A previous report to compare with (``changes.csv``); by default the report already in
+        ``out``, if any.
 
     Raises
     ------
@@ -304,6 +361,7 @@ def write_report(
         raise InputError(
             f"{target} exists and is not a kinlink report folder; choose a new or empty folder"
         )
+    previous = _previous_report(target, since)
     target.parent.mkdir(parents=True, exist_ok=True)
     remove_abandoned(target)
     model_doc = getattr(resolution, "model", None)  # weights and counts: nothing identifying
@@ -311,6 +369,7 @@ def write_report(
     if mask_key is not None:
         G = mask_graph(G, mask_key)
         analyses = None
+        evidence = evidence.masked(mask_key) if evidence is not None else None
         matches = getattr(resolution, "matches", None)
         if isinstance(matches, pd.DataFrame):
             resolution = SimpleNamespace(matches=mask_matches(matches, mask_key))
@@ -327,16 +386,28 @@ def write_report(
             result = analyses or analyse(G, facts=facts, as_of=as_of, mpp_split_none=mpp_split_none)
             bar.update()
 
-            # what the files show: a masked report's dates cut to the month (after the analyses)
-            shown = result.flags if mask_key is None else coarsen_flags(result.flags)
             bar.set_postfix_str("csv")
-            tables = contract_tables(result)
+            judged = judge(
+                facts, result.flags, evidence, mpp_split_none=mpp_split_none, as_of=as_of
+            )
+            # what the files show: a masked report's dates cut to the month (after the analyses)
+            shown = judged.flags if mask_key is None else coarsen_flags(judged.flags)
+            tables = contract_tables(Analyses(facts, judged.confirmed))
+            review = review_table(judged, contract_tables(Analyses(facts, judged.review)))
             if engine == "cypher":
                 from kinlink.queries.cypher.flag_files import flag_frames
 
-                tables.update(flag_frames(G, mpp_split_none=mpp_split_none, progress=progress))
+                cypher = flag_frames(G, mpp_split_none=mpp_split_none, progress=progress)
+                tables.update(_without_review(cypher, judged.table))
             for stem, frame in tables.items():
                 _csv(frame, tmp / f"{stem}.csv")
+            _csv(review, tmp / "review_flags.csv")
+            changes = None
+            if previous is not None:
+                changes = report_changes(
+                    previous, tables["persons"], tables, review, masked=mask_key is not None
+                )
+                _csv(changes.frame, tmp / "changes.csv")
             rejected = _bundle_frame(bundle, "rejects", REJECT_COLUMNS)[list(REJECT_COLUMNS)]
             if mask_key is not None:
                 rejected = mask_rejects(rejected, mask_key)
@@ -349,8 +420,11 @@ def write_report(
             matches = getattr(resolution, "matches", None)
             if isinstance(matches, pd.DataFrame) and len(matches):
                 _csv(matches, tmp / "matches.csv")
-            _csv(_flags_frame(shown), tmp / "flags.csv")
-            summary = summarise(facts, result.flags, as_of=as_of)
+            _csv(
+                pd.concat([_flags_frame(shown), judged.confidence_frame()], axis=1),
+                tmp / "flags.csv",
+            )
+            summary = summarise(facts, judged.confirmed, as_of=as_of)
             gaps = bundle.gaps() if hasattr(bundle, "gaps") else []
             summary = dataclasses.replace(summary, gaps=gaps)
             if mask_key is not None:
@@ -365,6 +439,8 @@ def write_report(
             }
             for stem in CONTRACT_FILES:
                 counts[f"flag:{stem}"] = len(tables[stem])
+                counts[f"review:{stem}"] = int(review["flag_file"].eq(stem).sum())
+            counts["review_families"] = int(review["family_id"].nunique())
             for code, n in summary.by_code.items():
                 counts[f"code:{code}"] = n
             rejects = len(_bundle_frame(bundle, "rejects", REJECT_COLUMNS))
@@ -375,6 +451,13 @@ def write_report(
                 "totals": {**summary.totals, "rejects": rejects},
                 "gaps": summary.gaps,
                 "flagged_families_by_file": {s: len(tables[s]) for s in CONTRACT_FILES},
+                "review_families_by_file": {
+                    s: int(review["flag_file"].eq(s).sum()) for s in CONTRACT_FILES
+                },
+                "review_families": int(review["family_id"].nunique()),
+                "unlikely_flags": len(judged.unlikely),
+                "identity": _identity_counts(evidence),
+                "since": changes.counts if changes is not None else None,
                 "families_by_code": summary.by_code,
                 "flagged_members_by_nationality": summary.by_nationality,
                 "flagged_pending_cases_by_court": summary.by_court,
@@ -387,13 +470,24 @@ def write_report(
             bar.update()
 
             with paused_gc():
-                sections = family_sections(facts, result.flags, as_of=as_of) if html or xlsx else []
+                human = html or xlsx
+                sections = family_sections(facts, judged.confirmed, as_of=as_of) if human else []
+                check = family_sections(facts, judged.review, as_of=as_of) if human else []
                 if mask_key is not None:
                     sections = coarsen_sections(sections)
+                    check = coarsen_sections(check)
+            since_counts = changes.counts if changes is not None else None
             bar.set_postfix_str("html")
             if html:
                 with open(tmp / "report.html", "w", encoding="utf-8") as fh:
-                    write_html(fh, summary, sections, max_sections=html_max_families)
+                    write_html(
+                        fh,
+                        summary,
+                        sections,
+                        max_sections=html_max_families,
+                        check_first=check,
+                        since=since_counts,
+                    )
             bar.update()
             bar.set_postfix_str("xlsx")
             if xlsx and not xlsx_available():
@@ -405,6 +499,15 @@ def write_report(
                     shown,
                     sections,
                     max_sections=xlsx_max_families,
+                    check_first=check,
+                    since=since_counts,
+                    confidence=dict(
+                        zip(
+                            zip(judged.table["family_id"], judged.table["code"], strict=True),
+                            judged.table["confidence"],
+                            strict=True,
+                        )
+                    ),
                 )
             bar.update()
             bar.set_postfix_str("graph")

@@ -39,6 +39,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="also save the graph as Parquet under OUT/graph (the dashboard can then open OUT)",
     )
     parser.add_argument(
+        "--since",
+        type=Path,
+        metavar="PREVIOUS_REPORT",
+        help="a previous report folder: write changes.csv (flags new, gone or changed; persons "
+        "merged or split). Without it, the report already in --out is compared, if any",
+    )
+    parser.add_argument(
         "--mask",
         action="store_true",
         help="pseudonymous report: ids and rejected lines become keyed hashes (secret key from "
@@ -84,6 +91,7 @@ def run(args: argparse.Namespace) -> int:
         mapping=args.mapping,
         model=args.model,
         unique_sources=tuple(args.unique_source),
+        since=args.since,
     )
     if not args.quiet:
         print(summary.text())
