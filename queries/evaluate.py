@@ -161,6 +161,9 @@ def evaluate(
             if i[0] in scored
         }
         result[name] = asdict(Score.of(len(got & want), len(got), len(want)))
+    review_path = report / "review_flags.csv"
+    if review_path.is_file():
+        result.update(review_scores(_read(report, "review_flags"), truth, scored))
     if bundle_dir is not None:
         from kinlink.graph.resolve.recall import bundle_blocking_recall
         from kinlink.loaders import load_bundle
@@ -168,6 +171,51 @@ def evaluate(
         individuals = load_bundle(bundle_dir).individuals
         result["blocking"] = bundle_blocking_recall(individuals, true_persons)
     return result
+
+
+def review_scores(
+    review: pd.DataFrame, truth_dir: str | Path, scored: set[str] | None = None
+) -> dict[str, dict[str, int]]:
+    """How many flags set aside for review are true, per flag file.
+
+    A review row (a family, a flag file, its codes in review) is counted *true* when at least half
+    of its ``(record_id, code)`` items are items of the truth's flag file: the flag would have
+    been right, mostly, had it been confirmed. ``MIXED`` rows use the code ``MIXED``.
+
+    Returns
+    -------
+    dict
+        ``review:<file>`` -> ``{"rows": n, "true": k}``.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     for name in FLAG_FILES:
+    ...         pd.DataFrame({"family_id": ["T"], "codes": ["A"], "record_ids": ["r1;r2"]}).to_csv(
+    ...             pathlib.Path(d) / f"{name}.csv", index=False)
+    ...     rows = pd.DataFrame({"flag_file": ["separated_families", "joint_reprocessing"],
+    ...                          "codes": ["A", "B"], "record_ids": ["r1;r2", "r1"]})
+    ...     review_scores(rows, d)["review:separated_families"]
+    {'rows': 1, 'true': 1}
+    """
+    truth = Path(truth_dir)
+    out: dict[str, dict[str, int]] = {}
+    for name, code_column in FLAG_FILES.items():
+        rows = review[review["flag_file"] == name]
+        want = flag_items(_read(truth, name), code_column)
+        true = 0
+        for row in rows.itertuples(index=False):
+            codes = str(row.codes).split(";") if code_column else ["MIXED"]
+            items = {
+                (r, c)
+                for r in str(row.record_ids).split(";")
+                for c in codes
+                if r and c and (scored is None or r in scored)
+            }
+            true += bool(items) and 2 * len(items & want) >= len(items)
+        out[f"review:{name}"] = {"rows": len(rows), "true": int(true)}
+    return out
 
 
 def format_scores(result: dict[str, object]) -> str:
@@ -181,6 +229,9 @@ def format_scores(result: dict[str, object]) -> str:
                 f"{name:<26}{value['precision']:>10.4f}{value['recall']:>10.4f}"
                 f"{value['f1']:>10.4f}{value['predicted']:>12}{value['actual']:>10}"
             )
+    for name, value in result.items():
+        if isinstance(value, dict) and "rows" in value:
+            lines.append(f"{name:<26}{value['rows']:>10} set aside, {value['true']} of them true")
     blocking = result.get("blocking")
     if isinstance(blocking, dict):
         lines.append(
