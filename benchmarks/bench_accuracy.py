@@ -3,8 +3,9 @@
 For every ``records-seed`` asked, the bundle is generated (or reused from ``--workdir``), the
 real ``kinlink report`` runs in a child process (its wall time and peak memory are measured
 apart from this script), and ``kinlink evaluate`` scores the report against the generator's
-truth. A spec ending in ``-noa`` (``40000-1-noa``) is the same bundle with every A-number
-emptied (the truth is unchanged: it never depends on A-numbers), an NGO-style world.
+truth. A spec ``RECORDS-SEED[-none|-few][-tRATE]`` (``40000-1-none``, ``40000-1-none-t2``) is
+generated in that regime (:mod:`kinlink.samples.regime`): no A-number and no other id at all, or
+one in ten, an NGO-style world; ``tRATE`` multiplies every typing error.
 
 Per flag file it prints the precision and recall of the *confirmed* flags (the contract file,
 scored on ``(record_id, code)`` items as ``kinlink evaluate`` does), F1, the number of families
@@ -14,7 +15,7 @@ would have been right had it been confirmed). The review share is the families i
 every flagged family (confirmed or in review). Issue 13's bars: F1 >= 0.99 with A-numbers,
 >= 0.95 without; review at most 10% of flagged families and at least half of it true.
 
-    python benchmarks/bench_accuracy.py 40000-1 40000-1-noa 400000-1
+    python benchmarks/bench_accuracy.py 40000-1 40000-1-none 400000-1
 """
 
 from __future__ import annotations
@@ -36,25 +37,21 @@ SHORT = {
 }
 
 
-def _bundle(workdir: Path, records: int, seed: int, no_anumber: bool) -> Path:
+def _bundle(workdir: Path, spec: str) -> tuple[Path, bool]:
+    """The bundle of a spec ``RECORDS-SEED[-all|-few|-none][-tRATE]``, generated once, and
+    whether it has no identifiers."""
     from kinlink.samples.generator import generate_bundle
+    from kinlink.samples.regime import Regime
 
-    path = workdir / f"bundle-{records}-{seed}"
+    parts = spec.split("-")
+    records, seed = int(parts[0]), int(parts[1])
+    identifiers = next((p for p in parts[2:] if p in ("all", "few", "none")), "all")
+    typo = next((float(p[1:]) for p in parts[2:] if p.startswith("t")), 1.0)
+    regime = Regime(identifiers=identifiers, typo_rate=typo)  # type: ignore[arg-type]
+    path = workdir / f"bundle-{spec}"
     if not (path / "truth" / "records.csv").is_file():
-        generate_bundle(path, records, seed=seed)
-    if not no_anumber:
-        return path
-    bare = workdir / f"bundle-{records}-{seed}-noa"
-    if not (bare / "truth" / "records.csv").is_file():
-        bare.mkdir(parents=True, exist_ok=True)
-        for item in path.iterdir():
-            target = bare / item.name
-            if item.name != "individuals.csv" and not target.exists():
-                target.symlink_to(item.resolve())
-        ind = pd.read_csv(path / "individuals.csv", dtype=str, keep_default_na=False)
-        ind["a_number"] = ""
-        ind.to_csv(bare / "individuals.csv", index=False, lineterminator="\n")
-    return bare
+        generate_bundle(path, records, seed=seed, regime=regime)
+    return path, identifiers == "none"
 
 
 def _report(bundle: Path, out: Path) -> tuple[float, float]:
@@ -76,7 +73,9 @@ def _load() -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("bundles", nargs="+", help="RECORDS-SEED[-noa], e.g. 40000-1-noa")
+    parser.add_argument(
+        "bundles", nargs="+", help="RECORDS-SEED[-none|-few][-tRATE], e.g. 40000-1-none"
+    )
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/kinlink-bench"))
     args = parser.parse_args(argv)
     from kinlink.queries.evaluate import evaluate
@@ -92,10 +91,7 @@ def main(argv: list[str] | None = None) -> int:
     print(header)
     failures = 0
     for spec in args.bundles:
-        parts = spec.split("-")
-        records, seed = int(parts[0]), int(parts[1])
-        no_anumber = len(parts) > 2 and parts[2] == "noa"
-        bundle = _bundle(args.workdir, records, seed, no_anumber)
+        bundle, no_anumber = _bundle(args.workdir, spec)
         out = args.workdir / f"report-{spec}"
         seconds, peak = _report(bundle, out)
         scores = evaluate(out, bundle / "truth")

@@ -34,6 +34,7 @@ from typing import Final
 
 import pandas as pd
 
+from kinlink.contract import REPORT_FILES
 from kinlink.queries.flags import CONTRACT_FILES
 
 log = logging.getLogger(__name__)
@@ -41,7 +42,7 @@ log = logging.getLogger(__name__)
 __all__ = ["CHANGE_COLUMNS", "Changes", "flag_changes", "person_changes", "report_changes"]
 
 #: Columns of ``changes.csv`` (the contract's four, then the flag file of a flag change).
-CHANGE_COLUMNS: Final = ["kind", "id", "change", "detail", "flag_file"]
+CHANGE_COLUMNS: Final = list(REPORT_FILES["changes"].columns)
 
 _MATCH_SHARE: Final = 0.5  # share of records two family ids must share to be one family
 

@@ -12,9 +12,11 @@ Candidates
 A *candidate* is a pair ``(L, X)`` of persons of one family (:func:`families`) where ``L`` has
 no case and no family unit lists ``L`` and ``X`` together (a unit lists different people, so
 co-listed persons are never candidates). Each ``L`` is either a person of its own or exactly one
-of its candidates. A candidate is ruled out when an identifier disagrees (:data:`CONFLICTING`:
-two different A-numbers or other ids between any records of the two) or an analyst said
-"different" about any of their record pairs.
+of its candidates. A candidate is ruled out when an identifier conflicts (:data:`CONFLICTING`:
+the two persons' records disagree on an A-number, other id or birth date and no pair of them
+agrees on it, a typo level counting as agreement), when no pair of their records agrees on a
+given name (``names`` level ``same`` or ``variant``), or when an analyst said "different" about
+any of their record pairs.
 
 The family-context model
 ------------------------
@@ -78,8 +80,8 @@ __all__ = [
     "posteriors",
 ]
 
-#: Identifier comparisons whose disagreement rules a candidate out ("no conflicting identifier");
-#: birth dates too, when no pair of the two persons' records agrees on one.
+#: Identifier comparisons whose disagreement rules a candidate out ("no conflicting identifier"):
+#: some record pair of the two persons disagrees on it and none agrees; birth dates likewise.
 CONFLICTING = ("a_number", "other_id")
 
 _NAMES = FAMILY_COMPARISONS["names"]
@@ -505,16 +507,20 @@ def apply_family_evidence(
         lo, hi = np.minimum(ra, rb), np.maximum(ra, rb)
         resolver = resolver_levels(lo, hi)
         levels = family_levels(scorer.prepared, lo, hi, resolver, labels_of)
-        conflict = _isin_sorted(lo * len(ids) + hi, different)
+        n = len(cands)
+        usable = np.isin(levels[:, 0], NAMES_AGREE)
+        ruled_out = ~_any(usable, k, n)
+        ruled_out |= _any(_isin_sorted(lo * len(ids) + hi, different), k, n)
+        # an identifier conflicts when some records disagree on it and none agree (a person's
+        # own records may carry a typo, so one disagreeing pair alone proves nothing)
         for name in CONFLICTING:
             if name in comps:
                 j = comps.index(name)
-                conflict |= resolver[:, j] == sizes[j] - 1
-        n = len(cands)
-        usable = np.isin(levels[:, 0], NAMES_AGREE)
+                value = resolver[:, j]
+                agree = (value != 0) & (value != sizes[j] - 1)
+                ruled_out |= _any(value == sizes[j] - 1, k, n) & ~_any(agree, k, n)
         dob_else = levels[:, 2] == DOB_ELSE
         dob_agree = np.isin(levels[:, 2], DOB_AGREE)
-        ruled_out = ~_any(usable, k, n) | _any(conflict, k, n)
         ruled_out |= _any(dob_else, k, n) & ~_any(dob_agree, k, n)
         return _Round(cands, ra, rb, k, levels, ruled_out, usable)
 

@@ -81,7 +81,7 @@ from kinlink.queries.privacy import (
 from kinlink.queries.render_html import write_html
 from kinlink.queries.render_xlsx import available as xlsx_available
 from kinlink.queries.render_xlsx import write_xlsx
-from kinlink.queries.review_flags import judge, review_table
+from kinlink.queries.review_flags import CONFIDENCE_COLUMNS, judge, review_table
 from kinlink.queries.sections import family_sections, reference_date, summarise
 from kinlink.queries.separated import separated_families
 
@@ -89,7 +89,7 @@ log = logging.getLogger(__name__)
 
 __all__ = ["Analyses", "analyse", "contract_tables", "write_report"]
 
-FLAG_COLUMNS = list(REPORT_FILES["flags"].columns)
+FLAG_COLUMNS = [c for c in REPORT_FILES["flags"].columns if c not in CONFIDENCE_COLUMNS]
 
 
 @dataclass(frozen=True)

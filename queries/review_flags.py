@@ -33,6 +33,7 @@ from typing import Any, Final, Literal
 
 import pandas as pd
 
+from kinlink.contract import REPORT_FILES
 from kinlink.queries.confidence import JUDGED_COLUMNS, judge_flags
 from kinlink.queries.facts import Facts
 from kinlink.queries.family_evidence import FamilyEvidence, merge_sentence
@@ -49,28 +50,12 @@ __all__ = [
 
 #: Columns ``flags.csv`` gains: the confidence, the probability that the flag holds, and the
 #: pair a flag not confirmed hinges on with the probability of the alternative decision.
-CONFIDENCE_COLUMNS: Final = ["confidence", "holds", "record_id_a", "record_id_b", "probability"]
+CONFIDENCE_COLUMNS: Final = list(REPORT_FILES["flags"].columns[-5:])
 
-#: Columns of ``review_flags.csv``: the contract's, then what the flag files add, then the
-#: deciding pair's ``kind`` (``merge``: they may be one person; ``split``: they may be two) and
-#: family comparison ``levels``.
-REVIEW_COLUMNS: Final = [
-    "family_id",
-    "flag_file",
-    "codes",
-    "record_ids",
-    "record_id_a",
-    "record_id_b",
-    "probability",
-    "why",
-    "kind",
-    "levels",
-    "case_ids",
-    "nationalities",
-    "mexican_member",
-    "person_ids",
-    "sources",
-]
+#: Columns of ``review_flags.csv`` (:data:`kinlink.contract.REPORT_FILES`): the contract's,
+#: then the deciding pair's ``kind`` (``merge``: they may be one person; ``split``: they may be
+#: two) and family comparison ``levels``, then what the flag files add.
+REVIEW_COLUMNS: Final = list(REPORT_FILES["review_flags"].columns)
 
 
 @dataclass(frozen=True)
