@@ -14,12 +14,19 @@ Sources
 
 Match review needs the bundle's records and its folder (for ``reviews.csv``), so it is only
 available when the source is a bundle.
+
+Flags are judged as in the report (:mod:`kinlink.queries.review_flags`): from a bundle, against
+the family evidence's uncertain decisions; from a report folder, by its ``review_flags.csv``.
+The work queues list the confirmed flags, the "Check first" queue the others. With
+``KINLINK_DASHBOARD_SINCE`` (``kinlink dashboard --since REPORT``) the Overview shows what
+changed since that report; a report folder shows its own ``changes.csv`` counts.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,15 +43,19 @@ from kinlink.graph.resolve import Resolution
 from kinlink.graph.store import load_graph
 from kinlink.loaders import Bundle, load_bundle
 from kinlink.loaders.sources import input_kind
+from kinlink.queries.changes import report_changes
 from kinlink.queries.facts import Facts
+from kinlink.queries.family_evidence import FamilyEvidence
 from kinlink.queries.flags import Flag
-from kinlink.queries.report import analyse
+from kinlink.queries.report import Analyses, analyse, contract_tables
+from kinlink.queries.review_flags import Judged, judge, judged_from_review, review_table
 from kinlink.queries.sections import Summary, summarise
 
 log = logging.getLogger(__name__)
 
 __all__ = [
     "MAPPING_ENV",
+    "SINCE_ENV",
     "SOURCE_ENV",
     "DashboardData",
     "Progress",
@@ -57,6 +68,9 @@ __all__ = [
 SOURCE_ENV = "KINLINK_DASHBOARD_SOURCE"
 #: Environment variable naming the mapping a spreadsheet source is read with (``--mapping``).
 MAPPING_ENV = "KINLINK_DASHBOARD_MAPPING"
+#: Environment variable naming a previous report to show the changes since
+#: (``kinlink dashboard --since``).
+SINCE_ENV = "KINLINK_DASHBOARD_SINCE"
 
 SourceKind = Literal["bundle", "graph"]
 #: Called with a stage name and the fraction of the whole load done so far (0..1).
@@ -80,7 +94,8 @@ class DashboardData:
     facts : Facts
         Per-record, person, case and family facts derived from ``G``.
     flags : list of Flag
-        Every flag of every analysis, sorted by family and code.
+        Every flag of every analysis, sorted by family and code (reasons with their identity
+        evidence).
     summary : Summary
         Headline counts and counts by code, nationality and court.
     rejects, quality : DataFrame
@@ -95,6 +110,15 @@ class DashboardData:
     gaps : list of str
         What the data cannot show (:meth:`kinlink.loaders.bundle.Bundle.gaps`; a report's
         ``summary.json``), said at the top of the Overview.
+    judged : Judged or None
+        Every flag's confidence (:mod:`kinlink.queries.review_flags`).
+    review : DataFrame
+        The flags set aside for review, as ``review_flags.csv`` has them (the "Check first"
+        queue).
+    since : dict or None
+        Counts of what changed since the previous report (``changes.csv``), when one is known.
+    evidence : FamilyEvidence or None
+        The family evidence of a bundle's resolution.
     """
 
     source: Path
@@ -109,6 +133,15 @@ class DashboardData:
     resolution: Resolution | None = None
     flags_by_family: dict[str, list[Flag]] = field(default_factory=dict)
     gaps: list[str] = field(default_factory=list)
+    judged: Judged | None = None
+    review: pd.DataFrame = field(default_factory=pd.DataFrame)
+    since: dict[str, int] | None = None
+    evidence: FamilyEvidence | None = None
+
+    @property
+    def confirmed(self) -> list[Flag]:
+        """The flags kinlink stands behind (all of them when none was judged)."""
+        return self.judged.confirmed if self.judged is not None else self.flags
 
     @property
     def bundle_path(self) -> Path | None:
@@ -208,15 +241,19 @@ def load(
     kind, folder = detect_source(path)
     bundle: Bundle | None = None
     resolution: Resolution | None = None
+    evidence: FamilyEvidence | None = None
+    saved_review: pd.DataFrame | None = None
+    since: dict[str, int] | None = None
     if kind == "bundle":
-        from kinlink.pipeline import resolve_bundle
+        from kinlink.pipeline import resolve_with_evidence
 
         report("loading the bundle", 0.0)
         bundle = load_bundle(folder, mapping=mapping)
         report("resolving identities", 0.15)
-        resolution = resolve_bundle(bundle, keep_scorer=True)  # explains pairs, no refit
+        # the scorer is kept: Match review explains pairs with it, no refit
+        resolution, evidence = resolve_with_evidence(bundle, keep_scorer=True)
         report("building the graph", 0.6)
-        G = build_graph(bundle, resolution.persons)
+        G = build_graph(bundle, evidence.persons if evidence is not None else resolution.persons)
         rejects = bundle.rejects[list(REJECT_COLUMNS)]
         quality = bundle.quality
         gaps = bundle.gaps()
@@ -227,11 +264,25 @@ def load(
         rejects = _read_csv(parent / "rejects.csv", REJECT_COLUMNS)
         quality = _read_csv(parent / "quality.csv", QUALITY_COLUMNS)
         gaps = _report_gaps(parent / "summary.json")
+        if (parent / "review_flags.csv").is_file():
+            saved_review = pd.read_csv(
+                parent / "review_flags.csv", dtype=str, keep_default_na=False
+            )
+        since = _saved_since(parent)
     report("running the analyses", 0.75)
     result = analyse(G)
-    summary = summarise(result.facts, result.flags)
+    if saved_review is not None:
+        judged = judged_from_review(result.flags, saved_review)
+    else:
+        judged = judge(result.facts, result.flags, evidence)
+    review = review_table(judged, contract_tables(Analyses(result.facts, judged.review)))
+    previous = os.environ.get(SINCE_ENV, "")
+    if previous and kind == "bundle":
+        tables = contract_tables(Analyses(result.facts, judged.confirmed))
+        since = report_changes(previous, tables["persons"], tables, review).counts or None
+    summary = summarise(result.facts, judged.confirmed)
     by_family: dict[str, list[Flag]] = {}
-    for flag in result.flags:
+    for flag in judged.flags:
         by_family.setdefault(flag.family_id, []).append(flag)
     report("ready", 1.0)
     log.info("dashboard: loaded %s (%s): %d flags", Path(path), kind, len(result.flags))
@@ -240,7 +291,7 @@ def load(
         kind=kind,
         G=G,
         facts=result.facts,
-        flags=result.flags,
+        flags=judged.flags,
         summary=summary,
         rejects=rejects,
         quality=quality,
@@ -248,4 +299,18 @@ def load(
         resolution=resolution,
         flags_by_family=by_family,
         gaps=gaps,
+        judged=judged,
+        review=review,
+        since=since,
+        evidence=evidence,
     )
+
+
+def _saved_since(report_folder: Path) -> dict[str, int] | None:
+    """The "since" counts a report wrote in its summary.json (``None`` if it compared none)."""
+    try:
+        doc = json.loads((report_folder / "summary.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    since = doc.get("since")
+    return {k: int(v) for k, v in since.items()} if isinstance(since, dict) else None

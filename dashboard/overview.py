@@ -22,6 +22,7 @@ __all__ = [
     "by_nationality",
     "counts_frame",
     "headline",
+    "since",
     "table_counts",
 ]
 
@@ -47,11 +48,38 @@ def counts_frame(counts: Mapping[str, int], label: str, value: str, *, limit: in
 
 
 def headline(data: DashboardData) -> dict[str, int]:
-    """The headline counts, labelled for display, plus the number of rejected input rows."""
+    """The headline counts, labelled for display, plus the families whose flags are set aside
+    for review ("Check first") and the number of rejected input rows."""
     totals = data.summary.totals
     out = {HEADLINE_LABELS[k]: int(totals.get(k, 0)) for k in HEADLINE_LABELS}
+    review = data.review
+    out["Check first"] = int(review["family_id"].nunique()) if len(review) else 0
     out["Rejected input rows"] = len(data.rejects)
     return out
+
+
+SINCE_LABELS = {
+    "flags_new": "New flags",
+    "flags_gone": "Flags gone",
+    "flags_changed": "Flags changed",
+    "persons_merged": "Persons merged",
+    "persons_split": "Persons split",
+}
+
+
+def since(data: DashboardData) -> dict[str, int] | None:
+    """What changed since the last report (``changes.csv`` counts), labelled; ``None`` when no
+    previous report is known.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> since(SimpleNamespace(since={"flags_new": 3, "persons_split": 1}))["New flags"]
+    3
+    """
+    if data.since is None:
+        return None
+    return {label: int(data.since.get(key, 0)) for key, label in SINCE_LABELS.items()}
 
 
 def by_code(data: DashboardData) -> pd.DataFrame:

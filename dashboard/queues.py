@@ -25,7 +25,17 @@ import pandas as pd
 from kinlink.dashboard.data import DashboardData
 from kinlink.queries.flags import CONTRACT_FILES
 
-__all__ = ["QUEUES", "QUEUE_TITLES", "filter_options", "filter_queue", "queue", "sort_queue"]
+__all__ = [
+    "CHECK_FIRST",
+    "CHECK_FIRST_COLUMNS",
+    "QUEUES",
+    "QUEUE_TITLES",
+    "check_first",
+    "filter_options",
+    "filter_queue",
+    "queue",
+    "sort_queue",
+]
 
 #: The three work queues (contract file stems), in page order.
 QUEUES: Final = ("separated_families", "mixed_nationality_units", "joint_reprocessing")
@@ -34,6 +44,20 @@ QUEUE_TITLES: Final = {
     "mixed_nationality_units": "Mixed-nationality units",
     "joint_reprocessing": "Joint reprocessing",
 }
+#: The queue of flags set aside for review (``review_flags.csv``), shown before the others.
+CHECK_FIRST: Final = "check_first"
+CHECK_FIRST_COLUMNS: Final = [
+    "family_id",
+    "flag_file",
+    "codes",
+    "record_id_a",
+    "record_id_b",
+    "probability",
+    "kind",
+    "levels",
+    "why",
+    "record_ids",
+]
 #: Columns holding ``;``-joined lists that the page offers as filters.
 FILTER_COLUMNS: Final = ("codes", "nationalities", "courts", "locations")
 
@@ -74,7 +98,7 @@ def queue(data: DashboardData, name: str) -> pd.DataFrame:
     """
     codes = CONTRACT_FILES[name]
     flagged: dict[str, set[str]] = {}
-    for flag in data.flags:
+    for flag in data.confirmed:
         if flag.code in codes:
             flagged.setdefault(flag.family_id, set()).add(flag.code)
     f = data.facts
@@ -105,6 +129,24 @@ def queue(data: DashboardData, name: str) -> pd.DataFrame:
     for column in ("nationalities", "courts", "locations", "person_ids", "record_ids", "case_ids"):
         out[column] = out[column].fillna("")
     return out[COLUMNS]
+
+
+def check_first(data: DashboardData) -> pd.DataFrame:
+    """The "Check first" queue: flags that hold only if an uncertain identity decision stands.
+
+    One row per family and flag file (as ``review_flags.csv``), the likeliest alternative first:
+    reviewing its pair (``record_id_a``, ``record_id_b``) in Match review confirms or drops the
+    flag on the next resolution.
+    """
+    frame = data.review
+    if frame is None or frame.empty:
+        return pd.DataFrame(columns=CHECK_FIRST_COLUMNS)
+    frame = frame.reindex(columns=CHECK_FIRST_COLUMNS).fillna("")
+    order = pd.to_numeric(frame["probability"], errors="coerce").fillna(0.0)
+    frame = frame.assign(_p=order).sort_values(
+        ["_p", "family_id", "flag_file"], ascending=[False, True, True], kind="mergesort"
+    )
+    return frame.drop(columns="_p").reset_index(drop=True)
 
 
 def filter_options(frame: pd.DataFrame, column: str) -> list[str]:

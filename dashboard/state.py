@@ -34,6 +34,7 @@ __all__ = [
     "MASK_KEY",
     "SOURCE_ENV",
     "candidate_pairs",
+    "check_first",
     "cypher_connection",
     "data",
     "download_button",
@@ -131,6 +132,16 @@ def queue_frame(name: str) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False)
+def _check_first(path: str) -> pd.DataFrame:
+    return queues.check_first(_load(path))
+
+
+def check_first() -> pd.DataFrame:
+    """The "Check first" queue of the open source (flags set aside for review)."""
+    return _check_first(source())
+
+
+@st.cache_data(show_spinner=False)
 def _candidates(path: str) -> pd.DataFrame:
     d = _load(path)
     return review.candidate_pairs(d.resolution.matches if d.resolution is not None else None)
@@ -146,6 +157,7 @@ def _ready(path: str) -> bool:
     _search_index(path)
     for name in queues.QUEUES:
         _queue(path, name)
+    _check_first(path)
     _candidates(path)
     _scorer(path)
     # The loaded graph and frames live as long as the server: move them out of the garbage

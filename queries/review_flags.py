@@ -45,6 +45,7 @@ __all__ = [
     "Judged",
     "hinge_sentence",
     "judge",
+    "judged_from_review",
     "review_table",
 ]
 
@@ -183,6 +184,52 @@ def judge(
     return Judged(
         out, split["confirmed"], split["review"], split["unlikely"], table[JUDGED_COLUMNS]
     )
+
+
+def judged_from_review(flags: list[Flag], review: pd.DataFrame) -> Judged:
+    """The verdicts a written report recorded (its ``review_flags.csv``), for flags raised again
+    on its saved graph: a family's codes listed there are in review, with the pair and
+    probability written; every other flag is confirmed.
+
+    Examples
+    --------
+    >>> from kinlink.queries.flags import Evidence, make_flag
+    >>> flags = [make_flag("F1", "MPP_SPLIT", Evidence(), "r"), make_flag("F2", "MIXED",
+    ...          Evidence(), "r")]
+    >>> saved = pd.DataFrame({"family_id": ["F1"], "flag_file": ["separated_families"],
+    ...     "codes": ["MPP_SPLIT"], "record_id_a": ["a"], "record_id_b": ["b"],
+    ...     "probability": ["0.3000"], "kind": ["merge"], "levels": [""], "why": ["w"]})
+    >>> judged = judged_from_review(flags, saved)
+    >>> len(judged.confirmed), len(judged.review)
+    (1, 1)
+    """
+    saved: dict[tuple[str, str], dict[Any, Any]] = {}
+    for row in review.to_dict("records"):
+        for code in str(row.get("codes") or "").split(";"):
+            if code:
+                saved[(str(row["family_id"]), code)] = row
+    rows = []
+    for fl in flags:
+        info = saved.get((fl.family_id, fl.code))
+        probability = float(info["probability"]) if info and info.get("probability") else None
+        rows.append(
+            {
+                "family_id": fl.family_id,
+                "code": fl.code,
+                "confidence": "review" if info else "confirmed",
+                "holds": 1.0 - probability if probability is not None else 1.0,
+                **{
+                    col: (info or {}).get(col)
+                    for col in ("kind", "record_id_a", "record_id_b", "levels", "why")
+                },
+                "alternative": None,
+                "probability": probability,
+            }
+        )
+    table = pd.DataFrame(rows, columns=JUDGED_COLUMNS)
+    review_flags = [fl for fl in flags if (fl.family_id, fl.code) in saved]
+    confirmed = [fl for fl in flags if (fl.family_id, fl.code) not in saved]
+    return Judged(list(flags), confirmed, review_flags, [], table)
 
 
 def review_table(judged: Judged, review_tables: dict[str, pd.DataFrame]) -> pd.DataFrame:

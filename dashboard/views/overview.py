@@ -19,6 +19,14 @@ for start in range(0, len(counts), overview.METRICS_PER_ROW):  # rows short enou
     row = counts[start : start + overview.METRICS_PER_ROW]
     for column, (label, value) in zip(st.columns(overview.METRICS_PER_ROW), row, strict=False):
         column.metric(label, f"{value:,}")
+changed = overview.since(data)
+if changed is not None:
+    st.subheader("Since last report")
+    items = list(changed.items())
+    for start in range(0, len(items), overview.METRICS_PER_ROW):
+        row = items[start : start + overview.METRICS_PER_ROW]
+        for column, (label, value) in zip(st.columns(overview.METRICS_PER_ROW), row, strict=False):
+            column.metric(label, f"{value:,}")
 
 left, middle, right = st.columns(3)
 with left:

@@ -38,6 +38,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "in front; see SECURITY.md)",
     )
     parser.add_argument(
+        "--since",
+        type=Path,
+        metavar="PREVIOUS_REPORT",
+        help="a previous report folder: the Overview shows what changed since it (flags new, "
+        "gone or changed; persons merged or split)",
+    )
+    parser.add_argument(
         "--neo4j-uri",
         metavar="URI",
         help="run the Cypher page's queries on this Neo4j database, which must already hold the "
@@ -54,6 +61,7 @@ def streamlit_command(
     neo4j_uri: str | None = None,
     mapping: Path | None = None,
     allow_remote: bool = False,
+    since: Path | None = None,
 ) -> tuple[list[str], dict[str, str]]:
     """The ``streamlit run`` command line and environment that serve the dashboard.
 
@@ -68,7 +76,7 @@ def streamlit_command(
     """
     import kinlink.dashboard
     from kinlink.dashboard.cypher_view import NEO4J_URI_ENV
-    from kinlink.dashboard.data import MAPPING_ENV, SOURCE_ENV
+    from kinlink.dashboard.data import MAPPING_ENV, SINCE_ENV, SOURCE_ENV
     from kinlink.dashboard.guard import ALLOW_REMOTE_ENV
 
     app = Path(kinlink.dashboard.__file__).with_name("app.py")
@@ -102,6 +110,9 @@ def streamlit_command(
     env.pop(MAPPING_ENV, None)
     if mapping is not None:
         env[MAPPING_ENV] = str(mapping.resolve())
+    env.pop(SINCE_ENV, None)
+    if since is not None:
+        env[SINCE_ENV] = str(since.resolve())
     return command, env
 
 
@@ -127,6 +138,8 @@ def run(args: argparse.Namespace) -> int:
         from kinlink.loaders.mapping import read_mapping
 
         read_mapping(args.mapping)  # a bad mapping is said here, not in the browser
+    if args.since is not None and not (args.since / "summary.json").is_file():
+        raise InputError(f"--since {args.since}: not a kinlink report folder (no summary.json)")
     command, env = streamlit_command(
         args.source,
         port=args.port,
@@ -134,6 +147,7 @@ def run(args: argparse.Namespace) -> int:
         neo4j_uri=args.neo4j_uri,
         mapping=args.mapping,
         allow_remote=args.allow_remote,
+        since=args.since,
     )
     if not args.quiet:
         print(
