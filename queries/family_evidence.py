@@ -432,6 +432,7 @@ def apply_family_evidence(
     max_iterations: int = 100,
     max_rounds: int = 4,
     seed: int = 0,
+    model: FamilyModel | None = None,
 ) -> FamilyEvidence:
     """Merge the members that the family evidence says are one person; keep the doubts.
 
@@ -457,6 +458,9 @@ def apply_family_evidence(
         EM iterations at most; rounds of candidates at most.
     seed : int
         Seed of the samples.
+    model : FamilyModel, optional
+        A model fitted before (:attr:`FamilyEvidence.model`) to use as it is, instead of
+        fitting one on this bundle.
 
     Returns
     -------
@@ -527,7 +531,7 @@ def apply_family_evidence(
     first = draw(labels)
     if first.cands.empty:
         return none
-    model = _fit(
+    model = model or _fit(
         levels_of,
         labels,
         member,
