@@ -96,6 +96,8 @@ def test_a_flag_that_hinges_on_a_pair_is_set_aside(bundle: Path, tmp_path: Path)
     assert set(flags.loc[flags["code"] == "MPP_SPLIT", "confidence"]) == {"review"}
     reason = flags.loc[flags["code"] == "MPP_SPLIT", "reason"].iloc[0]
     assert "Set aside for review" in reason and "NGO-2" in reason
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "<h2>Check first</h2>" in html and "Since last report" not in html  # no previous
 
 
 @pytest.mark.parametrize(("decision", "confirmed"), [("different", True), ("same", False)])
@@ -125,6 +127,8 @@ def test_a_review_in_the_dashboard_settles_the_flag(
 
     run_report(bundle, out)  # the next run reads reviews.csv
     assert read(out, "review_flags").empty
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "Since last report" in html and "<h2>Check first</h2>" not in html
     codes = family_codes(out, "separated_families")
     assert ("MPP_SPLIT" in codes) is confirmed
     changes = read(out, "changes")
