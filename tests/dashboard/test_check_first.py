@@ -2,11 +2,11 @@
 the dashboard, and the next report confirming or dropping the flag.
 
 The bundle is one family: a mother and two children with pending MPP cases (CBP and EOIR
-records), and an NGO unit that lists the mother and "Guanito Valladares", no birth date, no case,
-a nickname of the son Juan Carlos that the resolver cannot match. Whether Guanito is the son
+records), and an NGO unit that lists the mother and "Jaun Valladares", no birth date, no case,
+a typing error for the son Juan Carlos that the resolver does not match. Whether Jaun is the son
 decides MPP_SPLIT and WIND_DOWN_SPLIT (a member with no case). So that the decision stays
 uncertain whatever EM would fit on eight records, the family-context model is fixed: every level
-weighs nothing and a third of such members are a split of another, so P(Guanito = son) = 1/3.
+weighs nothing and a third of such members are a split of another, so P(Jaun = son) = 1/3.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ EOIR-1,EOIR,201000001,MARIA ELENA,HERNANDEZ LOPEZ,1985-03-02,F,HND,MEX,2020-02-1
 NGO-1,NGO,,María,Hernández,1985-03-02,F,HND,MEX,2020-03-10
 CBP-2,CBP,A201000002,Juan Carlos,Valladares Hernández,2012-07-19,M,HND,MEX,2020-01-10
 EOIR-2,EOIR,201000002,JUAN CARLOS,VALLADARES HERNANDEZ,2012-07-19,M,HND,MEX,2020-02-10
-NGO-2,NGO,,Guanito,Valladares,,M,HND,MEX,2020-03-10
+NGO-2,NGO,,Jaun,Valladares,,M,HND,MEX,2020-03-10
 CBP-3,CBP,A201000003,Sofía,Valladares Hernández,2015-11-30,F,HND,MEX,2020-01-10
 EOIR-3,EOIR,201000003,SOFIA,VALLADARES HERNANDEZ,2015-11-30,F,HND,MEX,2020-02-10
 """
@@ -87,7 +87,7 @@ def test_a_flag_that_hinges_on_a_pair_is_set_aside(bundle: Path, tmp_path: Path)
     run_report(bundle, out)
     review = read(out, "review_flags")
     assert set(review["flag_file"]) == {"separated_families", "joint_reprocessing"}
-    assert set(review["record_id_a"]) == {"NGO-2"}  # Guanito's record ...
+    assert set(review["record_id_a"]) == {"NGO-2"}  # Jaun's record ...
     assert set(review["record_id_b"]) <= {"CBP-2", "EOIR-2"}  # ... against one of the son's
     assert set(review["probability"]) == {"0.3333"}
     assert "MPP_SPLIT" in set(";".join(review["codes"]).split(";"))

@@ -63,12 +63,12 @@ def same_person(evidence: FamilyEvidence, a: str, b: str) -> bool:
     return person[a] == person[b]
 
 
-# a nickname the resolver cannot match (Juanito, misspelt), no birth date
-NICKNAME = ",Guanito,Valladares,,M"
+# a typing error in his name that the resolver does not match (Jaun for Juan), no birth date
+TYPO = ",Jaun,Valladares,,M"
 
 
-def test_a_member_written_as_a_nickname_joins_the_son(tmp_path: Path) -> None:
-    evidence = evidence_of(make_bundle(tmp_path / "b", NICKNAME))
+def test_a_member_written_with_a_typo_joins_the_son(tmp_path: Path) -> None:
+    evidence = evidence_of(make_bundle(tmp_path / "b", TYPO))
     assert same_person(evidence, "NGO-2", "EOIR-2")
     row = evidence.decisions.iloc[0]
     assert (row["record_id_a"], row["names_level"], row["merged"]) == ("NGO-2", "variant", True)
@@ -82,21 +82,21 @@ def test_a_member_written_as_a_nickname_joins_the_son(tmp_path: Path) -> None:
 
 
 def test_the_reasoning_shows_in_explain_and_in_the_flags(tmp_path: Path) -> None:
-    bundle = make_bundle(tmp_path / "b", NICKNAME)
+    bundle = make_bundle(tmp_path / "b", TYPO)
     text = explain(bundle, "NGO-2", "EOIR-2")
     assert "Family evidence" in text and "counted as one person" in text
     out = tmp_path / "r"
     run_report(bundle, out)
     separated = pd.read_csv(out / "separated_families.csv", dtype=str)
-    assert separated.empty  # Guanito is the son: nobody in the family is out of MPP
+    assert separated.empty  # Jaun is the son: nobody in the family is out of MPP
 
 
 @pytest.mark.parametrize(
     "member",
     [
         ",Ana,Valladares,,F",  # another name: a daughter the CBP unit does not list
-        "A209999999,Guanito,Valladares,,M",  # his A-number is not the son's
-        ",Guanito,Valladares,2001-01-01,M",  # born eleven years before the son
+        "A209999999,Jaun,Valladares,,M",  # his A-number is not the son's
+        ",Jaun,Valladares,2001-01-01,M",  # born eleven years before the son
     ],
     ids=["other-name", "other-a-number", "other-birth-date"],
 )
@@ -112,7 +112,7 @@ def test_a_member_that_is_not_the_son_stays_apart(tmp_path: Path, member: str) -
 
 
 def test_an_analysts_different_keeps_them_apart(tmp_path: Path) -> None:
-    bundle = make_bundle(tmp_path / "b", NICKNAME)
+    bundle = make_bundle(tmp_path / "b", TYPO)
     append_review(bundle, "EOIR-2", "NGO-2", "different")
     evidence = evidence_of(bundle)
     assert not same_person(evidence, "NGO-2", "EOIR-2")
