@@ -265,9 +265,7 @@ def load(
         quality = _read_csv(parent / "quality.csv", QUALITY_COLUMNS)
         gaps = _report_gaps(parent / "summary.json")
         if (parent / "review_flags.csv").is_file():
-            saved_review = pd.read_csv(
-                parent / "review_flags.csv", dtype=str, keep_default_na=False
-            )
+            saved_review = read_csv(parent / "review_flags.csv")
         since = _saved_since(parent)
     report("running the analyses", 0.75)
     result = analyse(G)

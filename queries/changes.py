@@ -35,6 +35,7 @@ from typing import Final
 import pandas as pd
 
 from kinlink.contract import REPORT_FILES
+from kinlink.csvfile import read_csv
 from kinlink.queries.flags import CONTRACT_FILES
 
 log = logging.getLogger(__name__)
@@ -60,7 +61,7 @@ def _read(folder: Path, stem: str) -> pd.DataFrame | None:
     path = folder / f"{stem}.csv"
     if not path.is_file():
         return None
-    return pd.read_csv(path, dtype=str, keep_default_na=False)
+    return read_csv(path)
 
 
 def _split(cell: object) -> frozenset[str]:

@@ -163,7 +163,9 @@ def evaluate(
         result[name] = asdict(Score.of(len(got & want), len(got), len(want)))
     review_path = report / "review_flags.csv"
     if review_path.is_file():
-        result.update(review_scores(_read(report, "review_flags"), truth, scored))
+        result.update(
+            review_scores(_read(report, "review_flags", written_by_report=True), truth, scored)
+        )
     if bundle_dir is not None:
         from kinlink.graph.resolve.recall import bundle_blocking_recall
         from kinlink.loaders import load_bundle
@@ -203,7 +205,7 @@ def review_scores(
     out: dict[str, dict[str, int]] = {}
     for name, code_column in FLAG_FILES.items():
         rows = review[review["flag_file"] == name]
-        want = flag_items(_read(truth, name), code_column)
+        want = flag_items(_read(truth, name, written_by_report=False), code_column)
         true = 0
         for row in rows.itertuples(index=False):
             codes = str(row.codes).split(";") if code_column else ["MIXED"]
