@@ -77,11 +77,13 @@ def load_graph_for(
         return load_graph(path)
     from kinlink.graph.build import build_graph
     from kinlink.loaders import load_bundle
-    from kinlink.pipeline import resolve_bundle
+    from kinlink.pipeline import resolve_with_evidence
 
     bundle = load_bundle(path, mapping=mapping)
-    resolution = resolve_bundle(bundle, resolver=resolver, progress=progress)  # type: ignore[arg-type]
-    return build_graph(bundle, resolution.persons, progress=progress)
+    resolution, evidence = resolve_with_evidence(bundle, resolver=resolver, progress=progress)  # type: ignore[arg-type]
+    # the same persons as the report's (after the family evidence)
+    persons = evidence.persons if evidence is not None else resolution.persons
+    return build_graph(bundle, persons, progress=progress)
 
 
 def falkordb_engine(address: str, graph: str) -> Any:
