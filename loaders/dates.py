@@ -7,10 +7,13 @@ A date column is read in three steps, once per *distinct* value:
    (``03/14/1988``, ``3/14/1988``, ``14/03/2012``, ``14.03.2012``, ``14-03-2012``), and month
    names in English or Spanish (``14 Mar 1988``, ``March 14, 1988``, ``14 de marzo de 1988``).
 2. **Decide the order** of a column's year-last values: a value whose first number is over 12
-   can only be day-first, one whose second number is over 12 only month-first. A column with
-   evidence one way is read that way; a column with evidence both ways, or with values such as
-   ``03/04/2012`` and nothing that decides, raises :class:`DateOrderError` (never a silent
-   guess). An explicit format (from a mapping) wins over all of this.
+   can only be day-first, one whose second number is over 12 only month-first. A column written
+   year-last is read the way at least 90% of its deciding values show; a column with evidence
+   split both ways, or with values such as ``03/04/2012`` and nothing that decides, raises
+   :class:`DateOrderError` (never a silent guess). A column written mostly year-first (a
+   bundle's ISO dates) is never stopped by a few year-last strays: each is read on its own, and
+   one that reads both ways is missing (``date order unclear``). An explicit format (from a
+   mapping) wins over all of this.
 3. **Check** each date: a calendar date (``2019-02-30`` is not) between :data:`EARLIEST` and
    :data:`LATEST`. Anything else is missing, with its problem named.
 
@@ -41,7 +44,7 @@ DTYPE = "datetime64[s]"
 """The dtype of every loaded date column."""
 
 Order = Literal["iso", "month-first", "day-first"]
-Problem = Literal["unparseable date", "impossible date", "date out of range"]
+Problem = Literal["unparseable date", "impossible date", "date out of range", "date order unclear"]
 
 _TIME = r"(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:[AaPp][Mm])?(?:Z|[+-]\d{2}:?\d{2})?)?"
 _YEAR_FIRST = re.compile(r"(\d{4})([-/.])(\d{1,2})\2(\d{1,2})" + _TIME)
@@ -272,10 +275,22 @@ class ParsedDates:
         return out
 
 
+SETTLED = 0.9
+"""Share of a column's deciding year-last values that settles the order against the rest."""
+
+
 def _decide(
     splits: dict[str, _Split | None], where: str, first_line: Callable[[str], int | None]
-) -> tuple[Order, str]:
-    """The order of a column's year-last values, from the values; raises when they do not say."""
+) -> tuple[Order | None, str]:
+    """The order of a column's year-last values, from the values; raises when they do not say.
+
+    A column written mostly year-first (ISO, as a bundle's are) keeps its year-last strays to
+    themselves: each is read on its own (``None`` is returned for the order), and one that reads
+    both ways is missing, as ``"date order unclear"``. A column written mostly year-last is read
+    in the order its values show, when at least :data:`SETTLED` of the deciding ones agree (a
+    value that cannot be read that way is then an impossible date); otherwise, or when no value
+    decides, it raises.
+    """
     day_first = sorted(v for v, s in splits.items() if s and s[0] == "ab?" and s[1] > 12 >= s[2])
     month_first = sorted(v for v, s in splits.items() if s and s[0] == "ab?" and s[2] > 12 >= s[1])
     open_ = sorted(
@@ -283,6 +298,10 @@ def _decide(
         for v, s in splits.items()
         if s and s[0] == "ab?" and s[1] <= 12 and s[2] <= 12 and s[1] != s[2]
     )
+    year_first = sum(1 for s in splits.values() if s and s[0] == "ymd")
+    year_last = sum(1 for s in splits.values() if s and s[0] == "ab?")
+    if year_last and year_first > year_last:
+        return None, "iso"
 
     def example(values: list[str]) -> str:
         found = [(first_line(v) or 0, v) for v in values[:200]]
@@ -293,21 +312,31 @@ def _decide(
         'give the column a format in a mapping (format = "%d/%m/%Y" or "%m/%d/%Y"; '
         "`kinlink mapping INPUT > mapping.toml` writes one to edit)"
     )
+    deciding = len(day_first) + len(month_first)
+    if len(day_first) >= SETTLED * deciding > 0:
+        return "day-first", "day-first"
+    if len(month_first) >= SETTLED * deciding > 0:
+        return "month-first", "month-first"
     if day_first and month_first:
         raise DateOrderError(
             f"{where}: dates read both day-first, like {example(day_first)}, and month-first, "
             f"like {example(month_first)}; {fix}"
         )
-    if day_first:
-        return "day-first", "day-first"
-    if month_first:
-        return "month-first", "month-first"
     if open_:
         raise DateOrderError(
             f"{where}: dates like {example(open_)} read as day-first or as month-first and no "
             f"value in the column decides; {fix}"
         )
     return "month-first", "iso"  # no year-last value needs an order
+
+
+def _own_order(a: int, b: int) -> Order | None:
+    """The order a lone year-last value shows by itself (``None`` when it reads both ways)."""
+    if a == b or b > 12:
+        return "month-first"
+    if a > 12:
+        return "day-first"
+    return None
 
 
 def _check(year: int, month: int, day: int) -> tuple[int | None, Problem | None]:
@@ -345,7 +374,8 @@ def parse_dates(
     Raises
     ------
     DateOrderError
-        Without ``fmt``, the column holds year-last dates whose order the values do not decide.
+        Without ``fmt``, the column is written mostly year-last, in an order its values do not
+        decide.
 
     Examples
     --------
@@ -372,7 +402,7 @@ def parse_dates(
         for value in distinct:
             parts = _split_with(value, pattern)
             splits[value] = None if parts is None else ("ymd", *parts)
-        order: Order = fmt.order
+        order: Order | None = fmt.order
         described = fmt.text
     else:
         splits = {value: _split(value) for value in distinct}
@@ -398,9 +428,14 @@ def parse_dates(
             problems[i] = "unparseable date"
             continue
         kind, a, b, c = split
+        own = order if kind == "ymd" or order is not None else _own_order(a, b)
         if kind == "ymd":
             year, month, day = a, b, c
-        elif order == "day-first":
+        elif own is None:
+            digits[i] = value.strip()
+            problems[i] = "date order unclear"
+            continue
+        elif own == "day-first":
             year, month, day = c, b, a
         else:
             year, month, day = c, a, b

@@ -320,8 +320,20 @@ def dates_other_formats(folder: Path) -> None:
 
 
 def dates_in_no_decidable_order(folder: Path) -> None:
+    """A column written day/month/year or month/day/year, and no value says which."""
     people = [list(p) for p in PEOPLE]
-    people[2][INDIVIDUALS.index("dob")] = "03/04/2012"  # 3 April or March 4: nothing says
+    for i, person in enumerate(people):
+        person[INDIVIDUALS.index("dob")] = f"{i % 12 + 1:02d}/{(i + 2) % 12 + 1:02d}/{1980 + i}"
+    base(folder, people=people)
+
+
+def year_last_strays_in_an_iso_column(folder: Path) -> None:
+    """A few year-last dates among ISO ones: each is read on its own; one that reads both ways
+    (3 April or March 4) is missing and counted, and the run goes on."""
+    people = [list(p) for p in PEOPLE]
+    dob = INDIVIDUALS.index("dob")
+    people[2][dob] = "03/04/2012"
+    people[3][dob] = "13/01/2000"  # day first, by itself
     base(folder, people=people)
 
 
@@ -552,7 +564,12 @@ CASES: tuple[Case, ...] = (
         "dates_in_no_decidable_order",
         dates_in_no_decidable_order,
         2,
-        error=("individuals.csv", "dob", "'03/04/2012' (line 4)", "day-first", "mapping"),
+        error=("individuals.csv", "dob", "'01/03/1980' (line 2)", "day-first", "mapping"),
+    ),
+    Case(
+        "year_last_strays_in_an_iso_column",
+        year_last_strays_in_an_iso_column,
+        warning=("individuals.csv, line 4", "dob", "date order unclear"),
     ),
     Case(
         "dates_out_of_range",

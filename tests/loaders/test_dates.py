@@ -159,3 +159,26 @@ def test_no_value_of_any_kind_overflows_downstream() -> None:
     days = read.values.to_numpy().astype("datetime64[D]").astype(np.int64)
     assert days[0] < days[1]
     assert str(pd.to_datetime(read.values).dtype) == DTYPE
+
+
+def test_year_last_strays_in_an_iso_column_are_read_one_by_one_and_never_stop_the_run() -> None:
+    """A bundle's dates are ISO; a few year-last cells among them, even ones whose orders
+    disagree, are each read on their own, and one that reads both ways is missing."""
+    iso_dates = ["1990-01-02", "1985-06-30", "2001-11-11", "1970-01-01", "1999-12-31"]
+    raw = pd.Series([*iso_dates[:3], "03/04/2012", "13/01/2000", "01/13/2000", "05/05/1999",
+                     *iso_dates[3:]])  # fmt: skip
+    read = parse_dates(raw)
+    assert read.order == "iso"
+    assert [str(v)[:10] for v in read.values[3:7]] == ["NaT", "2000-01-13", "2000-01-13",
+                                                       "1999-05-05"]  # fmt: skip
+    assert read.problem[3] == "date order unclear" and read.problem[4:].isna().all()
+
+
+def test_a_year_last_column_is_read_in_the_order_nearly_all_its_deciding_values_show() -> None:
+    day_first = [f"{d}/0{m}/1990" for d in range(13, 29) for m in (1, 2)]  # 32 day-first values
+    read = parse_dates(pd.Series([*day_first, "01/13/1990", "03/04/1990"]))
+    assert read.order == "day-first"
+    assert str(read.values.iloc[-1])[:10] == "1990-04-03"
+    assert read.problem.iloc[-2] == "impossible date"  # 13th month, read day-first
+    with pytest.raises(DateOrderError, match="both day-first"):
+        parse_dates(pd.Series([*day_first[:4], "01/13/1990"]))  # 4 against 1: not settled
