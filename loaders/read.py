@@ -86,12 +86,29 @@ codecs.register_error("kinlink-cp1252-fallback", _cp1252_fallback)
 _MULTIBYTE = re.compile("[^\x00-\x7f\ufffd]")  # a character only valid UTF-8 can produce
 
 
-def _decode(path: Path, data: bytes) -> tuple[str, list[tuple[str, str, int]]]:
+NUL_ONLY = "the row held only NUL bytes"
+"""The reject reason of a line that removing NUL bytes left empty: it was a row, not a blank."""
+_NUL_LINE = re.compile(r"^\x00+\r?$", re.MULTILINE)
+
+
+def _nul_only_lines(text: str) -> list[int]:
+    """Lines (1 = the first) that hold nothing but NUL bytes (and a line end)."""
+    out, line, at = [], 1, 0
+    for match in _NUL_LINE.finditer(text):
+        line += text.count("\n", at, match.start())
+        at = match.start()
+        out.append(line)
+    return out
+
+
+def _decode(path: Path, data: bytes) -> tuple[str, list[tuple[str, str, int]], list[int]]:
     """Decode UTF-8 (a BOM is dropped); a file that is not UTF-8 is read as cp1252.
 
     A file that is mostly UTF-8 with a few stray bytes (one cp1252 row pasted into a UTF-8
     export) keeps its UTF-8 text: only the stray bytes are read as cp1252. A file with no valid
-    multi-byte UTF-8 sequence at all is decoded as cp1252 in one pass.
+    multi-byte UTF-8 sequence at all is decoded as cp1252 in one pass. NUL bytes are removed and
+    counted; the lines that held nothing else are returned, to be rejected rather than skipped
+    as blank.
     """
     notes: list[tuple[str, str, int]] = []
     try:
@@ -110,11 +127,13 @@ def _decode(path: Path, data: bytes) -> tuple[str, list[tuple[str, str, int]]]:
             text = data.decode("cp1252", errors="replace")
             notes.append(("", "not UTF-8: read as cp1252", 1))
     nul = text.count("\x00")
+    nul_lines: list[int] = []
     if nul:
         log.warning("%s: removed %d NUL bytes", path.name, nul)
+        nul_lines = _nul_only_lines(text)
         text = text.replace("\x00", "")
         notes.append(("", "NUL bytes removed", nul))
-    return text, notes
+    return text, notes, nul_lines
 
 
 def unique_header(path: Path, names: list[str], line: int = 1) -> list[str]:
@@ -147,8 +166,8 @@ def _read_csv(path: Path) -> RawTable:
         data = path.read_bytes()
     except OSError as err:
         raise SchemaError(f"{path}: cannot read ({err.strerror})") from err
-    text, notes = _decode(path, data)
-    fast = _read_csv_fast(path, text, notes)
+    text, notes, nul_lines = _decode(path, data)
+    fast = None if nul_lines else _read_csv_fast(path, text, notes)
     if fast is not None:
         return fast
     reader = csv.reader(io.StringIO(text, newline=""))
@@ -168,11 +187,14 @@ def _read_csv(path: Path) -> RawTable:
     rows: list[list[str]] = []
     lines: list[int] = []
     rejects: list[tuple[int, str, str]] = []
+    nul_only = set(nul_lines)
     previous = reader.line_num
     try:
         for row in reader:
             line, previous = previous + 1, reader.line_num
             if not row:
+                if line in nul_only:
+                    rejects.append((line, "", NUL_ONLY))
                 continue  # a blank line is not a row
             if len(row) > width and not any(cell.strip() for cell in row[width:]):
                 row = row[:width]  # trailing empty fields (a stray comma) carry nothing

@@ -294,6 +294,7 @@ REJECT_REASONS: Final = tuple(
         r"unknown [a-z_]+ \(not in [\w.\-]+\)",
         r"duplicate membership of the same family unit",
         r"expected \d+ fields, found \d+",
+        r"the row held only NUL bytes",
     )
 )
 WITHHELD: Final = "rejected (reason withheld in a masked output)"

@@ -196,3 +196,18 @@ def test_every_individuals_row_is_loaded_or_rejected(
                 expected.append(previous + 1)
             previous = reader.line_num
     assert sorted(loaded | set(rejected)) == expected
+
+
+def test_a_row_of_nul_bytes_only_is_rejected_not_skipped_as_blank(tmp_path: Path) -> None:
+    """Removing NUL bytes must not turn a row into a blank line that nobody accounts for."""
+    (tmp_path / "individuals.csv").write_bytes(
+        b"record_id,source\n\x00\nr1,CBP\n\n\x00\x00\r\nr2,NGO\n"
+    )
+    (tmp_path / "family_units.csv").write_text("family_unit_id,record_id\n", encoding="utf-8")
+    bundle = load_bundle(tmp_path)
+    assert bundle.individuals["record_id"].tolist() == ["r1", "r2"]
+    assert bundle.rejects[["line", "reason"]].values.tolist() == [
+        [2, "the row held only NUL bytes"],
+        [5, "the row held only NUL bytes"],
+    ]  # line 4 is a real blank line: not a row
+    assert bundle.rows_read["individuals"] == 4
