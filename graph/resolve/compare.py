@@ -32,7 +32,7 @@ _BEST_WORST = {
     "jaro_winkler": (1.0, 0.0), "token_set": (100.0, 0.0), "levenshtein": (0.0, 1e9),
     "hamming": (0.0, 1e9), "transposition": (0.0, 1e9),
 }  # fmt: skip
-_SWAPPABLE = (("given", "surname"), ("given1", "surname1"))
+_SWAPPABLE = (("given", "surname"), ("given1", "surname1"), ("given_raw", "surname"))
 
 
 @dataclass
@@ -130,6 +130,7 @@ class PairEvaluator:
                     table = self._recode(other, column)
                     right = right.copy()
                     right[self.swapped] = table[self.cols.codes[other][self.ir[self.swapped]] + 1]
+                    break  # a surname read from the given names once, from the first pair
         return left, right
 
     def _recode(self, source: str, target: str) -> np.ndarray:
@@ -145,7 +146,7 @@ class PairEvaluator:
             table = self.cols.uniques[target]
             position = {value: i for i, value in enumerate(table.tolist())}
             strings = self.cols.uniques[source].tolist()
-            if target.startswith("given"):  # a given name written as a surname: map nicknames
+            if target in ("given", "given1"):  # a given name written as a surname: map nicknames
                 strings = [" ".join(NICKNAMES.get(t, t) for t in v.split(" ")) for v in strings]
             extra = [v for v in dict.fromkeys(strings) if v not in position]
             for value in extra:

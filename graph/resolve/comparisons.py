@@ -98,7 +98,9 @@ def exact_or_else(column: str, *, m_exact: float = 0.95, name: str | None = None
 def given_names() -> Comparison:
     """Given names: exact, one compound name inside the other, nickname, fuzzy.
 
-    *exact* is after folding and mapping one-valued nicknames (Pepe = José). *nickname* accepts
+    *exact* is after folding and mapping one-valued nicknames (Pepe = José); the spelling
+    levels (Jaro-Winkler) also compare the names as written, so a typo in a name that is a
+    nickname elsewhere ("Charlei" for "Charlie") still counts as a typo. *nickname* accepts
     nicknames shared by several names and diminutives (Beto vs Alberto José, Rosita vs Rosa):
     every token of the shorter name equals or stands for a token of the other
     (:func:`kinlink.graph.resolve.nicknames.nickname_match`). It is weaker evidence than exact
@@ -118,11 +120,23 @@ def given_names() -> Comparison:
             Level("exact", (Test("exact", c),), 0.77, tf=c),
             Level("subset", (Test("token_set", c, 1.0),), 0.08),
             Level("nickname", (Test("nickname", c),), 0.03),
-            Level("jw>=0.92", (Test("jaro_winkler", c, 0.92),), 0.07),
-            Level("jw>=0.80", (Test("jaro_winkler", c, 0.80), Test("token_set", c, 0.80)), 0.03),
+            Level(
+                "jw>=0.92",
+                (Test("jaro_winkler", c, 0.92), Test("jaro_winkler", "given_raw", 0.92)),
+                0.07,
+            ),
+            Level(
+                "jw>=0.80",
+                (
+                    Test("jaro_winkler", c, 0.80),
+                    Test("token_set", c, 0.80),
+                    Test("jaro_winkler", "given_raw", 0.80),
+                ),
+                0.03,
+            ),
             else_level(0.02),
         ),
-        (c, "given1"),
+        (c, "given1", "given_raw"),
     )
 
 

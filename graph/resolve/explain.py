@@ -116,6 +116,12 @@ def decision(resolution: Resolution, record_a: str, record_b: str) -> str:
             "records than the size guard allows without those records agreeing, and it was "
             "split at its weakest links, between these two."
         )
+    if not clustered and together.get("unique_best") and final:
+        return (
+            "One person: their sources each hold a person once, and each record was the "
+            "other's best candidate in its source, with a probability of at least "
+            f"{resolution.scorer.settings.unique_best_probability:g}."
+        )
     if clustered and final:
         return ("One person: clustering joined them, directly or through records both match "
                 "strongly.")  # fmt: skip

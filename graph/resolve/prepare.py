@@ -166,7 +166,8 @@ def prepare(individuals: pd.DataFrame) -> pd.DataFrame:
     -------
     DataFrame
         One row per record, same order, with string keys (``None`` when missing):
-        ``given``, ``given1``, ``surname``, ``surname1``, ``surname2``, ``dob`` (YYYYMMDD),
+        ``given``, ``given1``, ``given_raw`` (without nickname mapping), ``surname``,
+        ``surname1``, ``surname2``, ``dob`` (YYYYMMDD),
         ``dob_days`` (days since 1970, ``MISSING_DAYS`` if missing), the other birth-date keys
         of :func:`birth_dates`, ``a_number``, ``sex``,
         ``nationality``, ``other_id``, ``phone``, ``address``, ``source``; and ``pg0..pg2``,
@@ -199,8 +200,12 @@ def prepare(individuals: pd.DataFrame) -> pd.DataFrame:
     out["record_id"] = individuals["record_id"].astype(str).to_numpy()
     out["source"] = column("source").to_numpy()
     g_codes, (given, given1, _) = _names(column("given_names"), nicknames=True)
+    # as written (folded, particles dropped) for spelling likeness: a nickname mapping must not
+    # hide a typo ("charlei" is a misspelt "charlie" even where "charlie" stands for "carlos")
+    r_codes, (given_raw, _, _) = _names(column("given_names"), nicknames=False)
     s_codes, (surname, surname1, surname2) = _names(column("surnames"), nicknames=False)
     out["given"], out["given1"] = given[g_codes], given1[g_codes]
+    out["given_raw"] = given_raw[r_codes]
     out["surname"], out["surname1"], out["surname2"] = (
         surname[s_codes], surname1[s_codes], surname2[s_codes]
     )  # fmt: skip

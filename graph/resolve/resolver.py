@@ -21,6 +21,7 @@ from kinlink.graph.resolve.compare import Columns, compare_pairs
 from kinlink.graph.resolve.comparisons import Comparison, default_comparisons
 from kinlink.graph.resolve.completion import Fields, complete_families
 from kinlink.graph.resolve.model import FSModel
+from kinlink.graph.resolve.one_to_one import join_mutual_best
 from kinlink.graph.resolve.prepare import prepare, term_frequencies
 from kinlink.graph.resolve.settings import ResolverSettings
 from kinlink.graph.resolve.size_guard import SizeBound, Splits, size_bound, split_oversized
@@ -28,6 +29,9 @@ from kinlink.graph.resolve.training import reuse, rule_pairs, train
 
 log = logging.getLogger(__name__)
 
+#: With fewer distinct record pairs than this, u keeps its declared values: random pairs of a
+#: handful of records say nothing about chance agreement.
+MIN_RANDOM_PAIRS = 1000
 #: The first columns of ``Resolution.uncertain`` (the comparison levels follow).
 UNCERTAIN = ["record_id_a", "record_id_b", "probability", "kind"]
 #: Comparisons whose presence on both sides means more than a name tied a pair.
@@ -238,7 +242,7 @@ def fit(
     else:
         model = copy.deepcopy(model)
     scorer = Scorer(prepared, cols, comparisons, model, settings, member)
-    if not loaded:
+    if not loaded and len(prepared) * (len(prepared) - 1) // 2 >= MIN_RANDOM_PAIRS:
         rng = np.random.default_rng(settings.seed)
         sources = prepared["source"].fillna("").to_numpy(dtype=object) if link_only else None
         rl, rr = _random_pairs(len(prepared), settings.u_sample_pairs, rng, sources)
@@ -444,6 +448,15 @@ def resolve(
         (log.info if progress else log.debug)(
             "family completion merged %d leftover unit members", completed
         )
+    if unique is not None:
+        labels, joined = join_mutual_best(
+            labels, cand["il"], cand["ir"], _vetoed(cand["probability"], cand["veto"]),
+            sources, unique, keys, scorer.cluster_probability,
+            low=settings.unique_best_probability, high=settings.match_threshold,
+            conflict=settings.conflict_probability,
+        )  # fmt: skip
+        stats["unique_best_joined"] = joined
+        steps["unique_best"] = labels
     labels, splits = split_oversized(
         labels, cand["il"], cand["ir"], _vetoed(cand["probability"], cand["veto"]),
         scorer.cluster_probability, bound=bound.records, threshold=settings.match_threshold,

@@ -69,6 +69,10 @@ class ResolverSettings:
         ``max(guard_min_records, guard_factor * q)`` records (``q``: the 99.9th percentile of
         the sizes of the groups deterministic rules form) only if at least ``guard_agreement``
         of its record pairs are matches; otherwise it is split at its weakest links.
+    unique_best_probability : float
+        Between two sources that hold each person once (``unique_sources``, ``link_only``),
+        a pair scoring at least this whose records are each other's best candidate is joined
+        even below ``match_threshold`` (:mod:`.one_to_one`).
     near_miss_probability : float
         Pairs of records left in two persons that score at least this are kept in
         ``Resolution.uncertain`` as near misses.
@@ -113,6 +117,7 @@ class ResolverSettings:
     guard_factor: float = 3.0
     guard_agreement: float = 0.8
     near_miss_probability: float = 0.5
+    unique_best_probability: float = 0.5
     chunk_pairs: int = 1_000_000
     workers: int = -1
     seed: int = 42
@@ -130,6 +135,7 @@ class ResolverSettings:
             "em_tolerance",
             "guard_agreement",
             "near_miss_probability",
+            "unique_best_probability",
         ):
             value = getattr(self, name)
             if not isinstance(value, int | float) or not 0 < value < 1:

@@ -96,16 +96,30 @@ def test_verbose_report_logs_readable_weights(
     assert "m=" in line and "u=" in line and "bits" in line
 
 
+def _background(n: int = 60) -> pd.DataFrame:
+    """Distinct people, so that the model has chance agreement to learn from."""
+    given = ["Luis", "Rosa", "Pedro", "Carmen", "Wilmer", "Yesenia", "Kevin", "Dayana", "Elvin"]
+    surnames = ["Soto", "Vega", "Lara", "Mejía", "Cruz", "Rivas", "Orellana", "Portillo"]
+    return pd.DataFrame({
+        "record_id": [f"x{i}" for i in range(n)], "source": "CBP",
+        "given_names": [given[i % 9] for i in range(n)],
+        "surnames": [f"{surnames[i % 8]} {surnames[(i // 8) % 8]}" for i in range(n)],
+        "dob": pd.to_datetime([f"19{60 + i % 40}-{1 + i % 12:02d}-{1 + i % 28:02d}"
+                               for i in range(n)]),
+    })  # fmt: skip
+
+
 def test_a_unique_source_never_holds_one_person_twice() -> None:
-    frame = pd.DataFrame({
+    people = pd.DataFrame({
         "record_id": ["a", "b", "c"],
         "source": ["ROSTER", "ROSTER", "CBP"],
         "given_names": ["Ana María", "Ana María", "Ana María"],
         "surnames": ["Paz Ruiz"] * 3,
         "dob": pd.to_datetime(["1990-01-02"] * 3),
     })  # fmt: skip
-    merged = resolve(frame).persons["person_id"]
-    assert merged.nunique() == 1
+    frame = pd.concat([people, _background()], ignore_index=True)
+    merged = resolve(frame).persons.set_index("record_id")["person_id"]
+    assert merged["a"] == merged["b"] == merged["c"]
     kept = resolve(frame, settings=ResolverSettings(unique_sources=("roster",)))
     persons = kept.persons.set_index("record_id")["person_id"]
     assert persons["a"] != persons["b"]
