@@ -29,9 +29,6 @@ from kinlink.graph.resolve.training import reuse, rule_pairs, train
 
 log = logging.getLogger(__name__)
 
-#: With fewer distinct record pairs than this, u keeps its declared values: random pairs of a
-#: handful of records say nothing about chance agreement.
-MIN_RANDOM_PAIRS = 1000
 #: The first columns of ``Resolution.uncertain`` (the comparison levels follow).
 UNCERTAIN = ["record_id_a", "record_id_b", "probability", "kind"]
 #: Comparisons whose presence on both sides means more than a name tied a pair.
@@ -242,7 +239,7 @@ def fit(
     else:
         model = copy.deepcopy(model)
     scorer = Scorer(prepared, cols, comparisons, model, settings, member)
-    if not loaded and len(prepared) * (len(prepared) - 1) // 2 >= MIN_RANDOM_PAIRS:
+    if not loaded:
         rng = np.random.default_rng(settings.seed)
         sources = prepared["source"].fillna("").to_numpy(dtype=object) if link_only else None
         rl, rr = _random_pairs(len(prepared), settings.u_sample_pairs, rng, sources)
