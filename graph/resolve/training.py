@@ -52,8 +52,6 @@ M_FLOOR_SHARE = 0.001
 #: A comparison is checked only when at least this many candidate pairs have it on both
 #: sides: a field seen in a handful of pairs has no weights worth judging.
 MIN_CHECKED_PAIRS = 50
-#: The match prior among candidates when there are too few pairs to fit one.
-SMALL_DATA_PRIOR = 0.1
 #: At most this share of true matches may disagree outright on an identifying field: a fit
 #: claiming more has found another class (same surname, same family) than "same person".
 M_ELSE_MAX = 0.3
@@ -304,13 +302,6 @@ def train(
         "labelled": labelled, "labels": labels,
         "max_iterations": max_iterations, "tolerance": tolerance,
     }  # fmt: skip
-    if len(levels) < MIN_CHECKED_PAIRS:  # nothing to learn from a handful of pairs
-        model.m = [d.copy() for d in declared]
-        model.u = [u.copy() for u in u_random]
-        model.prior = min(max(rule.start, SMALL_DATA_PRIOR), 0.5)
-        report.stage = f"declared priors (fewer than {MIN_CHECKED_PAIRS} candidate pairs)"
-        report.prior, report.converged = model.prior, True
-        return report
     for fix_u, name in ((False, "u among the candidates"), (True, "u from random pairs")):
         held, notes = _fit_once(model, levels, rule, declared, u_random, fix_u=fix_u, em=em)
         pinned = bool(np.isclose(model.prior, rule.high)) and rule.high < 0.95
