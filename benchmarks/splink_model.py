@@ -27,7 +27,15 @@ def splink_frame(individuals: pd.DataFrame) -> pd.DataFrame:
     frame["given_names"] = individuals["given_names"].map(_fold)
     frame["surnames"] = individuals["surnames"].map(_fold)
     frame["surname1"] = frame["surnames"].map(lambda s: s.split(" ")[0] if s else None)
-    frame["dob"] = pd.to_datetime(individuals["dob"]).dt.strftime("%Y-%m-%d")
+    if "dob" in individuals:
+        frame["dob"] = pd.to_datetime(individuals["dob"]).dt.strftime("%Y-%m-%d")
+    else:
+        frame["dob"] = None
+    if "dob_raw" in individuals:  # a year alone: 1 January of it, as many pipelines store it
+        year = individuals["dob_raw"].astype("string").str.fullmatch(r"\d{4}").fillna(False)
+        frame.loc[frame["dob"].isna() & year.to_numpy(), "dob"] = (
+            individuals["dob_raw"].astype("string") + "-01-01"
+        )
     for column in ("a_number", "sex", "nationality", "other_id", "address"):
         if column in individuals:
             frame[column] = (
@@ -90,7 +98,8 @@ def splink_resolve(
         [block_on("a_number"), block_on("given_names", "surnames", "dob")], recall=0.7
     )
     linker.training.estimate_u_using_random_sampling(max_pairs=5e6, seed=1)
-    linker.training.estimate_parameters_using_expectation_maximisation(block_on("dob"))
+    if frame["dob"].notna().any():  # names only: no pair agrees on a birth date to train on
+        linker.training.estimate_parameters_using_expectation_maximisation(block_on("dob"))
     linker.training.estimate_parameters_using_expectation_maximisation(
         block_on("given_names", "surname1")
     )
