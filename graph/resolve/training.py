@@ -49,6 +49,8 @@ IDENTIFIERS = ("a_number", "other_id")
 RULE_RECALL_FLOOR = 0.25
 #: No level's m goes below this share of its declared m.
 M_FLOOR_SHARE = 0.001
+#: The starting prior when no deterministic rule fires (no pair agrees on everything).
+NO_RULE_PRIOR = 0.1
 #: A comparison is checked only when at least this many candidate pairs have it on both
 #: sides: a field seen in a handful of pairs has no weights worth judging.
 MIN_CHECKED_PAIRS = 50
@@ -78,7 +80,10 @@ class RulePrior:
 
     @property
     def start(self) -> float:
-        """EM's starting prior: the rules' share over a middling recall, inside the band."""
+        """EM's starting prior (and the prior of the declared model): the rules' share over a
+        middling recall, inside the band; :data:`NO_RULE_PRIOR` when no rule fired."""
+        if self.share == 0.0:
+            return NO_RULE_PRIOR
         return float(min(max(self.share / 0.6, self.low), self.high))
 
 
@@ -134,9 +139,10 @@ def _level(comp: Comparison, label: str) -> int | None:
 def rule_pairs(levels: np.ndarray, comparisons: tuple[Comparison, ...]) -> tuple[np.ndarray, int]:
     """Which pairs a deterministic rule calls a match, and the identifying fields required.
 
-    The rules: every field both records have agrees exactly and they have at least three
-    identifying fields (:data:`IDENTIFYING`) in common (fewer when the data has fewer), or an
-    identifier (:data:`IDENTIFIERS`) agrees exactly.
+    The rules: every field both records have agrees exactly (for a birth date known only to
+    the year, the same year) and they have at least three identifying fields
+    (:data:`IDENTIFYING`) in common (fewer when the data has fewer), or an identifier
+    (:data:`IDENTIFIERS`) agrees exactly.
 
     Examples
     --------
@@ -158,7 +164,11 @@ def rule_pairs(levels: np.ndarray, comparisons: tuple[Comparison, ...]) -> tuple
         if exact is None:
             continue
         there = levels[:, j] > 0
-        all_exact &= ~there | (levels[:, j] == exact)
+        agree = levels[:, j] == exact
+        year = _level(comp, "year")  # a birth date known to the year: the same year is exact
+        if year is not None:
+            agree |= levels[:, j] == year
+        all_exact &= ~there | agree
         if j in identifying:
             present += there
     rule = all_exact & (present >= max(required, 1))

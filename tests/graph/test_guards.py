@@ -14,6 +14,7 @@ from kinlink.graph.resolve.size_guard import size_bound, split_oversized
 from kinlink.graph.resolve.training import (
     M_ELSE_MAX,
     MIN_CHECKED_PAIRS,
+    NO_RULE_PRIOR,
     rule_prior,
     train,
     weight_problems,
@@ -159,3 +160,18 @@ def test_uncertain_decisions_are_kept_for_review() -> None:
         assert together == (row.kind == "name_only")
     name_only = uncertain[uncertain["kind"] == "name_only"]
     assert (name_only["dob_level"] == "null").all()
+
+
+def test_a_birth_year_agreement_counts_for_the_rules_and_no_rule_means_a_usable_prior() -> None:
+    comps = default_comparisons()
+    names = [c.name for c in comps]
+    labels = {c.name: c.labels() for c in comps}
+    row = np.zeros(len(comps), dtype=np.int8)
+    row[names.index("given_names")] = labels["given_names"].index("exact")
+    row[names.index("surnames")] = labels["surnames"].index("exact")
+    row[names.index("dob")] = labels["dob"].index("year")  # both known to the year only
+    other = np.array([len(c.levels) - 1 if k else 0 for c, k in zip(comps, row, strict=True)])
+    levels = np.vstack([row] * 10 + [other.astype(np.int8)] * 30)  # else on all three
+    assert rule_prior(levels, comps).share == pytest.approx(0.25)
+    none = rule_prior(levels[10:], comps)
+    assert none.share == 0.0 and none.start == NO_RULE_PRIOR
