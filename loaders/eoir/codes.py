@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from kinlink.loaders.countries import country_code
+from kinlink.loaders.vocabulary import fold
 
 MPP_CASE_IDS = frozenset({"MP", "RM"})
 DOCKETS = {"FA": "eoir_family_unit", "DD": "dedicated_docket", "FM": "ferm"}
@@ -66,7 +67,23 @@ _OTHER_WORDS: tuple[tuple[str, str], ...] = (
     (r"TERMINAT|DISMISS", "TERMINATED"),
     (r".", "CLOSED"),
 )
-_MPP_ID_WORDS = re.compile(r"MIGRANT PROTECTION|REMAIN IN MEXICO")
+_MPP_ID_WORDS = re.compile(r"\bmigrant protection\b|\bremain in mexico\b")
+
+
+def names_mpp(description: object) -> bool:
+    """Whether a case-identifier description names the Migrant Protection Protocols or Remain in
+    Mexico, however it is spelt (case, accents, hyphens, padding).
+
+    The release's ``tblLookUpCaseIdentifier`` replaces kinlink's own MPP codes, so a description
+    that is not recognised loses its code's cases from MPP without a word.
+
+    Examples
+    --------
+    >>> [names_mpp(t) for t in ("MIGRANT PROTECTION PROTOCOL", "Remain-in-Mexico",
+    ...                         "REMAIN IN MÉXICO ", "FAMILY UNITS", None)]
+    [True, True, True, False, False]
+    """
+    return isinstance(description, str) and bool(_MPP_ID_WORDS.search(fold(description)))
 
 
 def classify_decision(description: str, kind: str = "C") -> str | None:
@@ -237,7 +254,7 @@ def build_code_tables(
     tables.mpp_locations -= TEST_LOCATIONS
     if "case_identifier_codes" in lookups:
         described = _pairs(lookups["case_identifier_codes"], "STRCODE", "STRDESCRIPTION")
-        named = {c for c, text in described.items() if _MPP_ID_WORDS.search(str(text).upper())}
+        named = {c for c, text in described.items() if names_mpp(text)}
         if named:
             tables.mpp_case_ids = named
             tables.sources["mpp_case_ids"] = "release"

@@ -378,3 +378,20 @@ def test_court_can_be_the_base_city(release: Path, tmp_path: Path) -> None:
     separated = _csv(tmp_path / "report" / "separated_families.csv")
     codes = dict(zip(separated["record_ids"], separated["codes"], strict=True))
     assert codes == {"1001;1002;1003": "COURT_SPLIT", "2001;2002": "COURT_SPLIT;MPP_SPLIT"}
+
+
+def test_mpp_identifiers_are_read_from_the_lookup_however_it_spells_them(
+    release: Path, tmp_path: Path
+) -> None:
+    """The release's tblLookUpCaseIdentifier replaces kinlink's own MPP codes, so an RM described
+    as "Remain-in-México" (hyphens, an accent) must still make case 1002 an MPP case."""
+    copy = shutil.copytree(release, tmp_path / "release")
+    lookup = copy / "Lookup" / "tblLookUpCaseIdentifier.csv"
+    header, *rows = lookup.read_bytes().decode("cp1252").splitlines()
+    rows = [r.replace("Remain in Mexico", "Remain-in-México") for r in rows]
+    assert any("Remain-in-México" in r for r in rows)
+    lookup.write_bytes("\n".join([header, *rows, ""]).encode("cp1252"))
+    summary = import_release(copy, tmp_path / "b")
+    assert summary.mpp_case_ids == ["MP", "RM"]
+    cases = _csv(tmp_path / "b" / "cases.csv").set_index("case_id")
+    assert cases.loc["1002", ["mpp", "mpp_basis"]].tolist() == ["true", "identifier"]
