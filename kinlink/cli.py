@@ -64,7 +64,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.run(args))
     except KinlinkError as err:
-        print(f"kinlink: error: {err}", file=sys.stderr)
+        message = str(err)
+        if getattr(args, "mask", False):  # a masked run prints no value or line, errors included
+            from kinlink.queries.privacy import mask_message
+
+            message = mask_message(message)
+        print(f"kinlink: error: {message}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("kinlink: interrupted", file=sys.stderr)

@@ -71,6 +71,7 @@ __all__ = [
     "mask_key",
     "mask_logs",
     "mask_matches",
+    "mask_message",
     "mask_reasons",
     "mask_rejects",
     "mask_table",
@@ -347,6 +348,23 @@ def mask_unparsed(unparsed: pd.DataFrame, key: bytes) -> pd.DataFrame:
 
 
 _LINE_IN_TEXT: Final = re.compile(r"\b(lines?) \d+(?:\s*(?:-|to|and)\s*\d+)?")
+_QUOTED_WITH_DIGIT: Final = re.compile(r"'[^'\n]*\d[^'\n]*'")
+
+
+def mask_message(text: str) -> str:
+    """An error message as a masked run prints it: no line numbers, and no quoted value that
+    holds a digit (a date of birth, an A-number, an id), which kinlink's errors quote to help
+    (``dates like '03/04/2012' (line 2)``). Quoted headers and words stay.
+
+    Examples
+    --------
+    >>> mask_message("individuals.csv, column dob: dates like '03/04/2012' (line 2) read ...")
+    "individuals.csv, column dob: dates like '…' (line (masked)) read ..."
+    >>> mask_message("no column 'First Name'")
+    "no column 'First Name'"
+    """
+    text = _LINE_IN_TEXT.sub(lambda m: f"{m.group(1)} (masked)", text)
+    return _QUOTED_WITH_DIGIT.sub("'…'", text)
 
 
 class MaskedLog(logging.Filter):

@@ -191,3 +191,29 @@ def test_cypher_mask_prints_and_writes_nothing_identifying(
 def test_cypher_mask_refuses_a_database_it_did_not_fill(bundle: Path) -> None:
     code = main(["cypher", "separated_families", "--neo4j-uri", "bolt://127.0.0.1:1", "--mask"])
     assert code == 2
+
+
+@pytest.mark.parametrize("command", ["report", "check"])
+def test_an_error_in_a_masked_run_quotes_no_value_or_line(
+    command: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A birth-date column whose order no value decides stops the run with an error that quotes
+    an example and its line: under --mask, neither (the unmasked run shows both)."""
+    bundle = tmp_path / "bundle"
+    bundle.mkdir()
+    (bundle / "individuals.csv").write_text(
+        "record_id,source,given_names,dob\nR1,NGO,Ana,03/04/2012\nR2,NGO,Luis,05/06/2010\n"
+    )
+    (bundle / "family_units.csv").write_text("family_unit_id,record_id,role\n")
+    monkeypatch.setenv(KEY_ENV, "error secret")
+    args = [command, str(bundle)] + (["--out", str(tmp_path / "r")] if command == "report" else [])
+    assert main([*args, "-q"]) == 2
+    plain = capsys.readouterr().err
+    assert "'03/04/2012' (line 2)" in plain  # what the scan below must not find
+    assert main([*args, "-q", "--mask"]) == 2
+    masked = capsys.readouterr().err
+    assert "format" in masked and "03/04/2012" not in masked and "line 2" not in masked
+    assert "dates like '…' (line (masked))" in masked
