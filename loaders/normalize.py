@@ -22,7 +22,10 @@ from kinlink.loaders.vocabulary import role_of
 
 Normalised = tuple[pd.Series, pd.Series]
 
-_A_NUMBER_SEPARATORS = re.compile(r"[\s\-./_#:]")
+# spaces and dashes as word processors and web pages write them too (no-break and thin spaces,
+# zero-width space, hyphens, en and em dashes, minus); the characters themselves, not ``\u``
+# escapes, because the pattern also runs in Arrow's regex engine
+_A_NUMBER_SEPARATORS = re.compile("[\\s\u00a0\u2000-\u200b\u202f\u2010-\u2015\u2212\\-./_#:]")
 _A_NUMBER = re.compile(r"A?\d{8,9}")
 _WHITESPACE = re.compile(r"\s+")
 
@@ -57,19 +60,20 @@ def a_number(raw: pd.Series) -> Normalised:
     """Normalise alien registration numbers to 9 digits.
 
     Accepts the written forms of the contract and of practitioners: an optional leading ``A``
-    or ``A#``, separators (space, hyphen, dot, slash, ``#``, colon) anywhere, and 8 or 9 digits
-    (8 are zero-padded).
+    or ``A#``, separators (space, hyphen, dot, slash, ``#``, colon, and the no-break spaces and
+    dashes of word processors) anywhere, and 8 or 9 digits (8 are zero-padded).
 
     Examples
     --------
     >>> values, bad = a_number(pd.Series(["A012345678", "A-012-345-678", "12345678",
     ...                                    "012 345 678", "a 12-345-678", "A12B45678", None,
-    ...                                    "A# 208-123-456", "A#208123457"]))
+    ...                                    "A# 208-123-456", "A#208123457",
+    ...                                    "A\u00a0208\u2013123\u2013456"]))
     >>> values.tolist()  # doctest: +NORMALIZE_WHITESPACE
     ['012345678', '012345678', '012345678', '012345678', '012345678', <NA>, <NA>,
-     '208123456', '208123457']
+     '208123456', '208123457', '208123456']
     >>> bad.tolist()
-    [False, False, False, False, False, True, False, False, False]
+    [False, False, False, False, False, True, False, False, False, False]
     """
 
     text = raw.astype("string[pyarrow]")

@@ -21,6 +21,10 @@ from kinlink.loaders import normalize
         " A 012.345.678 ",
         "012/345/678",
         "A12345678",
+        # pasted from a word processor or a web page: no-break space, en dash, no-break hyphen
+        "A\u00a0012\u00a0345\u00a0678",
+        "A\u2013012\u2013345\u2013678",
+        "012\u2011345\u2011678",
     ],
 )
 def test_a_number_written_forms_normalise_to_nine_digits(written: str) -> None:
