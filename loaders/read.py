@@ -161,16 +161,40 @@ def cells(values: pa.Array) -> pd.Series:
     return pd.Series(pd.arrays.ArrowStringArray(cleaned))
 
 
+def delimiter(text: str) -> str:
+    """The field separator of a CSV text, from its header: a comma, unless the header has none
+    and has semicolons (what a spreadsheet in many locales, Spain's or Brazil's among them,
+    writes as "CSV") or tabs.
+
+    Examples
+    --------
+    >>> delimiter("Nombre;Fecha de nacimiento;A#\\n"), delimiter("record_id,source\\n")
+    (';', ',')
+    >>> delimiter("\\nid\\tname\\n"), delimiter("record_id\\n"), delimiter("a,b;c\\n")
+    ('\\t', ',', ',')
+    """
+    header = next((line for line in text.splitlines() if line.strip()), "")
+    if "," in header:
+        return ","
+    for candidate in (";", "\t"):
+        if candidate in header:
+            return candidate
+    return ","
+
+
 def _read_csv(path: Path) -> RawTable:
     try:
         data = path.read_bytes()
     except OSError as err:
         raise SchemaError(f"{path}: cannot read ({err.strerror})") from err
     text, notes, nul_lines = _decode(path, data)
-    fast = None if nul_lines else _read_csv_fast(path, text, notes)
+    sep = delimiter(text)
+    if sep != ",":
+        log.info("%s: fields separated by %s", path.name, "semicolons" if sep == ";" else "tabs")
+    fast = None if nul_lines else _read_csv_fast(path, text, notes, sep)
     if fast is not None:
         return fast
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
     try:
         first = next(reader, None)
         while first is not None and not any(cell.strip() for cell in first):
@@ -217,7 +241,9 @@ def _read_csv(path: Path) -> RawTable:
     return RawTable(path.name, frame, rejects, notes, header_line, written=written)
 
 
-def _read_csv_fast(path: Path, text: str, notes: list[tuple[str, str, int]]) -> RawTable | None:
+def _read_csv_fast(
+    path: Path, text: str, notes: list[tuple[str, str, int]], sep: str = ","
+) -> RawTable | None:
     """Arrow's CSV reader, for the common file where row ``i`` sits on line ``i + 2``.
 
     Python's csv module is what gives every row its true line number, but it costs seconds per
@@ -229,7 +255,7 @@ def _read_csv_fast(path: Path, text: str, notes: list[tuple[str, str, int]]) -> 
     if "\r" in text.replace("\r\n", ""):  # a bare carriage return also ends a line for csv
         return None
     first_line = text.split("\n", 1)[0]
-    reader = csv.reader(io.StringIO(first_line, newline=""))
+    reader = csv.reader(io.StringIO(first_line, newline=""), delimiter=sep)
     try:
         names = next(reader, None)
     except csv.Error:
@@ -242,7 +268,9 @@ def _read_csv_fast(path: Path, text: str, notes: list[tuple[str, str, int]]) -> 
         table = pcsv.read_csv(
             io.BytesIO(text.encode("utf-8")),
             read_options=pcsv.ReadOptions(column_names=header, skip_rows=1),
-            parse_options=pcsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=True),
+            parse_options=pcsv.ParseOptions(
+                delimiter=sep, newlines_in_values=True, ignore_empty_lines=True
+            ),
             convert_options=pcsv.ConvertOptions(
                 column_types={name: pa.string() for name in header},
                 strings_can_be_null=False,

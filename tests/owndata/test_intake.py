@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import pandas as pd
@@ -10,7 +11,7 @@ import pytest
 
 from kinlink.cli import main
 
-from .intake import ROWS, write_csv, write_xlsx
+from .intake import HEADER, ROWS, write_csv, write_xlsx
 
 WRITERS = {
     "csv": lambda d: write_csv(d / "intake.csv"),
@@ -85,3 +86,29 @@ def test_check_lists_the_unparsed_values_with_their_lines(
     assert main(["check", str(sheet), "--mapping", str(tmp_path / "m.toml"), "--mask"]) == 0
     masked = capsys.readouterr().out
     assert "7/32/2012" not in masked and "line 3: impossible date" in masked
+
+
+def test_a_semicolon_sheet_as_a_spanish_locale_excel_saves_it_reads_the_same(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Excel in many locales (Spain's, Brazil's) saves "CSV" with semicolons, in cp1252: the
+    guessed mapping and the report are those of the comma sheet."""
+    comma = write_csv(tmp_path / "intake.csv")
+    semi = tmp_path / "semi" / "intake.csv"
+    semi.parent.mkdir()
+    with semi.open("w", newline="", encoding="cp1252") as fh:
+        csv.writer(fh, delimiter=";").writerows([HEADER, *ROWS])
+    guessed = []
+    for sheet in (comma, semi):
+        assert main(["mapping", str(sheet)]) == 0
+        guessed.append(capsys.readouterr().out)
+    assert guessed[0] == guessed[1]
+    (tmp_path / "m.toml").write_text(guessed[1], encoding="utf-8")
+    out = tmp_path / "report"
+    assert (
+        main(["report", "-q", str(semi), "--mapping", str(tmp_path / "m.toml"), "--out", str(out)])
+        == 0
+    )
+    assert len(_read(out / "persons.csv")) == len(ROWS)
+    assert _read(out / "separated_families.csv")["codes"].tolist() == ["LOCATION_SPLIT"]
+    assert len(_read(out / "mixed_nationality_units.csv")) == 1
