@@ -88,14 +88,23 @@ _MULTIBYTE = re.compile("[^\x00-\x7f\ufffd]")  # a character only valid UTF-8 ca
 
 NUL_ONLY = "the row held only NUL bytes"
 """The reject reason of a line that removing NUL bytes left empty: it was a row, not a blank."""
-_NUL_LINE = re.compile(r"^\x00+\r?$", re.MULTILINE)
+# Lines end as Python's csv reader ends them (its ``line_num``): "\r\n", "\n" or a lone "\r"
+# (also one inside a quoted cell), so the lines found here are the reader's.
+_LINE_END = re.compile(r"\r\n|\r|\n")
+_NUL_LINE = re.compile(r"(?:^|(?<=\r))\x00+(?=\r|\n|\Z)", re.MULTILINE)
 
 
 def _nul_only_lines(text: str) -> list[int]:
-    """Lines (1 = the first) that hold nothing but NUL bytes (and a line end)."""
+    r"""Lines (1 = the first) that hold nothing but NUL bytes (and a line end).
+
+    Examples
+    --------
+    >>> _nul_only_lines('id\n"a\rb"\n\x00\r\n\x00x\n\x00')
+    [4, 6]
+    """
     out, line, at = [], 1, 0
     for match in _NUL_LINE.finditer(text):
-        line += text.count("\n", at, match.start())
+        line += len(_LINE_END.findall(text, at, match.start()))
         at = match.start()
         out.append(line)
     return out

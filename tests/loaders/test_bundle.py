@@ -211,3 +211,17 @@ def test_a_row_of_nul_bytes_only_is_rejected_not_skipped_as_blank(tmp_path: Path
         [5, "the row held only NUL bytes"],
     ]  # line 4 is a real blank line: not a row
     assert bundle.rows_read["individuals"] == 4
+
+
+def test_a_nul_row_after_a_carriage_return_in_a_quoted_cell_is_rejected(tmp_path: Path) -> None:
+    """The fuzz test's rows=[['\\r'], ['\\x00']]: the reader counts the lone carriage return in the
+    quoted cell as a line end, so the NUL row is its line 4, and must be found there."""
+    (tmp_path / "individuals.csv").write_bytes(b'record_id,source\r\n"\r"\r\n\x00\r\nr1,CBP\r\n')
+    (tmp_path / "family_units.csv").write_text("family_unit_id,record_id\n", encoding="utf-8")
+    bundle = load_bundle(tmp_path)
+    assert bundle.individuals["record_id"].tolist() == ["r1"]
+    assert bundle.rejects[["line", "reason"]].values.tolist() == [
+        [2, "expected 2 fields, found 1"],
+        [4, "the row held only NUL bytes"],
+    ]
+    assert bundle.rows_read["individuals"] == 3
