@@ -14,6 +14,7 @@ from kinlink.loaders import load_bundle
 from kinlink.loaders.dates import DateOrderError
 from kinlink.loaders.guess import guess_mapping
 from kinlink.loaders.mapping import read_mapping
+from kinlink.loaders.vocabulary import closest_column, role_of
 
 from .intake import SPANISH_HEADER, SPANISH_ROWS, write_csv, write_xlsx
 
@@ -256,3 +257,21 @@ def test_read_frames_are_text_with_lines(tmp_path: Path) -> None:
     assert raw.header_line == 3 and raw.frame["_line"].tolist() == [4, 5, 6, 7, 8, 9]
     assert raw.written["first name"] == "First Name"
     assert pd.api.types.is_string_dtype(raw.frame["dob"])
+
+
+@pytest.mark.parametrize(
+    ("header", "column"),
+    [
+        ("F. Nac.", "dob"),
+        ("Fecha de nac.", "dob"),
+        ("Fec. Nac.", "dob"),
+        ("Nombre(s)", "given_names"),
+    ],
+)
+def test_spanish_abbreviated_headers(header: str, column: str) -> None:
+    assert closest_column(header, "individuals") == column
+
+
+@pytest.mark.parametrize("word", ["Jefa de familia", "Jefe de hogar", "Cabeza de familia", "jefa"])
+def test_spanish_words_for_the_head_of_a_family(word: str) -> None:
+    assert role_of(word) == "HEAD"
