@@ -71,3 +71,32 @@ def test_the_server_listens_on_this_machine_only(
     monkeypatch.setenv("KINLINK_GRAPHDB_DIR", str(tmp_path / "state"))
     with pytest.raises(ExportError, match="this machine only"):
         start(host="0.0.0.0")
+
+
+def test_export_with_no_server_running_starts_kinlinks_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 16's "the export starts its own FalkorDB": nothing runs, `export --falkordb` starts
+    the server, exports into it, says how to connect, and leaves it running for queries."""
+    from kinlink.graph.export import server
+    from tests.hostile.corpus import base
+
+    monkeypatch.setenv("KINLINK_GRAPHDB_DIR", str(tmp_path / "state"))
+    port = _free_port()
+    monkeypatch.setattr(server, "DEFAULT_PORT", port)  # not 6379: another server may hold it
+    bundle = tmp_path / "bundle"
+    base(bundle)
+    assert server.status() is None
+    try:
+        assert main(["export", str(bundle), "--falkordb"]) == 0
+        out = capsys.readouterr().out
+        assert "(started)" in out and f"FalkorDB listens on 127.0.0.1:{port}" in out
+        assert "exported" in out and "kinlink graphdb stop" in out
+        running = server.status()
+        assert running is not None and running.port == port
+        csv = tmp_path / "mixed.csv"
+        assert main(["cypher", "mixed_nationality_units", "--falkordb", "--csv", str(csv)]) == 0
+        assert "GTM;MEX" in csv.read_text()
+    finally:
+        assert main(["graphdb", "stop"]) == 0
+    assert server.status() is None
