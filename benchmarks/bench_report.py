@@ -1,32 +1,31 @@
-"""Time and peak memory of graph build, analyses and report writing, separately.
+"""Wall time and peak memory of a whole ``kinlink report``, stage by stage.
 
 Usage::
 
-    python benchmarks/bench_report.py --records 400000            # generate (kinlink generator)
-    python benchmarks/bench_report.py --bundle data/samples/bundle  # an existing bundle
+    python benchmarks/bench_report.py --bundle /work/data/gen-400000-1 [--bundle ...]
+    python benchmarks/bench_report.py --records 400000 --seed 1     # generate one first
 
-Wall time suffers when other work shares the machine; the CPU time column does much less.
-Persons come from the bundle's ``truth/records.csv`` when it has one (so the figures measure
-the graph, analyses and report, not the resolver); otherwise from the exact-key baseline
-resolver. Peak memory is the process's resident set size, sampled every 20 ms during each phase
-(``peak``) and as the OS's high-water mark at its end (``maxrss``). Prints one line per phase and
-a total; nothing is asserted (see issue 4: under 2 minutes and 4 GB for 400k records).
+Each bundle is reported in a child process of its own (so one run's memory never counts in the
+next), through the library path ``kinlink report`` takes: ``kinlink.open(BUNDLE).report(OUT)``.
+Per stage (load, resolve, families, facts + analyses + files = report) it prints the wall and CPU
+seconds and the peak resident set size sampled every 20 ms; then the whole run's wall time and
+the process's peak RSS as the kernel counts it (``ru_maxrss``, what ``/usr/bin/time -v`` calls
+"Maximum resident set size"). The load average is printed before and after, since wall time
+suffers when other work shares the machine. Nothing is asserted; issue 17's targets are under
+60 s and 2 GB at 400k records, under 5 minutes and 8 GB at 2M.
 """
 
 from __future__ import annotations
 
 import argparse
-import gc
+import json
 import resource
+import subprocess
 import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-
-from bench_bundles import bundle_and_persons
 
 PAGE = 4096
 
@@ -36,87 +35,105 @@ def _rss() -> int:
         return int(fh.read().split()[1]) * PAGE
 
 
-class _Sampler:
-    def __init__(self) -> None:
-        self.peak = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
+def _load() -> str:
+    with open("/proc/loadavg") as fh:
+        return " ".join(fh.read().split()[:3])
 
-    def _run(self) -> None:
-        while not self._stop.is_set():
+
+class Sampler(threading.Thread):
+    """Peak RSS since the last :meth:`lap`, sampled every 20 ms."""
+
+    def __init__(self) -> None:
+        super().__init__(daemon=True)
+        self.peak = _rss()
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        while not self.stopped.is_set():
             self.peak = max(self.peak, _rss())
             time.sleep(0.02)
 
-    def __enter__(self) -> _Sampler:
-        self.peak = _rss()
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
-        self.peak = max(self.peak, _rss())
+    def lap(self) -> int:
+        peak, self.peak = max(self.peak, _rss()), _rss()
+        return peak
 
 
-@contextmanager
-def phase(name: str, results: list[tuple[str, float, int]]) -> Iterator[None]:
-    gc.collect()
-    before = _rss()
-    start = time.perf_counter()
-    cpu = time.process_time()
-    with _Sampler() as s:
-        yield
-    seconds = time.perf_counter() - start
-    cpu = time.process_time() - cpu
-    results.append((name, seconds, s.peak))
+def child(bundle: Path, out: Path) -> None:
+    """Run the report on ``bundle`` in this process and print one JSON line of figures."""
+    import kinlink
+
+    sampler = Sampler()
+    sampler.start()
+    stages: list[dict[str, float]] = []
+    started = time.perf_counter()
+
+    def stage(name: str, func: object) -> None:
+        wall, cpu = time.perf_counter(), time.process_time()
+        func()  # type: ignore[operator]
+        stages.append(
+            {
+                "stage": name,
+                "wall": time.perf_counter() - wall,
+                "cpu": time.process_time() - cpu,
+                "peak": sampler.lap(),
+            }
+        )
+
+    source = kinlink.open(bundle)
+    stage("load", lambda: source.bundle)
+    stage("resolve", source.resolve)
+    stage("families", lambda: source.linked)
+    stage("report", lambda: source.report(out))
+    total = time.perf_counter() - started
     maxrss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-    print(
-        f"{name:<10} {seconds:8.1f} s wall {cpu:8.1f} s cpu   RSS {before / 2**30:5.2f} -> peak "
-        f"{s.peak / 2**30:5.2f} GiB"
-        f"   maxrss {maxrss / 2**30:6.2f} GiB",
-        flush=True,
+    records = len(source.bundle.individuals)
+    print(json.dumps({"records": records, "stages": stages, "wall": total, "maxrss": maxrss}))
+
+
+def measure(bundle: Path, out: Path) -> dict[str, object]:
+    proc = subprocess.run(
+        [sys.executable, __file__, "--child", str(bundle), "--out", str(out)],
+        check=True,
+        capture_output=True,
+        text=True,
     )
+    return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--bundle", type=Path, help="an existing bundle folder")
-    parser.add_argument("--records", type=int, default=400_000, help="records to generate")
-    parser.add_argument("--seed", type=int, default=7)
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--bundle", type=Path, action="append", default=[])
+    parser.add_argument("--records", type=int, help="generate a bundle of this many records")
+    parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--out", type=Path, help="report folder (default: a temporary one)")
-    args = parser.parse_args(argv)
+    parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(args.child, args.out)
+        return 0
+    with tempfile.TemporaryDirectory(prefix="kinlink-bench-") as tmp:
+        bundles = list(args.bundle)
+        if args.records:
+            from kinlink.samples.generator import generate_bundle
 
-    from kinlink.graph.build import build_graph
-    from kinlink.queries.facts import derive_facts
-    from kinlink.queries.report import analyse, write_report
-
-    t0 = time.perf_counter()
-    bundle, persons = bundle_and_persons(args.bundle, records=args.records, seed=args.seed)
-    print(
-        f"input: {len(bundle.individuals)} records, {persons['person_id'].nunique()} persons, "
-        f"{len(bundle.family_units)} unit rows, {len(bundle.cases)} cases, "
-        f"{len(bundle.hearings)} hearings (prepared in {time.perf_counter() - t0:.1f} s)",
-        flush=True,
-    )
-
-    results: list[tuple[str, float, int]] = []
-    with phase("graph", results):
-        G = build_graph(bundle, persons)
-    print(f"           {G.number_of_nodes()} nodes, {G.number_of_edges()} edges")
-    with phase("analyses", results):
-        result = analyse(G, facts=derive_facts(G))
-    print(
-        f"           {len(result.flags)} flags on "
-        f"{len({f.family_id for f in result.flags})} families"
-    )
-    out = args.out or Path(tempfile.mkdtemp(prefix="kinlink-bench-")) / "report"
-    with phase("report", results):
-        write_report(G, bundle, None, out, analyses=result)
-    total = sum(s for _, s, _ in results)
-    print(
-        f"{'total':<10} {total:8.1f} s   peak RSS {max(p for *_, p in results) / 2**30:6.2f} GiB"
-        f"   (report folder: {out})"
-    )
+            path = Path(tmp) / "bundle"
+            generate_bundle(path, args.records, seed=args.seed)
+            bundles.append(path)
+        for bundle in bundles:
+            out = args.out or Path(tmp) / "report"
+            print(f"$ kinlink report {bundle} --out {out}   (load average {_load()})", flush=True)
+            figures = measure(bundle, out)
+            for s in figures["stages"]:  # type: ignore[attr-defined]
+                print(
+                    f"  {s['stage']:<9} {s['wall']:7.1f} s wall {s['cpu']:7.1f} s cpu   "
+                    f"peak RSS {s['peak'] / 2**30:5.2f} GiB"
+                )
+            print(
+                f"  whole report: {figures['records']:,} records, {figures['wall']:.1f} s wall, "
+                f"peak RSS {figures['maxrss'] / 2**30:.2f} GiB (ru_maxrss)   "
+                f"(load average after {_load()})",
+                flush=True,
+            )
     return 0
 
 

@@ -30,14 +30,14 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 CONTRACT = (
-    "persons",
-    "families",
-    "separated_families",
-    "mixed_nationality_units",
-    "joint_reprocessing",
-    "rejects",
+    "persons.csv",
+    "families.csv",
+    "separated_families.csv",
+    "mixed_nationality_units.csv",
+    "joint_reprocessing.csv",
+    "rejects.csv",
 )
-OTHER = ("quality", "flags", "matches")
+OTHER = ("quality.csv", "flags.csv", "matches.csv", "summary.json", "report.html")
 MASK_KEY = "compare-reports-fixed-key"
 
 
@@ -104,13 +104,13 @@ def main() -> int:
                 seconds = run_report(site, bundle.resolve(), out, mask=mask)
                 print(f"{label}: {name} {getattr(args, name)} report in {seconds:.1f} s")
                 outs[name] = out
-            for stem in CONTRACT + OTHER:
-                a, b = (digest(outs[n] / f"{stem}.csv") for n in ("base", "head"))
+            for name in CONTRACT + OTHER:
+                a, b = (digest(outs[n] / name) for n in ("base", "head"))
                 same = "same" if a == b else "DIFFERENT"
-                if a != b and stem in CONTRACT:
+                if a != b and name in CONTRACT:
                     differ = True
-                kind = "contract" if stem in CONTRACT else "other"
-                print(f"  {stem + '.csv':30s} {kind:8s} {a}  {b}  {same}")
+                kind = "contract" if name in CONTRACT else "other"
+                print(f"  {name:30s} {kind:8s} {a}  {b}  {same}")
     print("contract files differ" if differ else "contract files identical")
     return 1 if differ else 0
 

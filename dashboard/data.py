@@ -1,19 +1,19 @@
-"""Everything the dashboard shows, loaded once from a bundle or a saved graph.
+"""Everything the dashboard shows, from one :class:`kinlink.source.Source`.
 
-:func:`load` is plain Python (no Streamlit): it reads the source, resolves a bundle when given
-one, builds the graph, runs every analysis and returns a :class:`DashboardData`. The Streamlit
-side (:mod:`kinlink.dashboard.state`) caches its result, so it runs once per source and server.
+:func:`load` is plain Python (no Streamlit): it opens the folder with :func:`kinlink.open`,
+takes its facts and flags and returns a :class:`DashboardData`. The Streamlit side
+(:mod:`kinlink.dashboard.state`) caches its result, so it runs once per source and server.
 
 Sources
 -------
-- a **bundle** folder (``individuals`` + ``family_units`` tables): loaded, resolved with the
-  default resolver (applying the bundle's ``reviews.csv``), then built into the graph;
-- a **saved graph** folder (``graph.json``, written by :func:`kinlink.graph.store.save_graph`);
-- a **report** folder that holds its graph under ``graph/`` (``write_report(...,
-  include_graph=True)``); its ``rejects.csv`` and ``quality.csv`` are shown too.
+- a **bundle** folder, or a spreadsheet read through a mapping: loaded and resolved (with the
+  bundle's ``reviews.csv``), the fitted model kept to explain pairs;
+- a **report** folder: read from its ``data/`` (what the report was computed from), so nothing is
+  resolved again; its bundle, when it is still where the report was made, serves match review;
+- a **saved graph** folder (``graph.json``; or an older report's ``graph/``).
 
-Match review needs the bundle's records and its folder (for ``reviews.csv``), so it is only
-available when the source is a bundle.
+The family view draws one family at a time (:class:`kinlink.graph.local.LocalGraphs`); the whole
+graph is built only for the Cypher page.
 
 Flags are judged as in the report (:mod:`kinlink.queries.review_flags`): from a bundle, against
 the family evidence's uncertain decisions; from a report folder, by its ``review_flags.csv``.
@@ -29,27 +29,27 @@ import logging
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
-from typing import Literal
 
 import networkx as nx
 import pandas as pd
 
+import kinlink
 from kinlink.contract import QUALITY_COLUMNS, REJECT_COLUMNS
 from kinlink.csvfile import read_csv
-from kinlink.errors import InputError
-from kinlink.graph.build import build_graph
-from kinlink.graph.resolve import Resolution
-from kinlink.graph.store import load_graph
-from kinlink.loaders import Bundle, load_bundle
-from kinlink.loaders.sources import input_kind
+from kinlink.graph.local import LocalGraphs
+from kinlink.graph.resolve import Scorer
+from kinlink.loaders import Bundle
+from kinlink.queries.analyses import Analyses
 from kinlink.queries.changes import report_changes
 from kinlink.queries.facts import Facts
 from kinlink.queries.family_evidence import FamilyEvidence
 from kinlink.queries.flags import Flag
-from kinlink.queries.report import Analyses, analyse, contract_tables
+from kinlink.queries.report_files import contract_tables
 from kinlink.queries.review_flags import Judged, judge, judged_from_review, review_table
 from kinlink.queries.sections import Summary, summarise
+from kinlink.source import Source, SourceKind, detect
 
 log = logging.getLogger(__name__)
 
@@ -72,27 +72,24 @@ MAPPING_ENV = "KINLINK_DASHBOARD_MAPPING"
 #: (``kinlink dashboard --since``).
 SINCE_ENV = "KINLINK_DASHBOARD_SINCE"
 
-SourceKind = Literal["bundle", "graph"]
 #: Called with a stage name and the fraction of the whole load done so far (0..1).
 Progress = Callable[[str, float], None]
 
-_TABLE_SUFFIXES = (".csv", ".parquet")
+detect_source = detect
 
 
 @dataclass
 class DashboardData:
-    """A loaded source: the graph, its facts and flags, and the bundle when there is one.
+    """An opened source: its facts and flags, and where its bundle is.
 
     Attributes
     ----------
     source : Path
         The folder given to :func:`load`.
-    kind : {"bundle", "graph"}
-        What the folder held.
-    G : networkx.MultiDiGraph
-        The case-linkage graph (:mod:`kinlink.graph.schema`).
+    opened : Source
+        The library's view of the folder (:func:`kinlink.open`).
     facts : Facts
-        Per-record, person, case and family facts derived from ``G``.
+        Per-record, person, case and family facts.
     flags : list of Flag
         Every flag of every analysis, sorted by family and code (reasons with their identity
         evidence).
@@ -101,15 +98,11 @@ class DashboardData:
     rejects, quality : DataFrame
         Input rows not used (``file, line, column, reason``) and unparseable optional values
         (``file, column, problem, count``).
-    bundle : Bundle or None
-        The loaded bundle (``None`` for a saved graph).
-    resolution : Resolution or None
-        The resolver's result (``None`` for a saved graph).
     flags_by_family : dict
         family_id -> that family's flags.
     gaps : list of str
         What the data cannot show (:meth:`kinlink.loaders.bundle.Bundle.gaps`; a report's
-        ``summary.json``), said at the top of the Overview.
+        ``data/``; a saved graph's report's ``summary.json``), said at the top of the Overview.
     judged : Judged or None
         Every flag's confidence (:mod:`kinlink.queries.review_flags`).
     review : DataFrame
@@ -122,15 +115,12 @@ class DashboardData:
     """
 
     source: Path
-    kind: SourceKind
-    G: nx.MultiDiGraph
+    opened: Source
     facts: Facts
     flags: list[Flag]
     summary: Summary
     rejects: pd.DataFrame
     quality: pd.DataFrame
-    bundle: Bundle | None = None
-    resolution: Resolution | None = None
     flags_by_family: dict[str, list[Flag]] = field(default_factory=dict)
     gaps: list[str] = field(default_factory=list)
     judged: Judged | None = None
@@ -144,51 +134,50 @@ class DashboardData:
         return self.judged.confirmed if self.judged is not None else self.flags
 
     @property
+    def kind(self) -> SourceKind:
+        """``bundle``, ``report`` or ``graph``."""
+        return self.opened.kind
+
+    @property
+    def bundle(self) -> Bundle | None:
+        """The loaded bundle when the source is one (``None`` for a report or a saved graph)."""
+        return self.opened.bundle if self.opened.kind == "bundle" else None
+
+    @property
     def bundle_path(self) -> Path | None:
-        """The bundle folder (where ``reviews.csv`` lives), or ``None`` for a saved graph."""
-        return self.bundle.path if self.bundle is not None else None
+        """The bundle folder (where ``reviews.csv`` lives), or ``None`` when unknown."""
+        return self.opened.bundle_path
+
+    @property
+    def matches(self) -> pd.DataFrame | None:
+        """The resolver's scored pairs (``None`` for a saved graph)."""
+        return self.opened.linked.matches
+
+    @cached_property
+    def local(self) -> LocalGraphs:
+        """One family's graph at a time, and any node's neighbours, built on demand."""
+        return LocalGraphs(self.opened.linked)
+
+    def graph(self) -> nx.MultiDiGraph:
+        """The whole case-linkage graph (built on each call; the Cypher page caches it)."""
+        return self.opened.graph()
+
+    def scorer(self) -> Scorer | None:
+        """The model that explains pairs: the one kept when the bundle was resolved, else one
+        fitted now on the bundle (``None`` when the bundle is unknown)."""
+        if self.bundle_path is None:
+            return None
+        return self.opened.scorer()
 
 
-def _has_table(folder: Path, stem: str) -> bool:
-    return any((folder / f"{stem}{suffix}").is_file() for suffix in _TABLE_SUFFIXES)
-
-
-def detect_source(path: str | Path) -> tuple[SourceKind, Path]:
-    """What ``path`` holds: ``("bundle", path)`` or ``("graph", graph_folder)``.
-
-    Raises
-    ------
-    InputError
-        ``path`` is not a folder, or holds neither a bundle nor a saved graph.
-    """
-    folder = Path(path)
-    if folder.is_file():
-        input_kind(folder)  # a CSV, Parquet or workbook file, read as a bundle; else an error
-        return "bundle", folder
-    if not folder.is_dir():
-        raise InputError(
-            f"{folder}: not a folder or a file (give a bundle, a spreadsheet, a saved graph or "
-            "a report)"
-        )
-    if (folder / "graph.json").is_file():
-        return "graph", folder
-    if (folder / "graph" / "graph.json").is_file():
-        return "graph", folder / "graph"
-    if _has_table(folder, "individuals"):
-        return "bundle", folder
-    if (folder / "summary.json").is_file():
-        raise InputError(
-            f"{folder}: this report folder has no saved graph (graph/); open its bundle instead"
-        )
-    raise InputError(
-        f"{folder}: holds no bundle (individuals.csv or .parquet) and no saved graph (graph.json)"
-    )
-
-
-def _read_csv(path: Path, columns: Sequence[str]) -> pd.DataFrame:
-    if not path.is_file():
+def _frame(frame: pd.DataFrame | None, columns: Sequence[str]) -> pd.DataFrame:
+    if frame is None or len(frame.columns) == 0:
         return pd.DataFrame(columns=list(columns))
-    return read_csv(path)
+    return frame
+
+
+def _noop(stage: str, fraction: float) -> None:
+    log.debug("dashboard load: %s (%.0f%%)", stage, 100 * fraction)
 
 
 def _report_gaps(path: Path) -> list[str]:
@@ -199,23 +188,19 @@ def _report_gaps(path: Path) -> list[str]:
         return []
 
 
-def _noop(stage: str, fraction: float) -> None:
-    log.debug("dashboard load: %s (%.0f%%)", stage, 100 * fraction)
-
-
 def load(
     path: str | Path,
     *,
     progress: Progress | None = None,
     mapping: str | Path | None = None,
 ) -> DashboardData:
-    """Load a bundle (resolving it) or a saved graph, and run every analysis.
+    """Open a bundle (resolving it), a report or a saved graph, and run every analysis.
 
     Parameters
     ----------
     path : str or Path
-        A bundle folder, a spreadsheet (CSV, Parquet or workbook), a saved graph folder or a
-        report folder with ``graph/``.
+        A bundle folder, a spreadsheet (CSV, Parquet or workbook), a report folder or a saved
+        graph folder.
     progress : callable, optional
         ``progress(stage, fraction)`` is called before each stage and at the end.
     mapping : str or Path, optional
@@ -234,48 +219,36 @@ def load(
 
     Notes
     -----
-    A bundle costs what ``kinlink report`` costs without writing files; a saved graph skips
-    loading and resolving.
+    A bundle costs what ``kinlink report`` costs without writing files; a report or a saved graph
+    skips loading and resolving: reading its frames, the facts and the analyses take seconds.
     """
     report = progress or _noop
-    kind, folder = detect_source(path)
-    bundle: Bundle | None = None
-    resolution: Resolution | None = None
-    evidence: FamilyEvidence | None = None
-    saved_review: pd.DataFrame | None = None
-    since: dict[str, int] | None = None
-    if kind == "bundle":
-        from kinlink.pipeline import resolve_with_evidence
-
+    # a bundle's model is kept: it explains pairs without fitting again
+    opened = kinlink.open(path, keep_scorer=True, mapping=mapping)
+    if opened.kind == "bundle":
         report("loading the bundle", 0.0)
-        bundle = load_bundle(folder, mapping=mapping)
+        _ = opened.bundle
         report("resolving identities", 0.15)
-        # the scorer is kept: Match review explains pairs with it, no refit
-        resolution, evidence = resolve_with_evidence(bundle, keep_scorer=True)
-        report("building the graph", 0.6)
-        G = build_graph(bundle, evidence.persons if evidence is not None else resolution.persons)
-        rejects = bundle.rejects[list(REJECT_COLUMNS)]
-        quality = bundle.quality
-        gaps = bundle.gaps()
-    else:
-        report("loading the saved graph", 0.0)
-        G = load_graph(folder)
-        parent = folder.parent if folder.name == "graph" else folder
-        rejects = _read_csv(parent / "rejects.csv", REJECT_COLUMNS)
-        quality = _read_csv(parent / "quality.csv", QUALITY_COLUMNS)
-        gaps = _report_gaps(parent / "summary.json")
-        if (parent / "review_flags.csv").is_file():
-            saved_review = read_csv(parent / "review_flags.csv")
-        since = _saved_since(parent)
-    report("running the analyses", 0.75)
-    result = analyse(G)
+        opened.resolve()
+    report("reading persons and families", 0.6)
+    linked = opened.linked
+    report("building the facts", 0.7)
+    _ = opened.facts
+    report("running the analyses", 0.8)
+    result = opened.analyses
+    evidence = opened.evidence if opened.kind == "bundle" else None
+    report_folder = _report_folder(opened)
+    saved_review = None
+    if report_folder is not None and (report_folder / "review_flags.csv").is_file():
+        saved_review = read_csv(report_folder / "review_flags.csv")
     if saved_review is not None:
         judged = judged_from_review(result.flags, saved_review)
     else:
         judged = judge(result.facts, result.flags, evidence)
     review = review_table(judged, contract_tables(Analyses(result.facts, judged.review)))
+    since = _saved_since(report_folder) if report_folder is not None else None
     previous = os.environ.get(SINCE_ENV, "")
-    if previous and kind == "bundle":
+    if previous and opened.kind == "bundle":
         tables = contract_tables(Analyses(result.facts, judged.confirmed))
         since = report_changes(previous, tables["persons"], tables, review).counts or None
     summary = summarise(result.facts, judged.confirmed)
@@ -283,18 +256,18 @@ def load(
     for flag in judged.flags:
         by_family.setdefault(flag.family_id, []).append(flag)
     report("ready", 1.0)
-    log.info("dashboard: loaded %s (%s): %d flags", Path(path), kind, len(result.flags))
+    gaps = list(linked.gaps)
+    if opened.kind == "graph" and report_folder is not None:
+        gaps = _report_gaps(report_folder / "summary.json")
+    log.info("dashboard: loaded %s (%s): %d flags", Path(path), opened.kind, len(result.flags))
     return DashboardData(
         source=Path(path),
-        kind=kind,
-        G=G,
+        opened=opened,
         facts=result.facts,
         flags=judged.flags,
         summary=summary,
-        rejects=rejects,
-        quality=quality,
-        bundle=bundle,
-        resolution=resolution,
+        rejects=_frame(linked.rejects, REJECT_COLUMNS)[list(REJECT_COLUMNS)],
+        quality=_frame(linked.quality, QUALITY_COLUMNS),
         flags_by_family=by_family,
         gaps=gaps,
         judged=judged,
@@ -302,6 +275,15 @@ def load(
         since=since,
         evidence=evidence,
     )
+
+
+def _report_folder(opened: Source) -> Path | None:
+    """The report folder a report or a saved graph was read from (``None`` for a bundle)."""
+    if opened.kind == "report":
+        return opened.folder
+    if opened.kind == "graph":
+        return opened.folder.parent if opened.folder.name == "graph" else opened.folder
+    return None
 
 
 def _saved_since(report_folder: Path) -> dict[str, int] | None:

@@ -1,7 +1,7 @@
 """Match review: explain a pair of records and save the analyst's decision to ``reviews.csv``.
 
 Decisions are appended to ``BUNDLE/reviews.csv`` (columns ``record_id_a, record_id_b,
-decision``, decision ``same`` or ``different``), which :func:`kinlink.pipeline.resolve_bundle`
+decision``, decision ``same`` or ``different``), which :meth:`kinlink.source.Source.resolve`
 reads on the next resolution: ``same`` pairs are linked, ``different`` pairs are kept apart.
 
 Examples
@@ -24,8 +24,7 @@ import pandas as pd
 
 from kinlink.csvfile import escape_cell
 from kinlink.errors import InputError
-from kinlink.graph.resolve import Resolution, ResolverSettings, Scorer, explain_with, fit
-from kinlink.loaders import Bundle
+from kinlink.graph.resolve import Scorer, explain_with
 from kinlink.loaders.reviews import DECISIONS, REVIEW_COLUMNS, REVIEWS_FILE, read_reviews
 
 log = logging.getLogger(__name__)
@@ -36,10 +35,8 @@ __all__ = [
     "append_review",
     "candidate_pairs",
     "explain",
-    "fit_scorer",
     "read_reviews",
     "same_person",
-    "scorer_for",
 ]
 
 
@@ -73,33 +70,6 @@ def append_review(folder: str | Path, record_a: str, record_b: str, decision: st
         writer.writerow(row)
     log.info("review saved to %s: %s %s %s", path, a, b, decision)
     return path
-
-
-def fit_scorer(bundle: Bundle) -> Scorer:
-    """Fit the resolver's model on the bundle, with its saved reviews, to explain pairs.
-
-    Notes
-    -----
-    The fitting part of :func:`kinlink.graph.resolve.resolve`: seconds for thousands of records,
-    minutes for hundreds of thousands. The dashboard caches the result.
-    """
-    reviews = read_reviews(bundle.path)
-    scorer, _, _ = fit(
-        bundle.individuals,
-        bundle.family_units,
-        ResolverSettings(),
-        reviews=reviews if len(reviews) else None,
-    )
-    return scorer
-
-
-def scorer_for(bundle: Bundle | None, resolution: Resolution | None) -> Scorer | None:
-    """The model that explains pairs: the one the resolution kept, else one fitted now
-    (``None`` for a saved graph, which has no bundle)."""
-    if bundle is None:
-        return None
-    kept = resolution.scorer if resolution is not None else None
-    return kept if kept is not None else fit_scorer(bundle)
 
 
 def explain(scorer: Scorer, record_a: str, record_b: str) -> pd.DataFrame:

@@ -98,12 +98,12 @@ def search_index() -> SearchIndex:
 
 @st.cache_resource(show_spinner="Fitting the match model to explain pairs…")
 def _scorer(path: str) -> Scorer | None:
-    d = _load(path)
-    return review.scorer_for(d.bundle, d.resolution)
+    return _load(path).scorer()
 
 
 def scorer() -> Scorer | None:
-    """The resolver's model fitted on the open bundle (``None`` for a saved graph)."""
+    """The resolver's model for the open source's bundle: the one kept when it was resolved, or
+    one fitted on first use for a report (``None`` when the bundle is unknown)."""
     return _scorer(source())
 
 
@@ -113,7 +113,7 @@ def _close(connection: CypherConnection) -> None:
 
 @st.cache_resource(show_spinner="Loading the graph into the query engine…", on_release=_close)
 def _cypher(path: str) -> CypherConnection:
-    return open_connection(_load(path).G)
+    return open_connection(_load(path).graph())
 
 
 def cypher_connection() -> CypherConnection:
@@ -143,8 +143,7 @@ def check_first() -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False)
 def _candidates(path: str) -> pd.DataFrame:
-    d = _load(path)
-    return review.candidate_pairs(d.resolution.matches if d.resolution is not None else None)
+    return review.candidate_pairs(_load(path).matches)
 
 
 def candidate_pairs() -> pd.DataFrame:
@@ -159,7 +158,8 @@ def _ready(path: str) -> bool:
         _queue(path, name)
     _check_first(path)
     _candidates(path)
-    _scorer(path)
+    if _load(path).kind == "bundle":
+        _scorer(path)  # the model kept when the bundle was resolved (a report's is fitted on use)
     # The loaded graph and frames live as long as the server: move them out of the garbage
     # collector's reach, or each full collection would walk millions of objects (a pause of a
     # second or more at 400,000 records, in whatever page or search happens to trigger it).
@@ -170,7 +170,7 @@ def _ready(path: str) -> bool:
 
 def prepare() -> DashboardData:
     """Load the source and build everything the pages read: the search index, the work queues,
-    the pairs to review and the fitted match model.
+    the pairs to review and (for a bundle) the fitted match model.
 
     All of it happens on the first page view of a source (with a progress bar and spinners), so
     every later page view reads caches only.

@@ -1,9 +1,7 @@
 """Build the case-linkage graph from a loaded bundle and the resolver's persons.
 
 The graph is one :class:`networkx.MultiDiGraph` whose vocabulary lives in
-:mod:`kinlink.graph.schema`. Families are computed here too (:func:`compute_families`): a family
-is a connected group of persons linked by membership of the same recorded family unit; persons
-in no unit belong to no family.
+:mod:`kinlink.graph.schema`.
 
 Examples
 --------
@@ -33,7 +31,7 @@ import numpy as np
 import pandas as pd
 from tqdm.auto import tqdm
 
-from kinlink.graph.ids import person_id, unique_ids
+from kinlink.graph.families import complete_persons, compute_families
 from kinlink.graph.schema import KEY, KIND, N_RECORDS, ROLE, SIZE, EdgeKind, NodeKind
 from kinlink.memory import paused_gc
 
@@ -43,8 +41,6 @@ __all__ = [
     "BundleLike",
     "attr_dicts",
     "build_graph",
-    "complete_persons",
-    "compute_families",
 ]
 
 
@@ -104,90 +100,12 @@ def _add_table_nodes(G: nx.MultiDiGraph, kind: NodeKind, frame: pd.DataFrame, id
         nodes[nid].update(attrs)
 
 
-def complete_persons(individuals: pd.DataFrame, persons: pd.DataFrame) -> pd.DataFrame:
-    """``persons`` restricted to loaded records, with a singleton person for any record missing.
-
-    The resolver gives one row per loaded record; if it left a record out, the record becomes a
-    person of its own (logged as a warning) so that no record is lost from the graph.
-
-    Examples
-    --------
-    >>> ind = pd.DataFrame({"record_id": ["R1", "R2"]})
-    >>> out = complete_persons(ind, pd.DataFrame({"record_id": ["R1"], "person_id": ["PX"]}))
-    >>> out["person_id"].tolist() == ["PX", person_id(["R2"])]
-    True
-    """
-    persons = persons[["record_id", "person_id"]].astype({"record_id": str, "person_id": str})
-    persons = persons.drop_duplicates("record_id")
-    records = individuals["record_id"].astype(str)
-    known = persons[persons["record_id"].isin(records)]
-    missing = records[~records.isin(known["record_id"])]
-    if len(missing):
-        log.warning("%d records have no person; each becomes a person of its own", len(missing))
-        extra = pd.DataFrame(
-            {"record_id": missing.tolist(), "person_id": [person_id([r]) for r in missing]}
-        )
-        known = pd.concat([known, extra], ignore_index=True)
-    return known.reset_index(drop=True)
-
-
-def compute_families(persons: pd.DataFrame, family_units: pd.DataFrame) -> pd.DataFrame:
-    """Families: connected components of persons over shared recorded family units.
-
-    Parameters
-    ----------
-    persons : DataFrame
-        ``record_id, person_id``: one row per record.
-    family_units : DataFrame
-        ``family_unit_id, record_id``: who each source recorded as travelling together.
-
-    Returns
-    -------
-    DataFrame
-        ``family_id, person_id`` sorted by both, one row per person in a family. Persons in no
-        unit are absent. Family ids are :func:`kinlink.graph.ids.family_id` of the members
-        (``"F"`` + a digest of the smallest person id), lengthened on a collision.
-
-    Notes
-    -----
-    Linear in the number of memberships (a union over a person–unit bipartite graph).
-
-    Examples
-    --------
-    >>> persons = pd.DataFrame({"record_id": ["a", "b", "c", "d"],
-    ...                         "person_id": ["P1", "P2", "P2", "P4"]})
-    >>> units = pd.DataFrame({"family_unit_id": ["U1", "U1", "U2"], "record_id": ["a", "b", "c"]})
-    >>> fam = compute_families(persons, units)
-    >>> fam["person_id"].tolist(), fam["family_id"].nunique()
-    (['P1', 'P2'], 1)
-    """
-    members = family_units[["family_unit_id", "record_id"]].merge(
-        persons[["record_id", "person_id"]], on="record_id", how="inner"
-    )
-    pairs = members[["family_unit_id", "person_id"]].drop_duplicates()
-    bip = nx.Graph()
-    bip.add_edges_from(
-        zip(
-            _prefixed(NodeKind.UNIT, pairs["family_unit_id"].astype(str)),
-            _prefixed(NodeKind.PERSON, pairs["person_id"].astype(str)),
-            strict=True,
-        )
-    )
-    smallest: list[str] = []
-    pids: list[str] = []
-    plen = len("person:")
-    for comp in nx.connected_components(bip):
-        people = sorted(n[plen:] for n in comp if n.startswith("person:"))
-        smallest.extend([people[0]] * len(people))
-        pids.extend(people)
-    # family_id(people) is "F" + digest(min(people)); unique_ids also guards against collisions
-    ids = unique_ids("F", set(smallest))
-    out = pd.DataFrame({"family_id": [ids[m] for m in smallest], "person_id": pids}, dtype=object)
-    return out.sort_values(["family_id", "person_id"], ignore_index=True)
-
-
 def build_graph(
-    bundle: BundleLike, persons: pd.DataFrame, *, progress: bool = False
+    bundle: BundleLike,
+    persons: pd.DataFrame,
+    families: pd.DataFrame | None = None,
+    *,
+    progress: bool = False,
 ) -> nx.MultiDiGraph:
     """Build the case-linkage graph.
 
@@ -198,6 +116,9 @@ def build_graph(
         ``hearings``) with the columns of DESIGN.md.
     persons : DataFrame
         The resolver's ``record_id, person_id`` (``Resolution.persons``).
+    families : DataFrame, optional
+        ``family_id, person_id`` (:func:`kinlink.graph.families.compute_families`, computed here
+        when not given).
     progress : bool
         Show a progress bar (only when stderr is a terminal).
 
@@ -214,10 +135,12 @@ def build_graph(
     are only drawn to nodes that exist (the referenced id stays an attribute either way).
     """
     with paused_gc():
-        return _build(bundle, persons, progress=progress)
+        return _build(bundle, persons, families, progress=progress)
 
 
-def _build(bundle: BundleLike, persons: pd.DataFrame, *, progress: bool) -> nx.MultiDiGraph:
+def _build(
+    bundle: BundleLike, persons: pd.DataFrame, families: pd.DataFrame | None, *, progress: bool
+) -> nx.MultiDiGraph:
     individuals = bundle.individuals
     units = bundle.family_units
     cases = _frame(bundle, "cases")
@@ -276,7 +199,7 @@ def _build(bundle: BundleLike, persons: pd.DataFrame, *, progress: bool) -> nx.M
 
     # families
     bar.set_postfix_str("families")
-    fams = compute_families(persons, units)
+    fams = compute_families(persons, units) if families is None else families
     fam_sizes = fams.groupby("family_id", sort=True).size()
     G.add_nodes_from(
         (f"family:{f}", {KIND: family_kind, KEY: f, SIZE: int(n)}) for f, n in fam_sizes.items()

@@ -43,14 +43,22 @@ import pyarrow.parquet as pq
 
 from kinlink.folders import atomic_folder
 from kinlink.graph.build import attr_dicts
-from kinlink.graph.schema import KIND
+from kinlink.graph.families import LinkedBundle
+from kinlink.graph.schema import EDGE_ENDS, KEY, KIND, ROLE, EdgeKind, NodeKind
 from kinlink.memory import paused_gc
 
 log = logging.getLogger(__name__)
 
 FORMAT = "kinlink-graph-parquet/1"
 
-__all__ = ["FORMAT", "load_graph", "save_graph"]
+__all__ = [
+    "FORMAT",
+    "linked_from_graph",
+    "load_graph",
+    "load_linked",
+    "save_graph",
+    "save_linked",
+]
 
 
 def _column(name: str, values: list[Any]) -> pa.Array:
@@ -200,3 +208,140 @@ def load_graph(path: str | os.PathLike[str]) -> nx.MultiDiGraph:
                 row[KIND] = kind
                 add_edge(u, v, k, **row)
     return G
+
+
+# -- the frames a report was computed from -------------------------------------------------------
+
+LINKED_FORMAT = "kinlink-linked-parquet/1"
+_LINKED_FRAMES = (
+    "individuals",
+    "family_units",
+    "cases",
+    "hearings",
+    "persons",
+    "families",
+    "rejects",
+    "quality",
+    "unparsed",
+    "matches",
+)
+
+
+def save_linked(linked: LinkedBundle, path: str | os.PathLike[str]) -> Path:
+    """Write the frames of ``linked`` to the folder ``path`` as Parquet, one file per frame.
+
+    ``linked.json`` holds the format and the bundle's folder. The frames keep their dtypes
+    (pandas' metadata travels in the files), so :func:`load_linked` gives back equal frames.
+
+    Notes
+    -----
+    Linear in the rows; about a second per hundred thousand records.
+    """
+    folder = Path(path)
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in _LINKED_FRAMES:
+        frame = getattr(linked, name)
+        if isinstance(frame, pd.DataFrame):
+            frame.reset_index(drop=True).to_parquet(folder / f"{name}.parquet", index=False)
+    meta = {
+        "format": LINKED_FORMAT,
+        "bundle": str(Path(linked.path).resolve()) if linked.path is not None else None,
+        "gaps": list(linked.gaps),
+    }
+    (folder / "linked.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+    return folder
+
+
+def load_linked(path: str | os.PathLike[str]) -> LinkedBundle:
+    """Read what :func:`save_linked` wrote.
+
+    Raises
+    ------
+    FileNotFoundError
+        If ``path`` holds no ``linked.json``.
+    ValueError
+        If the folder is of another format.
+    """
+    folder = Path(path)
+    meta = json.loads((folder / "linked.json").read_text(encoding="utf-8"))
+    if meta.get("format") != LINKED_FORMAT:
+        raise ValueError(f"{folder}: not a {LINKED_FORMAT} folder (format {meta.get('format')!r})")
+    frames: dict[str, pd.DataFrame | None] = {}
+    for name in _LINKED_FRAMES:
+        file = folder / f"{name}.parquet"
+        frames[name] = pd.read_parquet(file) if file.is_file() else None
+    bundle = meta.get("bundle")
+    return LinkedBundle(
+        individuals=_required(frames["individuals"], folder, "individuals"),
+        family_units=_required(frames["family_units"], folder, "family_units"),
+        cases=frames["cases"],
+        hearings=frames["hearings"],
+        persons=_required(frames["persons"], folder, "persons"),
+        families=_required(frames["families"], folder, "families"),
+        rejects=frames["rejects"],
+        quality=frames["quality"],
+        unparsed=frames["unparsed"],
+        matches=frames["matches"],
+        path=Path(bundle) if bundle else None,
+        gaps=tuple(str(g) for g in meta.get("gaps", [])),
+    )
+
+
+def _required(frame: pd.DataFrame | None, folder: Path, name: str) -> pd.DataFrame:
+    if frame is None:
+        raise FileNotFoundError(f"{folder}: {name}.parquet is missing")
+    return frame
+
+
+def linked_from_graph(path: str | os.PathLike[str]) -> LinkedBundle:
+    """The :class:`LinkedBundle` of a graph folder written by :func:`save_graph`, read from its
+    node and edge tables without building the graph.
+
+    Raises
+    ------
+    FileNotFoundError
+        If ``path`` holds no saved graph.
+    ValueError
+        If the folder is of another format.
+    """
+    root = Path(path)
+    meta = json.loads((root / "graph.json").read_text())
+    if meta.get("format") != FORMAT:
+        raise ValueError(f"{root}: not a {FORMAT} folder (format {meta.get('format')!r})")
+
+    def nodes(kind: NodeKind, id_col: str) -> pd.DataFrame | None:
+        file = root / "nodes" / f"{kind.value}.parquet"
+        if not file.is_file():
+            return None
+        frame = pd.read_parquet(file).drop(columns=["id"])
+        return frame.rename(columns={KEY: id_col})[
+            [id_col, *(c for c in frame.columns if c not in ("id", KEY))]
+        ]
+
+    def edges(kind: EdgeKind, a: str, b: str) -> pd.DataFrame:
+        file = root / "edges" / f"{kind.value}.parquet"
+        akind, bkind = (len(k.value) + 1 for k in EDGE_ENDS[kind])
+        if not file.is_file():
+            return pd.DataFrame({a: [], b: []}, dtype=object)
+        frame = pd.read_parquet(file)
+        out = pd.DataFrame(
+            {a: frame["source"].str.slice(akind), b: frame["target"].str.slice(bkind)}
+        )
+        for extra in frame.columns.drop(["source", "target", "edge_key"], errors="ignore"):
+            out[extra] = frame[extra]
+        return out
+
+    individuals = nodes(NodeKind.RECORD, "record_id")
+    if individuals is None:
+        individuals = pd.DataFrame({"record_id": pd.Series([], dtype=object)})
+    units = edges(EdgeKind.MEMBER_OF, "record_id", "family_unit_id")
+    units = units[["family_unit_id", "record_id", *(c for c in units.columns if c == ROLE)]]
+    families = edges(EdgeKind.IN, "person_id", "family_id")[["family_id", "person_id"]]
+    return LinkedBundle(
+        individuals=individuals,
+        family_units=units,
+        cases=nodes(NodeKind.CASE, "case_id"),
+        hearings=nodes(NodeKind.HEARING, "hearing_id"),
+        persons=edges(EdgeKind.SAME_AS, "record_id", "person_id")[["record_id", "person_id"]],
+        families=families.sort_values(["family_id", "person_id"], ignore_index=True),
+    )

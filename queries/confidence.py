@@ -17,9 +17,8 @@ Examples
 --------
 >>> import pandas as pd
 >>> from types import SimpleNamespace
->>> from kinlink.graph.build import build_graph
->>> from kinlink.queries.facts import derive_facts
->>> from kinlink.queries.report import analyse
+>>> from kinlink.queries.facts import build_facts
+>>> from kinlink.queries.analyses import analyse
 >>> ind = pd.DataFrame({"record_id": ["a", "b", "c"], "source": ["CBP", "CBP", "NGO"],
 ...                     "given_names": ["Ana", "Luis", "Luis"]})
 >>> units = pd.DataFrame({"family_unit_id": ["U", "U", "V"], "record_id": ["a", "b", "c"]})
@@ -28,8 +27,8 @@ Examples
 ...                       "status": ["PENDING", "PENDING"]})
 >>> bundle = SimpleNamespace(individuals=ind, family_units=units, cases=cases, hearings=None)
 >>> persons = pd.DataFrame({"record_id": ["a", "b", "c"], "person_id": ["P1", "P2", "P3"]})
->>> facts = derive_facts(build_graph(bundle, persons))
->>> flags = analyse(None, facts=facts).flags
+>>> facts = build_facts(bundle, persons)
+>>> flags = analyse(facts).flags
 >>> sorted({f.code for f in flags})
 ['CONSOLIDATE_LEAD', 'MPP_SPLIT', 'WIND_DOWN_SPLIT']
 >>> alt = pd.DataFrame([{"alternative": "A1", "decision": "c", "kind": "merge", "records": ("c",),
@@ -227,7 +226,7 @@ def judge_flags(
     One run of the analyses over all alternative worlds together: linear in the records of the
     families the alternatives touch.
     """
-    from kinlink.queries.report import analyse  # the analyses registry (one place)
+    from kinlink.queries.analyses import analyse  # the analyses registry (one place)
     from kinlink.queries.sections import reference_date
 
     as_of = as_of if as_of is not None else reference_date(facts)
@@ -248,7 +247,7 @@ def judge_flags(
     world, origin = world_facts(facts, alternatives)
     if origin.empty:
         return judged[JUDGED_COLUMNS]
-    world_flags = analyse(None, facts=world, as_of=as_of, mpp_split_none=mpp_split_none).flags
+    world_flags = analyse(world, as_of=as_of, mpp_split_none=mpp_split_none).flags
     still = _codes(world_flags)
     held: dict[tuple[str, str], set[str]] = {}  # (alternative, base family) -> codes held
     origins: list[Any] = list(origin.itertuples(index=False))

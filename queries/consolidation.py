@@ -15,7 +15,7 @@ Examples
 --------
 >>> import pandas as pd
 >>> from types import SimpleNamespace
->>> from kinlink.graph.build import build_graph
+>>> from kinlink.queries.facts import build_facts
 >>> ind = pd.DataFrame({"record_id": ["a", "b"], "source": ["CBP"] * 2})
 >>> units = pd.DataFrame({"family_unit_id": ["U", "U"], "record_id": ["a", "b"]})
 >>> cases = pd.DataFrame({"case_id": ["C1", "C2"], "record_id": ["a", "b"],
@@ -23,8 +23,8 @@ Examples
 >>> hearings = pd.DataFrame({"hearing_id": ["H1", "H2"], "case_id": ["C1", "C2"],
 ...     "date": pd.to_datetime(["2020-01-02", "2020-01-09"]), "court": ["El Paso", "Brownsville"]})
 >>> bundle = SimpleNamespace(individuals=ind, family_units=units, cases=cases, hearings=hearings)
->>> G = build_graph(bundle, pd.DataFrame({"record_id": ["a", "b"], "person_id": ["P1", "P2"]}))
->>> [f.code for f in consolidation_candidates(G)]
+>>> facts = build_facts(bundle, pd.DataFrame({"record_id": ["a", "b"], "person_id": ["P1", "P2"]}))
+>>> [f.code for f in consolidation_candidates(facts)]
 ['HEARING_SPLIT']
 """
 
@@ -33,10 +33,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-import networkx as nx
 import pandas as pd
 
-from kinlink.queries.facts import Facts, bucket, derive_facts
+from kinlink.queries.facts import Facts, bucket
 from kinlink.queries.flags import Evidence, Flag, make_flag
 from kinlink.queries.text import iso, listing
 
@@ -69,9 +68,8 @@ def lead_of(case_id: str, leads: dict[str, Any]) -> str:
 
 
 def consolidation_candidates(
-    G: nx.MultiDiGraph,
+    facts: Facts,
     *,
-    facts: Facts | None = None,
     open_statuses: Iterable[str] = ("PENDING",),
     as_of: pd.Timestamp | None = None,
 ) -> list[Flag]:
@@ -79,10 +77,8 @@ def consolidation_candidates(
 
     Parameters
     ----------
-    G : networkx.MultiDiGraph
-        The case-linkage graph.
-    facts : Facts, optional
-        Facts already derived from ``G``.
+    facts : Facts
+        The persons, families, cases and hearings (:func:`kinlink.queries.facts.build_facts`).
     open_statuses : iterable of str
         Case statuses that count as open (a case with no status is open too).
     as_of : Timestamp, optional
@@ -97,7 +93,7 @@ def consolidation_candidates(
     -----
     O(C) for the courts and leads; O(h²) per family for the hearings, h its open hearings.
     """
-    f = facts if facts is not None else derive_facts(G)
+    f = facts
     statuses = set(open_statuses)
     cases = f.cases[f.cases["family_id"].isin(f.multi_person_families)]
     is_open = cases["status"].isna() | cases["status"].isin(statuses)

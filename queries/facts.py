@@ -1,8 +1,8 @@
-"""Per-record, per-person, per-case and per-family facts, derived once from the graph.
+"""Per-record, per-person, per-case and per-family facts, built once from the bundle's frames.
 
-Every analysis reads the same :class:`Facts`, extracted from the graph in one pass over its nodes
-and one over its edges, then derived with pandas group-bys (no per-person Python loops). The
-contract's terms are computed here and nowhere else:
+Every analysis reads the same :class:`Facts`, built from the bundle's tables, the resolver's
+persons and the families (:func:`build_facts`) with column-wise merges and group-bys (no graph, no
+per-person Python loops). The contract's terms are computed here and nowhere else:
 
 - a person's **nationality** is the most frequent non-empty nationality of its records; a tie goes
   to the *latest* record carrying one of the tied nationalities;
@@ -18,14 +18,13 @@ Examples
 --------
 >>> import pandas as pd
 >>> from types import SimpleNamespace
->>> from kinlink.graph.build import build_graph
 >>> ind = pd.DataFrame({"record_id": ["a", "b", "c"], "source": ["CBP", "EOIR", "NGO"],
 ...                     "nationality": ["HND", "GTM", pd.NA],
 ...                     "as_of": pd.to_datetime(["2020-01-01", "2019-01-01", "2021-01-01"])})
 >>> bundle = SimpleNamespace(individuals=ind, cases=None, hearings=None,
 ...     family_units=pd.DataFrame({"family_unit_id": ["U"], "record_id": ["a"]}))
 >>> persons = pd.DataFrame({"record_id": ["a", "b", "c"], "person_id": ["P1"] * 3})
->>> f = derive_facts(build_graph(bundle, persons))
+>>> f = build_facts(bundle, persons)
 >>> f.persons.loc["P1", "nationality"]  # HND and GTM tie; "a" is the latest of those two
 'HND'
 """
@@ -33,22 +32,31 @@ Examples
 from __future__ import annotations
 
 import logging
-from collections import defaultdict
-from collections.abc import Iterable
+from collections import defaultdict, namedtuple
+from collections.abc import Iterable, Iterator, Mapping
 from functools import cached_property
-from typing import Any
+from typing import Any, Protocol
 
-import networkx as nx
 import numpy as np
 import pandas as pd
 
 from kinlink.contract import CASES, HEARINGS, INDIVIDUALS, TABLES
-from kinlink.graph.schema import KEY, KIND, ROLE, EdgeKind, NodeKind
+from kinlink.graph.families import complete_persons, compute_families
 from kinlink.memory import paused_gc
 
 log = logging.getLogger(__name__)
 
-__all__ = ["Facts", "bucket", "derive_facts", "exists_distinct", "latest_order", "to_bool"]
+__all__ = [
+    "Facts",
+    "RowsBy",
+    "Tables",
+    "bucket",
+    "build_facts",
+    "exists_distinct",
+    "latest_order",
+    "reference_date",
+    "to_bool",
+]
 
 
 #: The columns of :attr:`Facts.records`, :attr:`Facts.cases` and :attr:`Facts.hearings` (after
@@ -86,8 +94,9 @@ def latest_order(frame: pd.DataFrame, by: str = "person_id") -> pd.DataFrame:
     return frame.sort_values([by, "as_of", "record_id"], na_position="first", kind="mergesort")
 
 
-def _column(rows: list[dict[str, Any]], name: str) -> Any:
-    values = [row.get(name) for row in rows]
+def _typed(values: list[Any], name: str) -> Any:
+    """``values`` of column ``name`` as the facts hold them: plain bools (missing = false),
+    datetimes, or objects with ``None`` for missing."""
     if name in BOOL_COLUMNS:
         return to_bool(values)
     if name in DATE_COLUMNS:
@@ -96,15 +105,8 @@ def _column(rows: list[dict[str, Any]], name: str) -> Any:
     return series.where(series.notna(), None)
 
 
-def _table(keys: list[str], rows: list[dict[str, Any]], id_col: str, cols: Iterable[str]):
-    data: dict[str, Any] = {id_col: pd.Series(keys, dtype=object)}
-    for col in cols:
-        data[col] = _column(rows, col)
-    return pd.DataFrame(data)
-
-
 class Facts:
-    """The frames every analysis reads (built by :func:`derive_facts`).
+    """The frames every analysis reads (built by :func:`build_facts`).
 
     Attributes
     ----------
@@ -160,19 +162,19 @@ class Facts:
         return _group_lists(c["person_id"], c["case_id"])
 
     @cached_property
-    def case_rows(self) -> dict[str, Any]:
+    def case_rows(self) -> RowsBy:
         """case_id -> the case's row (a namedtuple)."""
-        return _rows_by(self.cases, "case_id")
+        return RowsBy(self.cases, "case_id")
 
     @cached_property
-    def record_rows(self) -> dict[str, Any]:
+    def record_rows(self) -> RowsBy:
         """record_id -> the record's row (a namedtuple)."""
-        return _rows_by(self.records, "record_id")
+        return RowsBy(self.records, "record_id")
 
     @cached_property
-    def person_rows(self) -> dict[str, Any]:
+    def person_rows(self) -> RowsBy:
         """person_id -> the person's facts (a namedtuple with ``person_id`` first)."""
-        return _rows_by(self.persons.reset_index(), "person_id")
+        return RowsBy(self.persons.reset_index(), "person_id")
 
     def family_record_ids(self, family_id: str) -> list[str]:
         """Every record of every member of ``family_id``, sorted."""
@@ -248,8 +250,55 @@ class Facts:
         return sizes.index[sizes >= 2]
 
 
-def _rows_by(frame: pd.DataFrame, key: str) -> dict[str, Any]:
-    return dict(zip(frame[key].tolist(), frame.itertuples(index=False), strict=True))
+def reference_date(facts: Facts) -> pd.Timestamp | None:
+    """The date "next hearing" is counted from: the latest ``as_of`` among the records.
+
+    Using the data's own date (not today's) keeps a report reproducible.
+    """
+    latest = facts.records["as_of"].max()
+    return None if pd.isna(latest) else pd.Timestamp(latest)
+
+
+class RowsBy(Mapping[str, Any]):
+    """A frame's rows by the value of its ``key`` column, each a namedtuple made when first read
+    (as ``frame.itertuples(index=False)`` makes it; a repeated key maps to its last row).
+
+    Evidence and report sections read the rows of flagged families only: making a namedtuple for
+    every one of hundreds of thousands of records would cost seconds for nothing.
+
+    Examples
+    --------
+    >>> rows = RowsBy(pd.DataFrame({"id": ["a", "b"], "x": [1, 2]}), "id")
+    >>> rows["b"].x, len(rows), "c" in rows
+    (2, 2, False)
+    """
+
+    def __init__(self, frame: pd.DataFrame, key: str) -> None:
+        self._frame = frame
+        self._position = {k: i for i, k in enumerate(frame[key].tolist())}
+        self._type = namedtuple("Pandas", [str(c) for c in frame.columns], rename=True)  # type: ignore[misc]
+        self._columns: list[list[Any]] | None = None
+        self._made: dict[str, Any] = {}
+
+    def __getitem__(self, key: str) -> Any:
+        row = self._made.get(key)
+        if row is None:
+            i = self._position[key]
+            if self._columns is None:
+                self._columns = [
+                    self._frame.iloc[:, j].tolist() for j in range(self._frame.shape[1])
+                ]
+            row = self._made[key] = self._type(*(column[i] for column in self._columns))
+        return row
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._position
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._position)
+
+    def __len__(self) -> int:
+        return len(self._position)
 
 
 def bucket(frame: pd.DataFrame, key: str = "family_id") -> dict[str, list[Any]]:
@@ -277,85 +326,155 @@ def _group_lists(keys: pd.Series, values: pd.Series) -> dict[str, list[str]]:
     return dict(out)
 
 
-def _strip(nodes: list[str], kind: NodeKind) -> list[str]:
-    n = len(kind.value) + 1
-    return [x[n:] for x in nodes]
+class Tables(Protocol):
+    """The bundle's tables the facts are built from (:class:`kinlink.loaders.Bundle` fits).
+
+    ``cases`` and ``hearings`` may be ``None`` or empty: they are optional tables. Ids are unique
+    within a table (the loaders reject duplicates).
+    """
+
+    individuals: pd.DataFrame
+    family_units: pd.DataFrame
 
 
-def derive_facts(G: nx.MultiDiGraph) -> Facts:
-    """Extract the :class:`Facts` of the graph built by :func:`kinlink.graph.build.build_graph`.
+def _optional(tables: Any, name: str) -> pd.DataFrame | None:
+    frame = getattr(tables, name, None)
+    return None if frame is None or len(frame) == 0 else frame
+
+
+def _values(frame: pd.DataFrame | None, name: str) -> list[Any]:
+    """The column ``name`` as a list with ``None`` for missing values (all ``None`` if absent)."""
+    if frame is None:
+        return []
+    if name not in frame.columns:
+        return [None] * len(frame)
+    series = frame[name]
+    return series.astype(object).where(series.notna(), None).tolist()
+
+
+def _fact_column(frame: pd.DataFrame | None, name: str) -> Any:
+    """Column ``name`` of ``frame`` as the facts hold it (see :func:`_typed`), column-wise when
+    its dtype allows (the loaders' string, boolean and datetime columns)."""
+    if frame is None:
+        return _typed([], name)
+    if name not in frame.columns:
+        return _typed([None] * len(frame), name)
+    series = frame[name].reset_index(drop=True)
+    dtype = series.dtype
+    if name in BOOL_COLUMNS and isinstance(dtype, pd.BooleanDtype):
+        return series.eq(True).fillna(False).to_numpy(dtype=bool)
+    if name in DATE_COLUMNS and pd.api.types.is_datetime64_dtype(dtype):
+        return series.astype("datetime64[ns]")
+    if name not in BOOL_COLUMNS | DATE_COLUMNS and (
+        isinstance(dtype, pd.StringDtype) or pd.api.types.is_integer_dtype(dtype)
+    ):
+        values = series.astype(object)
+        return values.where(series.notna(), None)
+    return _typed(series.astype(object).where(series.notna(), None).tolist(), name)
+
+
+def _frame_table(frame: pd.DataFrame | None, id_col: str, cols: Iterable[str]) -> pd.DataFrame:
+    keys = [] if frame is None else frame[id_col].astype(str).tolist()
+    data: dict[str, Any] = {id_col: pd.Series(keys, dtype=object)}
+    for col in cols:
+        data[col] = _fact_column(frame, col)
+    return pd.DataFrame(data)
+
+
+def build_facts(
+    tables: Tables, persons: pd.DataFrame, families: pd.DataFrame | None = None
+) -> Facts:
+    """The :class:`Facts` of a bundle's tables and the resolver's persons.
+
+    Parameters
+    ----------
+    tables : Bundle
+        ``individuals`` and ``family_units``, and the optional ``cases`` and ``hearings``.
+    persons : DataFrame
+        ``record_id, person_id`` (``Resolution.persons``); a record left out becomes a person of
+        its own (:func:`kinlink.graph.families.complete_persons`).
+    families : DataFrame, optional
+        ``family_id, person_id`` (:func:`kinlink.graph.families.compute_families`, computed here
+        when not given).
 
     Notes
     -----
-    One pass over the nodes and one over the edges, then group-bys: O(N log N) in the size of the
-    graph (the sorts that pick the latest record).
+    Column-wise conversions, merges and group-bys: O(N log N) in the number of rows (the sorts
+    that pick the latest record).
     """
     with paused_gc():
-        return _derive(G)
+        individuals = tables.individuals
+        persons = complete_persons(individuals, persons)
+        if families is None:
+            families = compute_families(persons, tables.family_units)
+        cases_in = _optional(tables, "cases")
+        hearings_in = _optional(tables, "hearings")
+        record_ids = individuals["record_id"].astype(str)
+        same_as = pd.DataFrame(
+            {
+                "record_id": persons["record_id"].tolist(),
+                "person_id": persons["person_id"].tolist(),
+            },
+            dtype=object,
+        )
+
+        records = _frame_table(individuals, "record_id", RECORD_COLUMNS)
+        records = records.merge(same_as, on="record_id", how="left")
+        records = records[["record_id", "person_id", *RECORD_COLUMNS]]
+
+        fam = pd.DataFrame(
+            {
+                "person_id": families["person_id"].tolist(),
+                "family_id": families["family_id"].tolist(),
+            },
+            dtype=object,
+        ).sort_values(["family_id", "person_id"], ignore_index=True)
+        person_facts = _person_facts(records, fam)
+
+        cases = _frame_table(cases_in, "case_id", CASE_COLUMNS)
+        # a case's respondent is its record; record_id stays as given for an absent record
+        respondent = cases[["case_id", "record_id"]][cases["record_id"].isin(set(record_ids))]
+        given = cases["record_id"]
+        cases = cases.drop(columns="record_id").merge(respondent, on="case_id", how="left")
+        cases["record_id"] = cases["record_id"].where(cases["record_id"].notna(), given)
+        cases = cases.merge(same_as, on="record_id", how="left")
+        cases["family_id"] = cases["person_id"].map(person_facts["family_id"])
+        cases = cases.sort_values("case_id", ignore_index=True)
+
+        hearings = _frame_table(hearings_in, "hearing_id", HEARING_COLUMNS)
+        case_ids = set() if cases_in is None else set(cases_in["case_id"].astype(str))
+        hearing_of = hearings[["hearing_id", "case_id"]][hearings["case_id"].isin(case_ids)]
+        hearings = hearings.drop(columns="case_id").merge(hearing_of, on="hearing_id", how="left")
+        hearings = hearings.merge(
+            cases[["case_id", "person_id", "family_id"]], on="case_id", how="left"
+        )
+        hearings = hearings.sort_values("hearing_id", ignore_index=True)
+
+        units = _units(tables.family_units, record_ids)
+        return Facts(records, person_facts, fam, cases, hearings, units)
 
 
-def _derive(G: nx.MultiDiGraph) -> Facts:
-    by_kind: dict[str, tuple[list[str], list[dict[str, Any]]]] = defaultdict(lambda: ([], []))
-    for _, attrs in G.nodes(data=True):
-        keys, rows = by_kind[attrs.get(KIND, "")]
-        keys.append(attrs[KEY])
-        rows.append(attrs)
-    ends: dict[str, tuple[list[str], list[str]]] = defaultdict(lambda: ([], []))
-    roles: list[Any] = []
-    member_of = EdgeKind.MEMBER_OF.value
-    # adjacency() yields the graph's own dicts: much faster than an edge view at this size
-    for u, nbrs in G.adjacency():
-        for v, keyed in nbrs.items():
-            for k, attrs in keyed.items():
-                src, dst = ends[k]
-                src.append(u)
-                dst.append(v)
-                if k == member_of:
-                    roles.append(attrs.get(ROLE))
-
-    def edge_frame(kind: EdgeKind, a: str, akind: NodeKind, b: str, bkind: NodeKind):
-        src, dst = ends.get(kind, ([], []))
-        return pd.DataFrame({a: _strip(src, akind), b: _strip(dst, bkind)}, dtype=object)
-
-    same_as = edge_frame(
-        EdgeKind.SAME_AS, "record_id", NodeKind.RECORD, "person_id", NodeKind.PERSON
+def _units(family_units: pd.DataFrame, record_ids: pd.Series) -> pd.DataFrame:
+    """``family_unit_id, record_id, role`` of the memberships of loaded records, in record order."""
+    position = pd.Series(range(len(record_ids)), index=record_ids.to_numpy())
+    ids = family_units["record_id"].astype(str)
+    where = ids.map(position)
+    keep = where.notna().to_numpy()
+    order = np.argsort(where[keep].to_numpy(), kind="stable")
+    roles = _values(family_units, "role") if "role" in family_units.columns else None
+    kept = np.flatnonzero(keep)[order]
+    role_values = (
+        [roles[i] if isinstance(roles[i], str) else None for i in kept.tolist()]
+        if roles is not None
+        else [None] * len(kept)
     )
-    fam = edge_frame(EdgeKind.IN, "person_id", NodeKind.PERSON, "family_id", NodeKind.FAMILY)
-    respondent = edge_frame(
-        EdgeKind.RESPONDENT, "case_id", NodeKind.CASE, "record_id", NodeKind.RECORD
-    )
-    hearing_of = edge_frame(EdgeKind.OF, "hearing_id", NodeKind.HEARING, "case_id", NodeKind.CASE)
-    units = edge_frame(
-        EdgeKind.MEMBER_OF, "record_id", NodeKind.RECORD, "family_unit_id", NodeKind.UNIT
-    )
-    units["role"] = pd.Series(roles, dtype=object)
-
-    rkeys, rrows = by_kind.get(NodeKind.RECORD.value, ([], []))
-    records = _table(rkeys, rrows, "record_id", RECORD_COLUMNS)
-    records = records.merge(same_as, on="record_id", how="left")
-    records = records[["record_id", "person_id", *RECORD_COLUMNS]]
-
-    fam = fam.sort_values(["family_id", "person_id"], ignore_index=True)
-    persons = _person_facts(records, fam)
-
-    ckeys, crows = by_kind.get(NodeKind.CASE.value, ([], []))
-    cases = _table(ckeys, crows, "case_id", CASE_COLUMNS)
-    # the respondent edge is the truth; record_id stays as given for cases whose record is absent
-    cases = cases.drop(columns="record_id").merge(respondent, on="case_id", how="left")
-    given = _column(crows, "record_id")
-    cases["record_id"] = cases["record_id"].where(cases["record_id"].notna(), given)
-    cases = cases.merge(same_as, on="record_id", how="left")
-    cases["family_id"] = cases["person_id"].map(persons["family_id"])
-    cases = cases.sort_values("case_id", ignore_index=True)
-
-    hkeys, hrows = by_kind.get(NodeKind.HEARING.value, ([], []))
-    hearings = _table(hkeys, hrows, "hearing_id", HEARING_COLUMNS)
-    hearings = hearings.drop(columns="case_id").merge(hearing_of, on="hearing_id", how="left")
-    hearings = hearings.merge(
-        cases[["case_id", "person_id", "family_id"]], on="case_id", how="left"
-    )
-    hearings = hearings.sort_values("hearing_id", ignore_index=True)
-    return Facts(records, persons, fam, cases, hearings, units)
+    return pd.DataFrame(
+        {
+            "record_id": ids.to_numpy()[kept].tolist(),
+            "family_unit_id": family_units["family_unit_id"].astype(str).to_numpy()[kept].tolist(),
+            "role": pd.Series(role_values, dtype=object),
+        }
+    ).astype({"record_id": object, "family_unit_id": object})
 
 
 def _person_facts(records: pd.DataFrame, fam: pd.DataFrame) -> pd.DataFrame:

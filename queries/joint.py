@@ -19,15 +19,15 @@ Examples
 --------
 >>> import pandas as pd
 >>> from types import SimpleNamespace
->>> from kinlink.graph.build import build_graph
+>>> from kinlink.queries.facts import build_facts
 >>> ind = pd.DataFrame({"record_id": ["a", "b"], "source": ["CBP"] * 2,
 ...                     "nationality": ["HND", "HND"]})
 >>> units = pd.DataFrame({"family_unit_id": ["U", "U"], "record_id": ["a", "b"]})
 >>> cases = pd.DataFrame({"case_id": ["C1"], "record_id": ["a"], "mpp": [True],
 ...                       "status": ["PENDING"]})
 >>> bundle = SimpleNamespace(individuals=ind, family_units=units, cases=cases, hearings=None)
->>> G = build_graph(bundle, pd.DataFrame({"record_id": ["a", "b"], "person_id": ["P1", "P2"]}))
->>> [(f.code, f.evidence.cases) for f in joint_reprocessing(G)]
+>>> facts = build_facts(bundle, pd.DataFrame({"record_id": ["a", "b"], "person_id": ["P1", "P2"]}))
+>>> [(f.code, f.evidence.cases) for f in joint_reprocessing(facts)]
 [('WIND_DOWN_SPLIT', ('C1',))]
 """
 
@@ -36,25 +36,22 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import networkx as nx
 import pandas as pd
 
-from kinlink.queries.facts import Facts, derive_facts, exists_distinct
+from kinlink.queries.facts import Facts, exists_distinct
 from kinlink.queries.flags import Evidence, Flag, make_flag
 from kinlink.queries.text import iso, listing
 
 __all__ = ["joint_reprocessing"]
 
 
-def joint_reprocessing(G: nx.MultiDiGraph, *, facts: Facts | None = None) -> list[Flag]:
+def joint_reprocessing(facts: Facts) -> list[Flag]:
     """Flag families that the MPP guidance says must be reprocessed or processed out together.
 
     Parameters
     ----------
-    G : networkx.MultiDiGraph
-        The case-linkage graph.
-    facts : Facts, optional
-        Facts already derived from ``G``.
+    facts : Facts
+        The persons, families and cases (:func:`kinlink.queries.facts.build_facts`).
 
     Returns
     -------
@@ -66,7 +63,7 @@ def joint_reprocessing(G: nx.MultiDiGraph, *, facts: Facts | None = None) -> lis
     Group-bys over the persons (with per-person case facts) of families with two or more
     persons: O(P + C) plus the evidence of the flagged families.
     """
-    f = facts if facts is not None else derive_facts(G)
+    f = facts
     m = f.members.assign(
         fear_mex=lambda d: d["mexican"] & d["fear_claimed"],
         non_amenable=lambda d: d["has_mpp"] & (d["mexican"] | d["uac"]),

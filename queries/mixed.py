@@ -9,14 +9,14 @@ Examples
 --------
 >>> import pandas as pd
 >>> from types import SimpleNamespace
->>> from kinlink.graph.build import build_graph
+>>> from kinlink.queries.facts import build_facts
 >>> ind = pd.DataFrame({"record_id": ["a", "b", "c"], "source": ["CBP"] * 3,
 ...                     "nationality": ["HND", "MEX", pd.NA]})
 >>> units = pd.DataFrame({"family_unit_id": ["U"] * 3, "record_id": ["a", "b", "c"]})
 >>> bundle = SimpleNamespace(individuals=ind, family_units=units, cases=None, hearings=None)
->>> G = build_graph(bundle, pd.DataFrame({"record_id": ["a", "b", "c"],
-...                                       "person_id": ["P1", "P2", "P3"]}))
->>> [(f.code, f.evidence.locations) for f in mixed_nationality_units(G)]
+>>> facts = build_facts(bundle, pd.DataFrame({"record_id": ["a", "b", "c"],
+...                                           "person_id": ["P1", "P2", "P3"]}))
+>>> [(f.code, f.evidence.locations) for f in mixed_nationality_units(facts)]
 [('MIXED', ('HND', 'MEX'))]
 """
 
@@ -24,24 +24,20 @@ from __future__ import annotations
 
 from typing import Any
 
-import networkx as nx
-
-from kinlink.queries.facts import Facts, derive_facts
+from kinlink.queries.facts import Facts
 from kinlink.queries.flags import Evidence, Flag, make_flag
 from kinlink.queries.text import listing
 
 __all__ = ["mexican_member", "mixed_nationality_units"]
 
 
-def mixed_nationality_units(G: nx.MultiDiGraph, *, facts: Facts | None = None) -> list[Flag]:
+def mixed_nationality_units(facts: Facts) -> list[Flag]:
     """Flag families whose members have two or more distinct nationalities.
 
     Parameters
     ----------
-    G : networkx.MultiDiGraph
-        The case-linkage graph.
-    facts : Facts, optional
-        Facts already derived from ``G``.
+    facts : Facts
+        The persons and families (:func:`kinlink.queries.facts.build_facts`).
 
     Returns
     -------
@@ -53,7 +49,7 @@ def mixed_nationality_units(G: nx.MultiDiGraph, *, facts: Facts | None = None) -
     -----
     One group-by over the persons of families with two or more persons: O(P).
     """
-    f = facts if facts is not None else derive_facts(G)
+    f = facts
     m = f.members
     counts = m.groupby("family_id")["nationality"].nunique()
     return [_flag(f, str(fid), f.member_rows[fid]) for fid in counts.index[counts >= 2]]

@@ -14,11 +14,12 @@ what they write through this module:
   court (:data:`KEPT_TEXT`): the city (``location``), the language and every column kinlink does
   not know are dropped;
 * dates stay whole while the analyses run (the rules compare them), and every date written is
-  cut to its month (:func:`month_text`, :func:`coarsen_flags`, :func:`coarsen_sections`,
-  :func:`coarsen_graph`);
-* free text is rebuilt from masked values: the flags' reasons are written from the masked graph
-  (report) or have their names and ids replaced (:func:`mask_flags`, dashboard); a rejected row's
-  reason is rewritten from a known pattern or withheld (:func:`mask_rejects`).
+  cut to its month (:func:`month_text`, :func:`coarsen_flags`, :func:`coarsen_section`,
+  :func:`coarsen_graph`, :func:`coarsen_linked`);
+* free text is rebuilt from masked values: the flags' reasons are written from the masked frames
+  (report, :func:`mask_linked`) or have their names and ids replaced (:func:`mask_reasons`,
+  dashboard); a rejected row's reason is rewritten from a known pattern or withheld
+  (:func:`mask_rejects`).
 
 The contract files keep their columns; their ids are pseudonyms. A masked report therefore cannot
 be scored against ground truth (``kinlink evaluate``): evaluate an unmasked run instead.
@@ -50,9 +51,10 @@ from typing import Any, Final
 import networkx as nx
 import pandas as pd
 
-from kinlink.contract import CASES, HEARINGS, INDIVIDUALS, TABLES, Table
+from kinlink.contract import CASES, FAMILY_UNITS, HEARINGS, INDIVIDUALS, TABLES, Table
 from kinlink.errors import SettingsError
-from kinlink.graph.schema import KEY, KIND, N_RECORDS, SIZE, NodeKind, node_id
+from kinlink.graph.families import LinkedBundle
+from kinlink.graph.schema import N_RECORDS, SIZE, NodeKind
 from kinlink.queries.facts import Facts
 from kinlink.queries.flags import Flag
 from kinlink.queries.sections import FamilySection
@@ -65,10 +67,12 @@ __all__ = [
     "MaskedLog",
     "coarsen_flags",
     "coarsen_graph",
+    "coarsen_linked",
+    "coarsen_section",
     "coarsen_sections",
     "line_pseudonym",
-    "mask_graph",
     "mask_key",
+    "mask_linked",
     "mask_logs",
     "mask_matches",
     "mask_message",
@@ -168,36 +172,97 @@ def pseudonym(kind: str, value: str, key: bytes) -> str:
     return f"{PREFIX.get(kind, 'X')}-{digest[:16]}"
 
 
-def _masked_attrs(kind: str, attrs: dict[str, Any], key: bytes) -> dict[str, Any]:
-    out: dict[str, Any] = {KIND: kind}
-    keep = KEEP.get(kind, frozenset())
-    for name, value in attrs.items():
-        if name in keep:
-            out[name] = value
-        elif (kind, name) in ID_ATTRS and value is not None:
-            out[name] = pseudonym(ID_ATTRS[kind, name], str(value), key)
-    raw_key = str(attrs[KEY])
-    out[KEY] = pseudonym(kind, raw_key, key) if kind in PREFIX else raw_key
+def _pseudonyms(kind: str, values: pd.Series, key: bytes) -> pd.Series:
+    """``values`` (ids of ``kind``) as pseudonyms, one HMAC per distinct value; missing stays
+    missing."""
+    present = values.notna()
+    text = values[present].astype(str)
+    distinct = pd.unique(text.to_numpy())
+    lookup = dict(zip(distinct, (pseudonym(kind, v, key) for v in distinct), strict=True))
+    out = pd.Series(None, index=values.index, dtype=object)
+    out[present] = text.map(lookup)
     return out
 
 
-def mask_graph(G: nx.MultiDiGraph, key: bytes) -> nx.MultiDiGraph:
-    """A copy of ``G`` with pseudonymous ids and no identifying attributes.
+def _mask_frame(frame: pd.DataFrame | None, kind: str, key: bytes) -> pd.DataFrame | None:
+    """A table with its ids pseudonymised and only the columns :data:`KEEP` lists for ``kind``."""
+    if frame is None:
+        return None
+    table = _TABLE_OF.get(kind, FAMILY_UNITS)
+    declared = {c.name: c for c in table.loaded_columns}
+    keep = KEEP.get(kind, frozenset()) | ({"role"} if table is FAMILY_UNITS else set())
+    out: dict[str, Any] = {}
+    for name in frame.columns:
+        column = declared.get(str(name))
+        if column is not None and column.refers_to is not None:
+            out[name] = _pseudonyms(column.refers_to, frame[name], key)
+        elif name in keep:
+            out[name] = frame[name].to_numpy()
+    return pd.DataFrame(out, index=frame.index)
 
-    Node ids become ``"<kind>:<pseudonym>"``; edges and their attributes (kind, role) are kept.
+
+def mask_linked(linked: LinkedBundle, key: bytes) -> LinkedBundle:
+    """A copy of ``linked`` with pseudonymous ids and no identifying values.
+
+    Every record, person, family, unit, case and hearing id becomes its :func:`pseudonym`;
+    record, case and hearing tables keep only the columns :data:`KEEP` lists (no line numbers);
+    the resolver's matches keep only their numeric and level columns (:func:`mask_matches`);
+    rejects and unparsed values get :func:`mask_rejects` and :func:`mask_unparsed`; the fitted
+    scorer, which holds the records, is dropped (the model's weights and counts are kept).
+    Dates stay whole (the analyses compare them): :func:`coarsen_linked` cuts them to the month
+    for what is written.
 
     Notes
     -----
-    O(nodes + edges).
+    One HMAC per distinct id; O(rows) otherwise.
     """
-    H = nx.MultiDiGraph()
-    new_id: dict[str, str] = {}
-    for node, attrs in G.nodes(data=True):
-        masked = _masked_attrs(attrs[KIND], attrs, key)
-        new_id[node] = node_id(attrs[KIND], masked[KEY])
-        H.add_node(new_id[node], **masked)
-    H.add_edges_from((new_id[u], new_id[v], k, d) for u, v, k, d in G.edges(keys=True, data=True))
-    return H
+    persons = pd.DataFrame(
+        {
+            "record_id": _pseudonyms(NodeKind.RECORD, linked.persons["record_id"], key),
+            "person_id": _pseudonyms(NodeKind.PERSON, linked.persons["person_id"], key),
+        }
+    )
+    families = pd.DataFrame(
+        {
+            "family_id": _pseudonyms(NodeKind.FAMILY, linked.families["family_id"], key),
+            "person_id": _pseudonyms(NodeKind.PERSON, linked.families["person_id"], key),
+        }
+    )
+    matches, rejects, unparsed = linked.matches, linked.rejects, linked.unparsed
+    return linked.replace(
+        individuals=_mask_frame(linked.individuals, NodeKind.RECORD, key),
+        family_units=_mask_frame(linked.family_units, NodeKind.UNIT, key),
+        cases=_mask_frame(linked.cases, NodeKind.CASE, key),
+        hearings=_mask_frame(linked.hearings, NodeKind.HEARING, key),
+        persons=persons,
+        families=families,
+        matches=mask_matches(matches, key) if matches is not None else None,
+        rejects=mask_rejects(rejects, key) if rejects is not None else None,
+        unparsed=mask_unparsed(unparsed, key) if unparsed is not None else None,
+        scorer=None,
+        evidence=linked.evidence.masked(key) if linked.evidence is not None else None,
+    )
+
+
+def coarsen_linked(linked: LinkedBundle) -> LinkedBundle:
+    """``linked`` with every date of its tables cut to the first day of its month (what a masked
+    report writes in ``data/``; the dashboard reads a masked report's dates that way)."""
+
+    def month(frame: pd.DataFrame | None) -> pd.DataFrame | None:
+        if frame is None:
+            return None
+        out = frame.copy()
+        for name in DATE_COLUMNS.intersection(map(str, out.columns)):
+            values = out[name]
+            if pd.api.types.is_datetime64_any_dtype(values.dtype):
+                out[name] = values.dt.to_period("M").dt.to_timestamp().astype(values.dtype)
+        return out
+
+    return linked.replace(
+        individuals=month(linked.individuals),
+        cases=month(linked.cases),
+        hearings=month(linked.hearings),
+    )
 
 
 def mask_matches(matches: pd.DataFrame, key: bytes) -> pd.DataFrame:
@@ -248,18 +313,20 @@ def _month_cells(rows: list[dict[str, str]]) -> list[dict[str, str]]:
     return [{k: month_text(v) if isinstance(v, str) else v for k, v in row.items()} for row in rows]
 
 
+def coarsen_section(section: FamilySection) -> FamilySection:
+    """A human report's family section with every date cut to the month."""
+    return replace(
+        section,
+        flags=tuple(coarsen_flags(section.flags)),
+        members=_month_cells(section.members),
+        records=_month_cells(section.records),
+        cases=_month_cells(section.cases),
+    )
+
+
 def coarsen_sections(sections: Iterable[FamilySection]) -> list[FamilySection]:
     """The human report's family sections with every date cut to the month."""
-    return [
-        replace(
-            s,
-            flags=tuple(coarsen_flags(s.flags)),
-            members=_month_cells(s.members),
-            records=_month_cells(s.records),
-            cases=_month_cells(s.cases),
-        )
-        for s in sections
-    ]
+    return [coarsen_section(s) for s in sections]
 
 
 def coarsen_graph(G: nx.MultiDiGraph) -> nx.MultiDiGraph:

@@ -240,7 +240,7 @@ def review_table(judged: Judged, review_tables: dict[str, pd.DataFrame]) -> pd.D
     judged : Judged
         The verdicts.
     review_tables : dict
-        The contract flag tables (:func:`kinlink.queries.report.contract_tables`) built from
+        The contract flag tables (:func:`kinlink.queries.report_files.contract_tables`) built from
         the review flags only, keyed by file stem.
 
     Returns

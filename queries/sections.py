@@ -8,16 +8,17 @@ agree. Values are plain text here; each renderer neutralises and escapes them.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, overload
 
 import pandas as pd
 
-from kinlink.queries.facts import Facts
+from kinlink.queries.facts import Facts, reference_date
 from kinlink.queries.flags import CONTRACT_FILES, RULES, Flag
 from kinlink.queries.text import iso
 
-__all__ = ["FamilySection", "Summary", "family_sections", "reference_date", "summarise"]
+__all__ = ["FamilySection", "FamilySections", "Summary", "family_sections", "summarise"]
 
 CONTRACT_CODES = frozenset(c for codes in CONTRACT_FILES.values() for c in codes)
 
@@ -89,15 +90,6 @@ class Summary:
     gaps: list[str] = field(default_factory=list)  # what the data cannot show (Bundle.gaps)
 
 
-def reference_date(facts: Facts) -> pd.Timestamp | None:
-    """The date "next hearing" is counted from: the latest ``as_of`` among the records.
-
-    Using the data's own date (not today's) keeps a report reproducible.
-    """
-    latest = facts.records["as_of"].max()
-    return None if pd.isna(latest) else pd.Timestamp(latest)
-
-
 def _text(value: Any) -> str:
     if value is None:
         return ""
@@ -133,69 +125,124 @@ def _next_hearings(facts: Facts, ref: pd.Timestamp | None) -> dict[str, tuple[st
     return out
 
 
+class FamilySections(Sequence[FamilySection]):
+    """The flagged families' sections, in priority order, each built when first read.
+
+    A renderer reads only the sections it shows (the HTML report the first 1,000, the workbook the
+    first 5,000 by default), and the length of the whole list for its "N more" note.
+    """
+
+    def __init__(
+        self,
+        facts: Facts,
+        flags: list[Flag],
+        ref: pd.Timestamp | None,
+        transform: Callable[[FamilySection], FamilySection] | None = None,
+    ) -> None:
+        self.facts = facts
+        self.ref = ref
+        self.transform = transform
+        self.by_family: dict[str, list[Flag]] = {}
+        for flag in flags:
+            self.by_family.setdefault(flag.family_id, []).append(flag)
+
+        def priority(fid: str) -> tuple[int, int, str]:
+            codes = {fl.code for fl in self.by_family[fid]}
+            return (-len(codes & CONTRACT_CODES), -len(codes), fid)
+
+        self.order = sorted(self.by_family, key=priority)
+        self._built: dict[str, FamilySection] = {}
+        self._next: dict[str, tuple[str, str]] | None = None
+
+    def __len__(self) -> int:
+        return len(self.order)
+
+    @overload
+    def __getitem__(self, index: int) -> FamilySection: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[FamilySection]: ...
+
+    def __getitem__(self, index: int | slice) -> FamilySection | list[FamilySection]:
+        if isinstance(index, slice):
+            return [self._section(fid) for fid in self.order[index]]
+        return self._section(self.order[index])
+
+    def _section(self, fid: str) -> FamilySection:
+        if fid not in self._built:
+            if self._next is None:
+                self._next = _next_hearings(self.facts, self.ref)
+            built = _build_section(self.facts, fid, self.by_family[fid], self._next)
+            self._built[fid] = self.transform(built) if self.transform else built
+        return self._built[fid]
+
+    def each(self, transform: Callable[[FamilySection], FamilySection]) -> FamilySections:
+        """The same sections, each passed through ``transform`` when read."""
+        out = FamilySections(self.facts, [], self.ref, transform)
+        out.by_family, out.order = self.by_family, self.order
+        return out
+
+
+def _build_section(
+    facts: Facts, fid: str, flags: list[Flag], nxt: dict[str, tuple[str, str]]
+) -> FamilySection:
+    members = facts.family_members.get(fid, [])
+    member_rows = []
+    record_rows = []
+    case_rows = []
+    for p in members:
+        prow = facts.person_rows[p]
+        recs = facts.person_records.get(p, [])
+        cs = facts.person_cases.get(p, [])
+        member_rows.append(
+            {
+                "person_id": p,
+                "name": _text(prow.name),
+                "nationality": _text(prow.nationality),
+                "location": _text(prow.location),
+                "uac": _text(bool(prow.uac)),
+                "fear_claimed": _text(bool(prow.fear_claimed)),
+                "positive_fear": _text(bool(prow.positive_fear)),
+                "records": str(len(recs)),
+                "cases": str(len(cs)),
+            }
+        )
+        for r in recs:
+            row = facts.record_rows[r]
+            record_rows.append({c: _text(getattr(row, c)) for c in RECORD_COLUMNS})
+        for c in cs:
+            row = facts.case_rows[c]
+            cell = {k: _text(getattr(row, k)) for k in CASE_COLUMNS[:-2]}
+            cell["mpp"] = "yes" if row.mpp else "no"
+            cell["next_hearing"], cell["next_hearing_court"] = nxt.get(c, ("", ""))
+            case_rows.append(cell)
+    ordered = tuple(sorted(flags, key=lambda fl: _RULE_ORDER[fl.code]))
+    return FamilySection(fid, ordered, member_rows, record_rows, case_rows)
+
+
+_RULE_ORDER = {code: i for i, code in enumerate(RULES)}
+
+
 def family_sections(
     facts: Facts, flags: list[Flag], *, as_of: pd.Timestamp | None = None
-) -> list[FamilySection]:
+) -> FamilySections:
     """One section per family with at least one flag, the most flagged first.
 
     Families are ordered by their number of contract codes, then of all codes (descending), then
-    by family id, so a capped human report shows the families with the most to act on.
+    by family id, so a capped human report shows the families with the most to act on. Each
+    section is built when it is first read (:class:`FamilySections`).
 
     Parameters
     ----------
     facts : Facts
-        Facts derived from the graph.
+        The facts the flags were raised on.
     flags : list of Flag
         Every flag of every analysis.
     as_of : Timestamp, optional
         Hearings on or after this date are "next" (default :func:`reference_date`).
     """
     ref = as_of if as_of is not None else reference_date(facts)
-    by_family: dict[str, list[Flag]] = {}
-    for flag in flags:
-        by_family.setdefault(flag.family_id, []).append(flag)
-    nxt = _next_hearings(facts, ref)
-    sections = []
-
-    def priority(fid: str) -> tuple[int, int, str]:
-        codes = {fl.code for fl in by_family[fid]}
-        return (-len(codes & CONTRACT_CODES), -len(codes), fid)
-
-    for fid in sorted(by_family, key=priority):
-        members = facts.family_members.get(fid, [])
-        member_rows = []
-        record_rows = []
-        case_rows = []
-        for p in members:
-            prow = facts.person_rows[p]
-            recs = facts.person_records.get(p, [])
-            cs = facts.person_cases.get(p, [])
-            member_rows.append(
-                {
-                    "person_id": p,
-                    "name": _text(prow.name),
-                    "nationality": _text(prow.nationality),
-                    "location": _text(prow.location),
-                    "uac": _text(bool(prow.uac)),
-                    "fear_claimed": _text(bool(prow.fear_claimed)),
-                    "positive_fear": _text(bool(prow.positive_fear)),
-                    "records": str(len(recs)),
-                    "cases": str(len(cs)),
-                }
-            )
-            for r in recs:
-                row = facts.record_rows[r]
-                record_rows.append({c: _text(getattr(row, c)) for c in RECORD_COLUMNS})
-            for c in cs:
-                row = facts.case_rows[c]
-                cell = {k: _text(getattr(row, k)) for k in CASE_COLUMNS[:-2]}
-                cell["mpp"] = "yes" if row.mpp else "no"
-                cell["next_hearing"], cell["next_hearing_court"] = nxt.get(c, ("", ""))
-                case_rows.append(cell)
-        order = {code: i for i, code in enumerate(RULES)}
-        ordered = tuple(sorted(by_family[fid], key=lambda fl: order[fl.code]))
-        sections.append(FamilySection(fid, ordered, member_rows, record_rows, case_rows))
-    return sections
+    return FamilySections(facts, flags, ref)
 
 
 def summarise(facts: Facts, flags: list[Flag], *, as_of: pd.Timestamp | None = None) -> Summary:

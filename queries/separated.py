@@ -16,13 +16,13 @@ Examples
 --------
 >>> import pandas as pd
 >>> from types import SimpleNamespace
->>> from kinlink.graph.build import build_graph
+>>> from kinlink.queries.facts import build_facts
 >>> ind = pd.DataFrame({"record_id": ["a", "b"], "source": ["CBP", "NGO"],
 ...                     "country_of_location": ["MEX", "USA"]})
 >>> units = pd.DataFrame({"family_unit_id": ["U", "U"], "record_id": ["a", "b"]})
 >>> bundle = SimpleNamespace(individuals=ind, family_units=units, cases=None, hearings=None)
->>> G = build_graph(bundle, pd.DataFrame({"record_id": ["a", "b"], "person_id": ["P1", "P2"]}))
->>> [f.code for f in separated_families(G)]
+>>> facts = build_facts(bundle, pd.DataFrame({"record_id": ["a", "b"], "person_id": ["P1", "P2"]}))
+>>> [f.code for f in separated_families(facts)]
 ['LOCATION_SPLIT']
 """
 
@@ -30,9 +30,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-import networkx as nx
-
-from kinlink.queries.facts import Facts, bucket, derive_facts
+from kinlink.queries.facts import Facts, bucket
 from kinlink.queries.flags import Evidence, Flag, make_flag
 from kinlink.queries.text import iso, listing
 
@@ -40,19 +38,14 @@ __all__ = ["separated_families"]
 
 
 def separated_families(
-    G: nx.MultiDiGraph,
-    *,
-    facts: Facts | None = None,
-    mpp_split_none: Literal["mpp_case", "any_case"] = "mpp_case",
+    facts: Facts, *, mpp_split_none: Literal["mpp_case", "any_case"] = "mpp_case"
 ) -> list[Flag]:
     """Flag families whose members are split across the border, courts or MPP.
 
     Parameters
     ----------
-    G : networkx.MultiDiGraph
-        The case-linkage graph.
-    facts : Facts, optional
-        Facts already derived from ``G`` (saves re-deriving them when running several analyses).
+    facts : Facts
+        The persons, families and cases (:func:`kinlink.queries.facts.build_facts`).
     mpp_split_none : {"mpp_case", "any_case"}
         How MPP_SPLIT reads "at least one member has none": no MPP case (default), or no case.
 
@@ -68,7 +61,7 @@ def separated_families(
     """
     if mpp_split_none not in ("mpp_case", "any_case"):
         raise ValueError(f"mpp_split_none must be 'mpp_case' or 'any_case', not {mpp_split_none!r}")
-    f = facts if facts is not None else derive_facts(G)
+    f = facts
     m = f.members
     flags: list[Flag] = []
 

@@ -80,11 +80,14 @@ def _on_graph_event() -> None:
             current.append(node)
 
 
-nodes = family_view.family_nodes(data.G, family_id, person_id)
+local = data.local
+nodes = family_view.family_nodes(local.family_graph(family_id, person_id), family_id, person_id)
 for node in expanded:
-    nodes += family_view.neighbours(data.G, node)
+    nodes += local.neighbours(node)
+nodes = list(dict.fromkeys(nodes))
+graph = local.around(nodes)
 elements = family_view.elements(
-    data.G,
+    graph,
     nodes,
     masked=state.masked(),
     flagged=family_view.flagged_nodes(flags),

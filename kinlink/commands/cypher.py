@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from kinlink.commands.export import add_graph_arguments, add_neo4j_arguments, load_graph_for
+from kinlink.commands import add_graph_arguments, add_neo4j_arguments, graph_of
 
 NAME = "cypher"
 HELP = "run a saved Cypher query (or a read-only one of your own) on a bundle's graph"
@@ -90,23 +90,13 @@ def _query(engine: Any, args: argparse.Namespace, params: dict[str, Any]) -> Any
 
 def _remote(args: argparse.Namespace) -> Any:
     """A connection to the database named by ``--neo4j-uri`` or ``--falkordb``, if any."""
-    from kinlink.commands.export import falkordb_engine
-    from kinlink.graph.export import connect_neo4j
+    from kinlink.graph.export import connect_falkordb, connect_neo4j
 
     if args.neo4j_uri:
         return connect_neo4j(args.neo4j_uri, args.user, database=args.database)
     if args.falkordb:
-        return falkordb_engine(args.falkordb, args.graph)
+        return connect_falkordb(args.falkordb, args.graph)
     return None
-
-
-def _masked(G: Any, key: bytes | None) -> Any:
-    """``G`` as a masked report sees it (pseudonyms, no identifying values, dates by month)."""
-    if key is None:
-        return G
-    from kinlink.queries.privacy import coarsen_graph, mask_graph
-
-    return coarsen_graph(mask_graph(G, key))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -155,18 +145,12 @@ def run(args: argparse.Namespace) -> int:
         engine = _remote(args)
         try:
             if args.export:
-                G = load_graph_for(
-                    args.bundle, resolver=args.resolver, progress=progress, mapping=args.mapping
-                )
-                export_graph(G, engine, progress=progress)
+                export_graph(graph_of(args), engine, progress=progress)
             result = _query(engine, args, params)
         finally:
             engine.close()
     else:
-        G = load_graph_for(
-            args.bundle, resolver=args.resolver, progress=progress, mapping=args.mapping
-        )
-        G = _masked(G, key)
+        G = graph_of(args, mask_key=key)  # as `kinlink report --mask` writes it, when masked
         with embedded_falkordb() as engine:
             export_graph(G, engine, progress=progress)
             result = _query(engine, args, params)

@@ -21,8 +21,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "source",
         type=Path,
-        help="bundle folder, spreadsheet (with --mapping), saved graph folder, or report folder "
-        "with graph/",
+        help="bundle folder, spreadsheet (with --mapping), report folder, or saved graph folder",
     )
     add_mapping_argument(parser)
     parser.add_argument("--port", type=int, default=8501, help="port to listen on (8501)")

@@ -20,7 +20,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from kinlink.pipeline import explain
+    import kinlink
 
-    print(explain(args.bundle, args.record_a, args.record_b, mapping=args.mapping))
+    source = kinlink.open(args.bundle, mapping=args.mapping)
+    print(source.explain(args.record_a, args.record_b))
     return 0

@@ -36,7 +36,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--save-graph",
         action="store_true",
-        help="also save the graph as Parquet under OUT/graph (the dashboard can then open OUT)",
+        help="also save the graph as Parquet node and edge tables under OUT/graph",
     )
     parser.add_argument(
         "--since",
@@ -73,26 +73,31 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     import logging
 
-    from kinlink.pipeline import run_report
+    import kinlink
+    from kinlink.graph.resolve import ResolverSettings
+    from kinlink.queries.privacy import mask_key, mask_logs
+    from kinlink.queries.report_writer import ReportOptions
 
+    key = mask_key() if args.mask else None  # checked before any work
     if args.mask:
-        from kinlink.queries.privacy import mask_logs
-
         mask_logs(logging.getLogger("kinlink"))  # no line numbers in a masked run's log
-
-    summary = run_report(
-        args.bundle,
-        args.out,
-        resolver=args.resolver,
+    progress = progress_enabled(args)
+    options = ReportOptions(
         engine=args.engine,
         save_graph=args.save_graph,
-        progress=progress_enabled(args),
-        mask=args.mask,
-        mapping=args.mapping,
-        model=args.model,
-        unique_sources=tuple(args.unique_source),
+        mask_key=key,
+        progress=progress,
         since=args.since,
     )
+    source = kinlink.open(
+        args.bundle,
+        resolver=args.resolver,
+        mapping=args.mapping,
+        settings=ResolverSettings(unique_sources=tuple(args.unique_source)),
+        model=args.model,  # read and checked now, before any work
+        progress=progress,
+    )
+    summary = source.report(args.out, options)
     if not args.quiet:
         print(summary.text())
     return 0

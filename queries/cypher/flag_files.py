@@ -3,8 +3,8 @@
 :func:`flag_frames` exports the graph to a private FalkorDB (or uses the engine it is given),
 runs ``separated_families.cypher``, ``mixed_nationality_units.cypher`` and
 ``joint_reprocessing.cypher`` and shapes their rows exactly like
-:func:`kinlink.queries.report.contract_tables` does for the networkx analyses: same files, same
-columns, lists sorted and joined with ``;``, ``mexican_member`` as ``true``/``false``. The
+:func:`kinlink.queries.report_files.contract_tables` does for the Python analyses: same files,
+same columns, lists sorted and joined with ``;``, ``mexican_member`` as ``true``/``false``. The
 ``sources`` column (the policy documents the codes follow) is looked up from the codes in
 :data:`kinlink.queries.flags.RULES`; everything else comes from the queries. The tests check
 that the two engines agree row for row.
@@ -91,7 +91,7 @@ def flag_frames(
     -------
     dict of str to DataFrame
         ``separated_families``, ``mixed_nationality_units``, ``joint_reprocessing``: the same
-        frames :func:`kinlink.queries.report.contract_tables` returns for those files.
+        frames :func:`kinlink.queries.report_files.contract_tables` returns for those files.
 
     Raises
     ------

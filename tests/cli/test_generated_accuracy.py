@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from kinlink.pipeline import run_report
+import kinlink
 from kinlink.queries.evaluate import evaluate
 from kinlink.samples.generator import generate_bundle
 
@@ -20,7 +20,7 @@ FLAG_FILES = ("separated_families", "mixed_nationality_units", "joint_reprocessi
 def scores(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> dict:
     root = tmp_path_factory.mktemp(f"generated{request.param}")
     generate_bundle(root / "bundle", 20_000, seed=request.param)
-    run_report(root / "bundle", root / "report")
+    kinlink.open(root / "bundle").report(root / "report")
     return evaluate(root / "report", root / "bundle" / "truth")
 
 

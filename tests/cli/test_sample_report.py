@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from kinlink.pipeline import run_report
+import kinlink
 from kinlink.queries.evaluate import evaluate
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -26,7 +26,7 @@ CONTRACT_FILES = [
 @pytest.fixture(scope="module")
 def sample_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("sample") / "report"
-    run_report(SAMPLE, out)
+    kinlink.open(SAMPLE).report(out)
     return out
 
 

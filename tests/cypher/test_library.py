@@ -14,7 +14,7 @@ from kinlink.graph.build import build_graph
 from kinlink.graph.export import FalkorEngine, export_graph
 from kinlink.queries.cypher import check_read_only, load_query, query_names, run_saved
 from kinlink.queries.cypher.guard import tokenize
-from kinlink.queries.facts import derive_facts
+from kinlink.queries.facts import Facts
 
 EXPECTED = {
     "separated_families",
@@ -57,8 +57,8 @@ def sample_db(server: FalkorEngine, sample_graph: nx.MultiDiGraph):
     engine.close()
 
 
-def test_person_family_and_cases(sample_db: FalkorEngine, sample_graph: nx.MultiDiGraph) -> None:
-    f = derive_facts(sample_graph)
+def test_person_family_and_cases(sample_db: FalkorEngine, sample_facts: Facts) -> None:
+    f = sample_facts
     family = next(fid for fid, ps in f.family_members.items() if len(ps) >= 3)
     me = f.family_members[family][1]
     df = run_saved(sample_db, "person_family_and_cases", {"person_id": me})
@@ -74,8 +74,8 @@ def test_person_family_and_cases(sample_db: FalkorEngine, sample_graph: nx.Multi
     assert alone["person_id"].tolist() == [loner] and alone["family_id"].isna().all()
 
 
-def test_disagreeing_records(sample_db: FalkorEngine, sample_graph: nx.MultiDiGraph) -> None:
-    records = derive_facts(sample_graph).records
+def test_disagreeing_records(sample_db: FalkorEngine, sample_facts: Facts) -> None:
+    records = sample_facts.records
     records = records.assign(dob=records["dob"].dt.strftime("%Y-%m-%d"))
     expected = []
     for field in ("dob", "nationality"):
@@ -93,10 +93,12 @@ def test_disagreeing_records(sample_db: FalkorEngine, sample_graph: nx.MultiDiGr
 LINKS = ("SAME_AS", "MEMBER_OF", "RESPONDENT", "RIDES_ON")
 
 
-def test_shortest_chain(sample_db: FalkorEngine, sample_graph: nx.MultiDiGraph) -> None:
+def test_shortest_chain(
+    sample_db: FalkorEngine, sample_graph: nx.MultiDiGraph, sample_facts: Facts
+) -> None:
     links = nx.Graph()
     links.add_edges_from((u, v) for u, v, k in sample_graph.edges(keys=True) if k in LINKS)
-    f = derive_facts(sample_graph)
+    f = sample_facts
     families = [ps for ps in f.family_members.values() if len(ps) >= 3][:4]
     pairs = [pair for ps in families for pair in itertools.combinations(ps, 2)]
     for a, b in pairs:

@@ -16,9 +16,11 @@ import pandas as pd
 import pytest
 
 from kinlink.graph.export import LABELS, connect_neo4j, export_graph
+from kinlink.queries.analyses import analyse
 from kinlink.queries.cypher import query_names, run_saved
 from kinlink.queries.cypher.flag_files import FLAG_COLUMNS, query_flag_frames
-from kinlink.queries.report import analyse, contract_tables
+from kinlink.queries.facts import Facts
+from kinlink.queries.report_files import contract_tables
 
 URI = os.environ.get("KINLINK_NEO4J_URI")
 pytestmark = pytest.mark.skipif(
@@ -50,8 +52,8 @@ def test_export_is_complete_and_idempotent(neo4j: Any, sample_graph: nx.MultiDiG
     assert neo4j.run(count, labels).rows == [[sample_graph.number_of_nodes()]]
 
 
-def test_same_answers_on_neo4j(neo4j: Any, sample_graph: nx.MultiDiGraph) -> None:
-    expected = contract_tables(analyse(sample_graph))
+def test_same_answers_on_neo4j(neo4j: Any, sample_facts: Facts) -> None:
+    expected = contract_tables(analyse(sample_facts))
     got = query_flag_frames(neo4j)
     for stem in FLAG_COLUMNS:
         pd.testing.assert_frame_equal(got[stem], expected[stem], obj=stem)

@@ -1,8 +1,6 @@
 """``kinlink report --engine cypher`` writes the same contract flag files as the default engine.
 
-Runs once the report command has the ``--engine`` option (wired by the lead in
-``kinlink/commands/report.py``, ``kinlink/pipeline.py`` and ``queries/report.py``); until then it
-is skipped with that reason. :mod:`test_same_answers` checks the Cypher side on its own.
+:mod:`test_same_answers` checks the Cypher side on its own.
 """
 
 from __future__ import annotations

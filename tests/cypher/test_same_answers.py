@@ -13,40 +13,49 @@ from hypothesis import strategies as st
 
 from kinlink.graph.build import build_graph
 from kinlink.graph.export import FalkorEngine
+from kinlink.queries.analyses import analyse
 from kinlink.queries.cypher.flag_files import FLAG_COLUMNS, flag_frames
-from kinlink.queries.report import analyse, contract_tables
+from kinlink.queries.facts import Facts, build_facts
+from kinlink.queries.report_files import contract_tables
 
 
-def python_tables(G: nx.MultiDiGraph, mode: str = "mpp_case") -> dict[str, pd.DataFrame]:
-    tables = contract_tables(analyse(G, mpp_split_none=mode))
+def python_tables(facts: Facts, mode: str = "mpp_case") -> dict[str, pd.DataFrame]:
+    tables = contract_tables(analyse(facts, mpp_split_none=mode))  # type: ignore[arg-type]
     return {stem: tables[stem] for stem in FLAG_COLUMNS}
 
 
-def assert_same(G: nx.MultiDiGraph, engine: FalkorEngine, mode: str = "mpp_case") -> None:
-    expected = python_tables(G, mode)
+def assert_same(
+    G: nx.MultiDiGraph, facts: Facts, engine: FalkorEngine, mode: str = "mpp_case"
+) -> None:
+    """The saved Cypher queries on ``G`` give the Python analyses' rows on the same data."""
+    expected = python_tables(facts, mode)
     got = flag_frames(G, engine=engine, mpp_split_none=mode)
     assert set(got) == set(expected)
     for stem in FLAG_COLUMNS:
         pd.testing.assert_frame_equal(got[stem], expected[stem], obj=stem)
 
 
-def test_sample_bundle(sample_graph: nx.MultiDiGraph, falkor: FalkorEngine) -> None:
-    expected = python_tables(sample_graph)
+def test_sample_bundle(
+    sample_graph: nx.MultiDiGraph, sample_facts: Facts, falkor: FalkorEngine
+) -> None:
+    expected = python_tables(sample_facts)
     assert all(len(expected[s]) > 5 for s in FLAG_COLUMNS)  # the comparison means something
-    assert_same(sample_graph, falkor)
+    assert_same(sample_graph, sample_facts, falkor)
 
 
 @pytest.mark.parametrize("mode", ["mpp_case", "any_case"])
 def test_generated_bundle(
-    generated_graph: nx.MultiDiGraph, falkor: FalkorEngine, mode: str
+    generated_graph: nx.MultiDiGraph, generated_facts: Facts, falkor: FalkorEngine, mode: str
 ) -> None:
-    assert_same(generated_graph, falkor, mode)
+    assert_same(generated_graph, generated_facts, falkor, mode)
 
 
-def test_own_server_is_started_and_stopped(sample_graph: nx.MultiDiGraph) -> None:
+def test_own_server_is_started_and_stopped(
+    sample_graph: nx.MultiDiGraph, sample_facts: Facts
+) -> None:
     """Without an engine, flag_frames runs its own private FalkorDB."""
     got = flag_frames(sample_graph)
-    expected = python_tables(sample_graph)
+    expected = python_tables(sample_facts)
     for stem in FLAG_COLUMNS:
         pd.testing.assert_frame_equal(got[stem], expected[stem], obj=stem)
 
@@ -116,6 +125,6 @@ def test_random_small_bundles(drawn: tuple[Any, pd.DataFrame], server: FalkorEng
     engine = server.with_graph("hypothesis")
     engine.drop_graph()
     try:
-        assert_same(G, engine)
+        assert_same(G, build_facts(bundle, persons), engine)
     finally:
         engine.close()

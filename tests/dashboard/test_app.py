@@ -9,10 +9,9 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+import kinlink
 from kinlink.dashboard.data import DashboardData
 from kinlink.dashboard.review import read_reviews
-from kinlink.loaders import load_bundle
-from kinlink.pipeline import resolve_bundle
 
 from .conftest import APP, server_address
 
@@ -190,7 +189,7 @@ def test_match_review_saves_a_decision_that_the_next_resolution_applies(
     at.button(key="review_save").click().run()
     assert not at.exception and at.success
     assert read_reviews(app_env).values.tolist() == [[a, b, "same"]]
-    again = resolve_bundle(load_bundle(app_env)).persons.set_index("record_id")["person_id"]
+    again = kinlink.open(app_env).resolve().persons.set_index("record_id")["person_id"]
     assert again[a] == again[b]  # what `kinlink report` will do
     try:
         at.button(key="review_resolve").click().run()  # and the dashboard, on request
@@ -230,7 +229,7 @@ def test_a_saved_graph_opens_without_its_bundle(
     from kinlink.dashboard.data import SOURCE_ENV
     from kinlink.graph.store import save_graph
 
-    save_graph(loaded.G, tmp_path / "report" / "graph")
+    save_graph(loaded.graph(), tmp_path / "report" / "graph")
     monkeypatch.setenv(SOURCE_ENV, str(tmp_path / "report"))
     at = start()
     assert {m.label: m.value for m in at.metric}["Records"] == "3,000"
@@ -254,3 +253,26 @@ def test_the_app_refuses_to_serve_beyond_this_machine(
         monkeypatch.setenv("KINLINK_DASHBOARD_ALLOW_REMOTE", "1")
         at = AppTest.from_file(str(APP), default_timeout=TIMEOUT).run()
         assert not at.exception and not at.error and at.metric
+
+
+def test_a_report_folder_opens_without_resolving_again(
+    tmp_path: Path, bundle: Path, loaded: DashboardData, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 16 item 6: every report carries what the dashboard needs (its data/)."""
+    from kinlink.dashboard.data import SOURCE_ENV
+
+    report = tmp_path / "report"
+    kinlink.open(bundle).report(report)
+
+    def resolve(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the dashboard resolved the bundle again")
+
+    monkeypatch.setattr("kinlink.graph.resolve.resolve", resolve)
+    monkeypatch.setenv(SOURCE_ENV, str(report))
+    at = start()
+    assert {m.label: m.value for m in at.metric}["Records"] == "3,000"
+    for page in PAGES:
+        open_page(at, page)
+    # the report knows its bundle, so match review can record decisions beside it
+    at = open_page(at, "views/review.py")
+    assert not any("needs the bundle" in i.value for i in at.info)

@@ -18,10 +18,10 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import kinlink.pipeline
+import kinlink
+import kinlink.queries.family_evidence
 from kinlink.dashboard.data import SOURCE_ENV
 from kinlink.dashboard.review import append_review, read_reviews
-from kinlink.pipeline import run_report
 from kinlink.queries.family_comparisons import FAMILY_COMPARISONS
 from kinlink.queries.family_evidence import FamilyModel, apply_family_evidence
 
@@ -70,8 +70,12 @@ def bundle(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     for name, text in (("individuals", INDIVIDUALS), ("family_units", UNITS), ("cases", CASES)):
         (folder / f"{name}.csv").write_text(text, encoding="utf-8")
     fixed = functools.partial(apply_family_evidence, model=fixed_model(1 / 3))
-    monkeypatch.setattr(kinlink.pipeline, "apply_family_evidence", fixed)
+    monkeypatch.setattr(kinlink.queries.family_evidence, "apply_family_evidence", fixed)
     return folder
+
+
+def run_report(bundle: Path, out: Path) -> None:
+    kinlink.open(bundle).report(out)
 
 
 def read(out: Path, stem: str) -> pd.DataFrame:

@@ -164,19 +164,29 @@ def test_queues_hold_every_flagged_family_of_their_file(loaded: DashboardData) -
 def test_family_nodes_cover_persons_records_units_cases_and_courts(
     loaded: DashboardData, flagged_family: str
 ) -> None:
-    nodes = family_view.family_nodes(loaded.G, flagged_family)
+    local = loaded.local
+    nodes = family_view.family_nodes(local.family_graph(flagged_family), flagged_family)
     kinds = {n.split(":", 1)[0] for n in nodes}
     assert {"family", "person", "record", "unit", "case", "court"} <= kinds
     records = set(loaded.facts.family_record_ids(flagged_family))
     assert {n.split(":", 1)[1] for n in nodes if n.startswith("record:")} == records
-    G = loaded.G
+    G = loaded.graph()  # the whole graph: the family view's pieces must agree with it
+    assert nodes == family_view.family_nodes(G, flagged_family)
     case = next(n for n in nodes if n.startswith("case:") and G.in_degree(n))
     hearings = {u for u, _, k in G.in_edges(case, keys=True) if k == "OF"}
-    assert hearings and hearings <= set(family_view.neighbours(G, case, limit=1000))
+    assert hearings and hearings <= set(local.neighbours(case, limit=1000))
     court = next(n for n in nodes if n.startswith("court:"))
-    assert len(family_view.neighbours(G, court, limit=3)) == 3
-    assert family_view.neighbours(G, "court:nowhere") == []
-    els = family_view.elements(loaded.G, nodes, masked=True)
+    assert len(local.neighbours(court, limit=3)) == 3
+    assert local.neighbours("court:nowhere") == family_view.neighbours(G, "court:nowhere") == []
+    for node in [*nodes, *sorted(hearings)]:
+        assert local.neighbours(node) == family_view.neighbours(G, node), node
+    expanded = list(dict.fromkeys(nodes + local.neighbours(court) + sorted(hearings)))
+    piece = local.around(expanded)
+    assert set(expanded) <= set(piece.nodes)
+    whole = G.subgraph(piece.nodes)
+    assert dict(piece.nodes(data=True)) == dict(whole.nodes(data=True))
+    assert sorted(piece.edges(keys=True)) == sorted(whole.edges(keys=True))
+    els = family_view.elements(piece, nodes, masked=True)
     ids = {n["data"]["id"] for n in els["nodes"]}
     assert ids == set(nodes)
     assert all(e["data"]["source"] in ids and e["data"]["target"] in ids for e in els["edges"])
@@ -227,9 +237,13 @@ def test_detect_source(tmp_path: Path, bundle: Path) -> None:
     (report / "graph").mkdir(parents=True)
     (report / "graph" / "graph.json").write_text("{}")
     assert detect_source(report) == ("graph", report / "graph")
+    (report / "summary.json").write_text("{}")
+    (report / "data").mkdir()
+    (report / "data" / "linked.json").write_text("{}")
+    assert detect_source(report) == ("report", report)  # its data/ before its graph/
     (tmp_path / "r2").mkdir()
     (tmp_path / "r2" / "summary.json").write_text("{}")
-    with pytest.raises(InputError, match="no saved graph"):
+    with pytest.raises(InputError, match="older kinlink"):
         detect_source(tmp_path / "r2")
     with pytest.raises(InputError, match="not a folder"):
         detect_source(tmp_path / "missing")
@@ -239,7 +253,7 @@ def test_saved_graph_loads_with_the_report_rejects(tmp_path: Path, loaded: Dashb
     from kinlink.dashboard.data import load
     from kinlink.graph.store import save_graph
 
-    save_graph(loaded.G, tmp_path / "graph")
+    save_graph(loaded.graph(), tmp_path / "graph")
     loaded.rejects.to_csv(tmp_path / "rejects.csv", index=False)
     again = load(tmp_path)
     assert again.kind == "graph" and again.bundle is None
@@ -353,15 +367,16 @@ def test_loaded_bundle_keeps_the_fitted_model_to_explain_pairs(
     loaded: DashboardData, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The model the resolution fitted explains pairs; the dashboard does not fit a second one."""
-    assert loaded.resolution is not None and loaded.resolution.scorer is not None
+    kept_model = loaded.opened.kept_scorer
+    assert kept_model is not None
 
-    def refit(bundle: object) -> None:
+    def refit(*args: object, **kwargs: object) -> None:
         raise AssertionError("the dashboard fitted the model again")
 
-    monkeypatch.setattr(review, "fit_scorer", refit)
-    assert review.scorer_for(loaded.bundle, loaded.resolution) is loaded.resolution.scorer
-    pair = loaded.resolution.matches.iloc[0]
-    kept = review.explain(loaded.resolution.scorer, pair["record_id_l"], pair["record_id_r"])
+    monkeypatch.setattr("kinlink.graph.resolve.fit", refit)
+    assert loaded.scorer() is kept_model
+    assert loaded.matches is not None
+    pair = loaded.matches.iloc[0]
+    kept = review.explain(kept_model, pair["record_id_l"], pair["record_id_r"])
     # the probability is the one the resolver gave the pair
     assert kept.iloc[-1]["probability"] == pytest.approx(pair["probability"], rel=1e-6)
-    assert review.scorer_for(None, loaded.resolution) is None  # a saved graph: no bundle

@@ -9,11 +9,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+import kinlink
 from kinlink.cli import main
 from kinlink.errors import SchemaError
 from kinlink.loaders import load_bundle
 from kinlink.loaders.eoir import import_release
-from kinlink.pipeline import run_report
 
 from .conftest import DATA, write_release
 
@@ -258,7 +258,7 @@ def test_report_flags_the_split_and_mixed_nationality_families(
     loaded = load_bundle(bundle)
     assert loaded.rejects.empty
     assert len(loaded.individuals) == len(KEPT) and len(loaded.hearings) == 5
-    run_report(bundle, tmp_path / "report")
+    kinlink.open(bundle).report(tmp_path / "report")
     persons = _csv(tmp_path / "report" / "persons.csv")
     assert persons["person_id"].nunique() == len(persons)  # no names: nothing is merged
 
@@ -374,7 +374,7 @@ def test_court_can_be_the_base_city(release: Path, tmp_path: Path) -> None:
         "MIA",
     ]
     assert cases.loc["1001", "court_name"] == "SAN ANTONIO, TX"
-    run_report(tmp_path / "b", tmp_path / "report")
+    kinlink.open(tmp_path / "b").report(tmp_path / "report")
     separated = _csv(tmp_path / "report" / "separated_families.csv")
     codes = dict(zip(separated["record_ids"], separated["codes"], strict=True))
     assert codes == {"1001;1002;1003": "COURT_SPLIT", "2001;2002": "COURT_SPLIT;MPP_SPLIT"}

@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kinlink.errors import InputError, SettingsError
-from kinlink.graph.build import compute_families
+from kinlink.graph.families import compute_families
 from kinlink.graph.resolve import (
     Resolution,
     ResolverSettings,

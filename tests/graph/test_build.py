@@ -11,7 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kinlink.graph.build import build_graph, complete_persons, compute_families
+from kinlink.graph.build import build_graph
+from kinlink.graph.families import complete_persons, compute_families
 from kinlink.graph.ids import family_id, person_id
 from kinlink.graph.schema import (
     EDGE_ENDS,

@@ -11,7 +11,8 @@ import pandas as pd
 import pytest
 
 from kinlink.graph.build import build_graph
-from kinlink.queries.facts import Facts, derive_facts
+from kinlink.graph.families import LinkedBundle, link
+from kinlink.queries.facts import Facts, build_facts
 
 TEXT = (
     "source",
@@ -51,6 +52,11 @@ class Built:
     persons: pd.DataFrame
     G: nx.MultiDiGraph
     facts: Facts
+
+    @property
+    def linked(self) -> LinkedBundle:
+        """The bundle, persons and families, as the report writer reads them."""
+        return link(self.bundle, self.persons)
 
 
 def frames(
@@ -118,7 +124,7 @@ def build(
     bundle = frames(clean, units, cases, hearings)
     persons_df = pd.DataFrame({"record_id": list(mapping), "person_id": list(mapping.values())})
     G = build_graph(bundle, persons_df)
-    return Built(bundle, persons_df, G, derive_facts(G))
+    return Built(bundle, persons_df, G, build_facts(bundle, persons_df))
 
 
 @pytest.fixture

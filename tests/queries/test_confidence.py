@@ -8,10 +8,11 @@ from typing import Any
 import pandas as pd
 import pytest
 
+from kinlink.queries.analyses import Analyses, analyse
 from kinlink.queries.changes import person_changes, report_changes
 from kinlink.queries.confidence import judge_flags, world_facts
 from kinlink.queries.family_evidence import ALTERNATIVE_COLUMNS
-from kinlink.queries.report import Analyses, analyse, contract_tables
+from kinlink.queries.report_files import contract_tables
 from kinlink.queries.review_flags import judge, review_table
 
 from .conftest import Built
@@ -54,7 +55,7 @@ MERGE_X = {
 
 
 def verdicts(built: Built, alts: pd.DataFrame) -> dict[tuple[str, str], str]:
-    flags = analyse(None, facts=built.facts).flags
+    flags = analyse(built.facts).flags
     judged = judge_flags(built.facts, flags, alts)
     return {
         (str(f), str(c)): str(v)
@@ -103,7 +104,7 @@ def test_worlds_keep_to_their_family_and_leave_the_facts_alone(make, mkcase) -> 
 
 def test_the_report_tables_split_by_confidence(make, mkcase) -> None:
     built = family(make, mkcase)
-    flags = analyse(None, facts=built.facts).flags
+    flags = analyse(built.facts).flags
     evidence = type("E", (), {"alternatives": alternatives(MERGE_X), "decisions": pd.DataFrame()})
     judged = judge(built.facts, flags, evidence())  # type: ignore[arg-type]
     tables = contract_tables(Analyses(built.facts, judged.confirmed))
@@ -123,7 +124,7 @@ def two_reports(tmp_path, make, mkcase):
     built = family(make, mkcase)
     first = tmp_path / "first"
     first.mkdir()
-    tables = contract_tables(analyse(None, facts=built.facts))
+    tables = contract_tables(analyse(built.facts))
     for stem, frame in tables.items():
         frame.to_csv(first / f"{stem}.csv", index=False)
     (first / "summary.json").write_text('{"options": {"masked": false}}')
@@ -136,7 +137,7 @@ def two_reports(tmp_path, make, mkcase):
         [mkcase("C1", "m"), mkcase("C2", "s")],
         persons={"m": "Pm", "m2": "Pm", "s": "Ps", "x": "Ps", "y": "Ps", "a": "Pa", "b": "Pb"},
     )
-    return first, built, contract_tables(analyse(None, facts=merged.facts))
+    return first, built, contract_tables(analyse(merged.facts))
 
 
 def test_changes_name_the_flags_gone_and_the_persons_merged(two_reports) -> None:

@@ -13,9 +13,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import kinlink
 from kinlink.dashboard.review import append_review
-from kinlink.loaders import load_bundle
-from kinlink.pipeline import explain, resolve_with_evidence, run_report
 from kinlink.queries.family_evidence import FamilyEvidence, families, posteriors
 
 COLUMNS = "record_id,source,a_number,given_names,surnames,dob,sex,nationality,country_of_location"
@@ -53,9 +52,13 @@ def make_bundle(folder: Path, member: str) -> Path:
 
 
 def evidence_of(folder: Path) -> FamilyEvidence:
-    _, evidence = resolve_with_evidence(load_bundle(folder))
+    evidence = kinlink.open(folder).evidence
     assert evidence is not None
     return evidence
+
+
+def run_report(bundle: Path, out: Path) -> None:
+    kinlink.open(bundle).report(out)
 
 
 def same_person(evidence: FamilyEvidence, a: str, b: str) -> bool:
@@ -83,7 +86,7 @@ def test_a_member_written_with_a_typo_joins_the_son(tmp_path: Path) -> None:
 
 def test_the_reasoning_shows_in_explain_and_in_the_flags(tmp_path: Path) -> None:
     bundle = make_bundle(tmp_path / "b", TYPO)
-    text = explain(bundle, "NGO-2", "EOIR-2")
+    text = kinlink.open(bundle).explain("NGO-2", "EOIR-2")
     assert "Family evidence" in text and "counted as one person" in text
     out = tmp_path / "r"
     run_report(bundle, out)

@@ -16,9 +16,11 @@ from hypothesis import strategies as st
 
 from kinlink.csvfile import read_csv
 from kinlink.errors import InputError
-from kinlink.graph.build import build_graph
+from kinlink.graph.families import link
+from kinlink.queries.analyses import analyse
 from kinlink.queries.flags import CONTRACT_FILES, RULES
-from kinlink.queries.report import analyse, contract_tables, write_report
+from kinlink.queries.report_files import contract_tables
+from kinlink.queries.report_writer import ReportOptions, write_report
 from kinlink.queries.text import neutralise
 
 HOSTILE = '=HYPERLINK("http://x","y")'
@@ -77,7 +79,7 @@ def random_records(seed: int):
 def test_invariants_on_random_bundles(make, seed: int) -> None:
     records, units, cases, hearings = random_records(seed)
     b = make(records, units, cases, hearings)
-    result = analyse(b.G, facts=b.facts)
+    result = analyse(b.facts)
     sizes = b.facts.families.groupby("family_id").size()
     for flag in result.flags:
         # evidence names nodes that exist, the family has two or more persons, a source is cited
@@ -164,7 +166,7 @@ def hostile_bundle(make):
 def test_report_folder(make, tmp_path: Path) -> None:
     b = hostile_bundle(make)
     out = tmp_path / "report"
-    counts = write_report(b.G, b.bundle, None, out)
+    counts = write_report(b.linked, out)
     names = {p.name for p in out.iterdir()}
     assert {
         "persons.csv",
@@ -235,16 +237,16 @@ def test_report_folder(make, tmp_path: Path) -> None:
 def test_report_replaces_previous_report_but_not_other_folders(make, tmp_path: Path) -> None:
     b = hostile_bundle(make)
     out = tmp_path / "r"
-    write_report(b.G, b.bundle, None, out, html=False, xlsx=False)
+    write_report(b.linked, out, ReportOptions(html=False, xlsx=False))
     (out / "stale.txt").write_text("old")
-    write_report(b.G, b.bundle, None, out, html=False, xlsx=False)
+    write_report(b.linked, out, ReportOptions(html=False, xlsx=False))
     assert not (out / "stale.txt").exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["r"]
     precious = tmp_path / "home"
     precious.mkdir()
     (precious / "thesis.tex").write_text("keep me")
     with pytest.raises(InputError):
-        write_report(b.G, b.bundle, None, precious)
+        write_report(b.linked, precious)
     assert (precious / "thesis.tex").read_text() == "keep me"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["home", "r"]
 
@@ -266,9 +268,8 @@ def test_report_through_the_loader(tmp_path: Path) -> None:
     )
     bundle = loaders.load_bundle(bundle_dir)
     persons = pd.DataFrame({"record_id": ["r1", "r2"], "person_id": ["PA", "PB"]})
-    G = build_graph(bundle, persons)
     out = tmp_path / "report"
-    write_report(G, bundle, None, out)
+    write_report(link(bundle, persons), out)
     rejects = pd.read_csv(out / "rejects.csv")
     assert len(rejects) == len(bundle.rejects) >= 1
     mixed = pd.read_csv(out / "mixed_nationality_units.csv", dtype=str)
@@ -288,22 +289,22 @@ def test_neutralised_text_never_starts_a_formula(text: str) -> None:
 def test_failed_report_leaves_previous_report_intact(make, tmp_path: Path, monkeypatch) -> None:
     b = hostile_bundle(make)
     out = tmp_path / "r"
-    write_report(b.G, b.bundle, None, out, xlsx=False)
+    write_report(b.linked, out, ReportOptions(xlsx=False))
     before = sorted(p.name for p in out.iterdir())
 
     def boom(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("kinlink.queries.report.write_xlsx", boom)
+    monkeypatch.setattr("kinlink.queries.report_writer.write_xlsx", boom)
     with pytest.raises(RuntimeError, match="disk full"):
-        write_report(b.G, b.bundle, None, out, progress=True)
+        write_report(b.linked, out, ReportOptions(progress=True))
     assert sorted(p.name for p in out.iterdir()) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["r"]
 
 
 def test_report_without_bundle_or_optional_tables(make, tmp_path: Path) -> None:
     b = make([{"record_id": "a"}, {"record_id": "b"}], [("U", "a"), ("U", "b")])
-    counts = write_report(b.G, None, None, tmp_path / "r")
+    counts = write_report(b.linked.replace(rejects=None, quality=None), tmp_path / "r")
     assert counts["flagged_families"] == 0
     assert pd.read_csv(tmp_path / "r" / "rejects.csv").columns.tolist() == [
         "file",
@@ -316,7 +317,7 @@ def test_report_without_bundle_or_optional_tables(make, tmp_path: Path) -> None:
 
 def test_report_with_no_units_cases_or_hearings(make, tmp_path: Path) -> None:
     b = make([{"record_id": "a"}])
-    counts = write_report(b.G, b.bundle, None, tmp_path / "r")
+    counts = write_report(b.linked, tmp_path / "r")
     assert counts["families"] == 0 and counts["flagged_families"] == 0
     persons = pd.read_csv(tmp_path / "r" / "persons.csv", dtype=str)
     assert persons["record_id"].tolist() == ["a"]
@@ -324,12 +325,17 @@ def test_report_with_no_units_cases_or_hearings(make, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("seed", [3, 7])
-def test_saved_graph_gives_the_same_report(make, tmp_path: Path, seed: int) -> None:
-    from kinlink.graph.store import load_graph
+def test_saved_graph_and_report_data_give_the_same_report(make, tmp_path: Path, seed: int) -> None:
+    """A report's data/ and its saved graph/ (read as frames) give back the same contract tables."""
+    import kinlink
 
     b = make(*random_records(seed))
     out = tmp_path / "r"
-    write_report(b.G, b.bundle, None, out, include_graph=True, html=False, xlsx=False)
-    again = contract_tables(analyse(load_graph(out / "graph")))
-    for stem, frame in contract_tables(analyse(b.G)).items():
-        pd.testing.assert_frame_equal(again[stem], frame, obj=stem)
+    write_report(b.linked, out, ReportOptions(save_graph=True, html=False, xlsx=False))
+    expected = contract_tables(analyse(b.facts))
+    for folder in (out, out / "graph"):
+        source = kinlink.open(folder)
+        assert source.kind == ("report" if folder == out else "graph")
+        again = contract_tables(source.analyses)
+        for stem, frame in expected.items():
+            pd.testing.assert_frame_equal(again[stem], frame, obj=f"{folder.name}/{stem}")

@@ -5,10 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from kinlink.queries.analyses import analyse
 from kinlink.queries.consolidation import consolidation_candidates
 from kinlink.queries.joint import joint_reprocessing
 from kinlink.queries.mixed import mixed_nationality_units
-from kinlink.queries.report import analyse, contract_tables
+from kinlink.queries.report_files import contract_tables
 from kinlink.queries.separated import separated_families
 
 U = "U1"
@@ -156,7 +157,7 @@ def test_single_person_family_never_flagged(make, mkcase):
             mkcase("C3", "a", status="RELIEF_GRANTED"),
         ],
     )
-    assert analyse(b.G, facts=b.facts).flags == []
+    assert analyse(b.facts).flags == []
 
 
 # -- separated families --------------------------------------------------------------------------
@@ -165,8 +166,8 @@ def test_single_person_family_never_flagged(make, mkcase):
 def test_location_split(make):
     pos = two(make, {"country_of_location": "MEX"}, {"country_of_location": "USA"})
     neg = two(make, {"country_of_location": "MEX"}, {"country_of_location": "MEX"})
-    assert codes(separated_families(pos.G)) == ["LOCATION_SPLIT"]
-    assert codes(separated_families(neg.G)) == []
+    assert codes(separated_families(pos.facts)) == ["LOCATION_SPLIT"]
+    assert codes(separated_families(neg.facts)) == []
 
 
 def test_location_split_uses_latest_location_not_any(make):
@@ -178,7 +179,7 @@ def test_location_split_uses_latest_location_not_any(make):
         ],
         [(U, "a1"), (U, "b1")],
     )
-    assert codes(separated_families(b.G)) == []
+    assert codes(separated_families(b.facts)) == []
 
 
 def test_court_split_counts_pending_cases_only(make, mkcase):
@@ -195,15 +196,15 @@ def test_court_split_counts_pending_cases_only(make, mkcase):
     no_court = two(
         make, cases=[mkcase("C1", "a1", court="El Paso"), mkcase("C2", "b1", court=None)]
     )
-    assert "COURT_SPLIT" in codes(separated_families(pos.G))
-    assert "COURT_SPLIT" not in codes(separated_families(terminated.G))
-    assert "COURT_SPLIT" not in codes(separated_families(no_court.G))
+    assert "COURT_SPLIT" in codes(separated_families(pos.facts))
+    assert "COURT_SPLIT" not in codes(separated_families(terminated.facts))
+    assert "COURT_SPLIT" not in codes(separated_families(no_court.facts))
 
 
 def test_court_split_one_person_two_courts(make, mkcase):
     # the rule speaks of members' pending cases: one member's two pending cases in two courts count
     b = two(make, cases=[mkcase("C1", "a1", court="El Paso"), mkcase("C2", "a1", court="Laredo")])
-    assert "COURT_SPLIT" in codes(separated_families(b.G))
+    assert "COURT_SPLIT" in codes(separated_families(b.facts))
 
 
 def test_mpp_split(make, mkcase):
@@ -211,15 +212,15 @@ def test_mpp_split(make, mkcase):
     non_mpp = two(make, cases=[mkcase("C1", "a1"), mkcase("C2", "b1", mpp=False)])
     missing_mpp = two(make, cases=[mkcase("C1", "a1"), mkcase("C2", "b1", mpp=None)])
     both = two(make, cases=[mkcase("C1", "a1"), mkcase("C2", "b1", status="TERMINATED")])
-    assert "MPP_SPLIT" in codes(separated_families(no_case.G))
-    assert "MPP_SPLIT" in codes(separated_families(non_mpp.G))
-    assert "MPP_SPLIT" in codes(separated_families(missing_mpp.G))
-    assert "MPP_SPLIT" not in codes(separated_families(both.G))
+    assert "MPP_SPLIT" in codes(separated_families(no_case.facts))
+    assert "MPP_SPLIT" in codes(separated_families(non_mpp.facts))
+    assert "MPP_SPLIT" in codes(separated_families(missing_mpp.facts))
+    assert "MPP_SPLIT" not in codes(separated_families(both.facts))
     # the alternative reading: "none" = no case at all
-    assert "MPP_SPLIT" not in codes(separated_families(non_mpp.G, mpp_split_none="any_case"))
-    assert "MPP_SPLIT" in codes(separated_families(no_case.G, mpp_split_none="any_case"))
+    assert "MPP_SPLIT" not in codes(separated_families(non_mpp.facts, mpp_split_none="any_case"))
+    assert "MPP_SPLIT" in codes(separated_families(no_case.facts, mpp_split_none="any_case"))
     with pytest.raises(ValueError):
-        separated_families(no_case.G, mpp_split_none="nope")
+        separated_families(no_case.facts, mpp_split_none="nope")
 
 
 # -- mixed nationality ---------------------------------------------------------------------------
@@ -229,16 +230,16 @@ def test_mixed_nationality(make):
     pos = two(make, {"nationality": "HND"}, {"nationality": "GTM"})
     missing = two(make, {"nationality": "HND"}, {"nationality": None})
     same = two(make, {"nationality": "HND"}, {"nationality": "HND"})
-    assert codes(mixed_nationality_units(pos.G)) == ["MIXED"]
-    assert mixed_nationality_units(missing.G) == []
-    assert mixed_nationality_units(same.G) == []
-    t = contract_tables(analyse(pos.G))["mixed_nationality_units"]
+    assert codes(mixed_nationality_units(pos.facts)) == ["MIXED"]
+    assert mixed_nationality_units(missing.facts) == []
+    assert mixed_nationality_units(same.facts) == []
+    t = contract_tables(analyse(pos.facts))["mixed_nationality_units"]
     assert t[["nationalities", "mexican_member"]].values.tolist() == [["GTM;HND", "false"]]
 
 
 def test_mixed_nationality_mexican_member(make):
     b = two(make, {"nationality": "MEX"}, {"nationality": "GTM"})
-    t = contract_tables(analyse(b.G))["mixed_nationality_units"]
+    t = contract_tables(analyse(b.facts))["mixed_nationality_units"]
     assert t["mexican_member"].tolist() == ["true"]
 
 
@@ -252,7 +253,7 @@ def test_mixed_uses_person_nationality_not_any_record(make):
         ],
         [(U, "a1"), (U, "b1")],
     )
-    assert mixed_nationality_units(b.G) == []
+    assert mixed_nationality_units(b.facts) == []
 
 
 # -- joint reprocessing --------------------------------------------------------------------------
@@ -262,9 +263,9 @@ def test_positive_fear(make, mkcase):
     pos = two(make, b={"fear_assessment": "POSITIVE"}, cases=[mkcase("C1", "a1")])
     no_mpp = two(make, b={"fear_assessment": "POSITIVE"}, cases=[mkcase("C1", "a1", mpp=False)])
     negative = two(make, b={"fear_assessment": "NEGATIVE"}, cases=[mkcase("C1", "a1")])
-    assert "POSITIVE_FEAR" in codes(joint_reprocessing(pos.G))
-    assert "POSITIVE_FEAR" not in codes(joint_reprocessing(no_mpp.G))
-    assert "POSITIVE_FEAR" not in codes(joint_reprocessing(negative.G))
+    assert "POSITIVE_FEAR" in codes(joint_reprocessing(pos.facts))
+    assert "POSITIVE_FEAR" not in codes(joint_reprocessing(no_mpp.facts))
+    assert "POSITIVE_FEAR" not in codes(joint_reprocessing(negative.facts))
 
 
 def test_mexican_member_fear(make, mkcase):
@@ -274,9 +275,9 @@ def test_mexican_member_fear(make, mkcase):
     )
     not_mex = two(make, b={"nationality": "GTM", "fear_claimed": True}, cases=[mkcase("C1", "a1")])
     no_mpp = two(make, b={"nationality": "MEX", "fear_claimed": True})
-    assert "MEXICAN_MEMBER_FEAR" in codes(joint_reprocessing(pos.G))
+    assert "MEXICAN_MEMBER_FEAR" in codes(joint_reprocessing(pos.facts))
     for b in (no_claim, not_mex, no_mpp):
-        assert "MEXICAN_MEMBER_FEAR" not in codes(joint_reprocessing(b.G))
+        assert "MEXICAN_MEMBER_FEAR" not in codes(joint_reprocessing(b.facts))
 
 
 def test_relief_split(make, mkcase):
@@ -308,19 +309,19 @@ def test_relief_split(make, mkcase):
             mkcase("C2", "b1", status="PENDING"),
         ],
     )
-    assert "RELIEF_SPLIT" in codes(joint_reprocessing(pos.G))
-    assert "RELIEF_SPLIT" in codes(joint_reprocessing(missing_status.G))
+    assert "RELIEF_SPLIT" in codes(joint_reprocessing(pos.facts))
+    assert "RELIEF_SPLIT" in codes(joint_reprocessing(missing_status.facts))
     for b in (both_granted, same_person, not_mpp):
-        assert "RELIEF_SPLIT" not in codes(joint_reprocessing(b.G))
+        assert "RELIEF_SPLIT" not in codes(joint_reprocessing(b.facts))
 
 
 def test_non_amenable(make, mkcase):
     mex = two(make, a={"nationality": "MEX"}, cases=[mkcase("C1", "a1")])
     mex_not_mpp = two(make, a={"nationality": "MEX"}, cases=[mkcase("C1", "a1", mpp=False)])
     mex_not_respondent = two(make, b={"nationality": "MEX"}, cases=[mkcase("C1", "a1")])
-    assert "NON_AMENABLE" in codes(joint_reprocessing(mex.G))
-    assert "NON_AMENABLE" not in codes(joint_reprocessing(mex_not_mpp.G))
-    assert "NON_AMENABLE" not in codes(joint_reprocessing(mex_not_respondent.G))
+    assert "NON_AMENABLE" in codes(joint_reprocessing(mex.facts))
+    assert "NON_AMENABLE" not in codes(joint_reprocessing(mex_not_mpp.facts))
+    assert "NON_AMENABLE" not in codes(joint_reprocessing(mex_not_respondent.facts))
 
 
 def test_non_amenable_uac_on_any_record(make, mkcase):
@@ -333,7 +334,7 @@ def test_non_amenable_uac_on_any_record(make, mkcase):
         [(U, "a1"), (U, "b1")],
         [case_ for case_ in [mkcase("C1", "a1")]],
     )
-    flags = [f for f in joint_reprocessing(b.G) if f.code == "NON_AMENABLE"]
+    flags = [f for f in joint_reprocessing(b.facts) if f.code == "NON_AMENABLE"]
     assert len(flags) == 1 and "a2" in flags[0].evidence.records
 
 
@@ -354,9 +355,9 @@ def test_wind_down_split(make, mkcase):
         ],
     )
     for b in (no_case, absentia, terminated):
-        assert "WIND_DOWN_SPLIT" in codes(joint_reprocessing(b.G))
+        assert "WIND_DOWN_SPLIT" in codes(joint_reprocessing(b.facts))
     for b in (non_mpp_ended, both_pending, same_person):
-        assert "WIND_DOWN_SPLIT" not in codes(joint_reprocessing(b.G))
+        assert "WIND_DOWN_SPLIT" not in codes(joint_reprocessing(b.facts))
 
 
 # -- the contract tables ---------------------------------------------------------------------------
@@ -377,7 +378,7 @@ def test_family_carries_every_code_sorted_and_every_record_and_case(make, mkcase
             mkcase("C3", "a2", status="CLOSED", mpp=False),
         ],
     )
-    t = contract_tables(analyse(b.G, facts=b.facts))
+    t = contract_tables(analyse(b.facts))
     sep = t["separated_families"]
     assert sep["codes"].tolist() == ["COURT_SPLIT;LOCATION_SPLIT;MPP_SPLIT"]
     assert sep["record_ids"].tolist() == ["a1;a2;b1;c1"]
@@ -391,7 +392,7 @@ def test_family_carries_every_code_sorted_and_every_record_and_case(make, mkcase
 
 def test_persons_table_has_every_record(make):
     b = make([{"record_id": r} for r in ("x", "y", "z")], [(U, "x")])
-    t = contract_tables(analyse(b.G))
+    t = contract_tables(analyse(b.facts))
     assert t["persons"]["record_id"].tolist() == ["x", "y", "z"]
     assert t["families"]["person_id"].tolist() == ["Px"]
 
@@ -412,9 +413,12 @@ def test_consolidation(make, mkcase):
             mkcase("C9", "b1", lead="C1", status="CLOSED"),
         ],
     )
-    assert codes(consolidation_candidates(courts.G)) == ["CONSOLIDATE_COURTS", "CONSOLIDATE_LEAD"]
-    assert codes(consolidation_candidates(joined.G)) == []
-    assert codes(consolidation_candidates(chain.G)) == []
+    assert codes(consolidation_candidates(courts.facts)) == [
+        "CONSOLIDATE_COURTS",
+        "CONSOLIDATE_LEAD",
+    ]
+    assert codes(consolidation_candidates(joined.facts)) == []
+    assert codes(consolidation_candidates(chain.facts)) == []
 
 
 def test_hearing_split(make, mkcase):
@@ -429,9 +433,9 @@ def test_hearing_split(make, mkcase):
     split = two(make, cases=cases, hearings=hearings("2020-05-08", "Laredo"))
     same_day = two(make, cases=cases, hearings=hearings("2020-05-01", "Laredo"))
     same_port = two(make, cases=cases, hearings=hearings("2020-05-08", "El Paso"))
-    assert codes(consolidation_candidates(split.G)) == ["HEARING_SPLIT"]
-    assert codes(consolidation_candidates(same_day.G)) == []
-    assert codes(consolidation_candidates(same_port.G)) == []
+    assert codes(consolidation_candidates(split.facts)) == ["HEARING_SPLIT"]
+    assert codes(consolidation_candidates(same_day.facts)) == []
+    assert codes(consolidation_candidates(same_port.facts)) == []
     # A's later hearing (H3) is on B's day at B's port: by their latest hearings they travel
     # together, but from 2020-04-01 A's next hearing is H1, a different day and port
     moved = two(
@@ -442,7 +446,7 @@ def test_hearing_split(make, mkcase):
             {"hearing_id": "H3", "case_id": "C1", "date": "2020-05-08", "court": "Laredo"},
         ],
     )
-    assert codes(consolidation_candidates(moved.G)) == []
-    early = consolidation_candidates(moved.G, as_of=pd.Timestamp("2020-04-01"))
+    assert codes(consolidation_candidates(moved.facts)) == []
+    early = consolidation_candidates(moved.facts, as_of=pd.Timestamp("2020-04-01"))
     assert codes(early) == ["HEARING_SPLIT"]
     assert early[0].evidence.hearings == ("H1", "H2")

@@ -14,7 +14,10 @@ import pandas as pd
 import pytest
 
 from kinlink.graph.build import build_graph
-from kinlink.queries.report import analyse, contract_tables
+from kinlink.graph.families import link
+from kinlink.queries.analyses import analyse
+from kinlink.queries.facts import build_facts
+from kinlink.queries.report_files import contract_tables
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "data" / "samples" / "bundle"
@@ -47,8 +50,9 @@ def tables(
 
     bundle = load_bundle(path)
     persons = pd.read_csv(path / "truth" / "records.csv", dtype=str, keep_default_na=False)
-    G = build_graph(bundle, persons[["record_id", "person_id"]])
-    result = analyse(G)
+    linked = link(bundle, persons[["record_id", "person_id"]])
+    G = build_graph(linked, linked.persons, linked.families)
+    result = analyse(build_facts(linked, linked.persons, linked.families))
     # every flag's evidence names nodes of the graph, and only families of two or more are flagged
     sizes = result.facts.families.groupby("family_id").size()
     for flag in result.flags:
