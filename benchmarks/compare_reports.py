@@ -37,7 +37,14 @@ CONTRACT = (
     "joint_reprocessing.csv",
     "rejects.csv",
 )
-OTHER = ("quality.csv", "flags.csv", "matches.csv", "summary.json", "report.html")
+OTHER = (
+    "quality.csv",
+    "unparsed_values.csv",
+    "flags.csv",
+    "matches.csv",
+    "summary.json",
+    "report.html",
+)
 MASK_KEY = "compare-reports-fixed-key"
 
 

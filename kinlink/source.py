@@ -96,10 +96,15 @@ def detect(path: str | Path) -> tuple[SourceKind, Path]:
     if folder.is_file():
         input_kind(folder)  # a CSV, Parquet or workbook file, read as a bundle; else an error
         return "bundle", folder
+    if not folder.exists():
+        raise InputError(
+            f"{folder}: no such file or folder (give a bundle, a spreadsheet, a report or a "
+            "saved graph)"
+        )
     if not folder.is_dir():
         raise InputError(
-            f"{folder}: not a folder or a file (give a bundle, a spreadsheet, a saved graph or "
-            "a report)"
+            f"{folder}: not a folder or a file (give a bundle, a spreadsheet, a report or a "
+            "saved graph)"
         )
     if (folder / "graph.json").is_file():
         return "graph", folder

@@ -245,7 +245,7 @@ def test_detect_source(tmp_path: Path, bundle: Path) -> None:
     (tmp_path / "r2" / "summary.json").write_text("{}")
     with pytest.raises(InputError, match="older kinlink"):
         detect_source(tmp_path / "r2")
-    with pytest.raises(InputError, match="not a folder"):
+    with pytest.raises(InputError, match="no such file or folder"):
         detect_source(tmp_path / "missing")
 
 
