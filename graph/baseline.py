@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from kinlink.graph.ids import person_ids
+from kinlink.unionfind import UnionFind
 
 
 def _fold(series: pd.Series) -> pd.Series:
@@ -27,15 +28,6 @@ def _fold(series: pd.Series) -> pd.Series:
         )
 
     return series.map(fold, na_action="ignore")
-
-
-def _find(parent: np.ndarray, i: int) -> int:
-    root = i
-    while parent[root] != root:
-        root = parent[root]
-    while parent[i] != root:
-        parent[i], i = root, parent[i]
-    return root
 
 
 def exact_clusters(individuals: pd.DataFrame) -> pd.DataFrame:
@@ -57,7 +49,7 @@ def exact_clusters(individuals: pd.DataFrame) -> pd.DataFrame:
     1
     """
     n = len(individuals)
-    parent = np.arange(n)
+    groups = UnionFind(n)
     name_key = (
         _fold(individuals["given_names"])
         + "|"
@@ -70,12 +62,8 @@ def exact_clusters(individuals: pd.DataFrame) -> pd.DataFrame:
         codes = pd.factorize(key[present])[0]
         rows = np.flatnonzero(present)
         first = pd.Series(rows).groupby(codes).transform("first").to_numpy()
-        for a, b in zip(rows.tolist(), first.tolist(), strict=True):
-            if a != b:
-                ra, rb = _find(parent, a), _find(parent, b)
-                if ra != rb:
-                    parent[max(ra, rb)] = min(ra, rb)
-    roots = np.array([_find(parent, i) for i in range(n)])
+        groups.union_pairs(rows, first)
+    roots = groups.labels()
     record_ids = individuals["record_id"].astype(str).reset_index(drop=True)
     return pd.DataFrame(
         {"record_id": record_ids, "person_id": person_ids(record_ids, roots).to_numpy()}

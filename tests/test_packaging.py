@@ -21,6 +21,7 @@ BASE = {
     "kinlink.folders",
     "kinlink.memory",
     "kinlink.csvfile",
+    "kinlink.unionfind",
 }
 
 # Which kinlink layers each layer may import (style.md: loaders -> graph -> queries -> shell).

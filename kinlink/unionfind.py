@@ -1,0 +1,112 @@
+"""Connected components of items numbered ``0..n-1``: one union-find, and pair codes.
+
+The resolver's clustering, its size guard, the exact-key baseline, the families and the EOIR
+lead/rider units all group numbered items by links between them; they share this one
+implementation (docs/DESIGN.md, "The path of kinlink report"). A pair of item numbers below
+2**31 packs into one int64 (:func:`pair_codes`), so sets of pairs are sorted arrays.
+
+Examples
+--------
+>>> uf = UnionFind(5)
+>>> uf.union_pairs(np.array([0, 3]), np.array([1, 4]))
+>>> uf.labels().tolist()
+[0, 0, 2, 3, 3]
+>>> codes = pair_codes(np.array([4, 1]), np.array([2, 3]))
+>>> codes.tolist(), [c.tolist() for c in split_codes(codes)]
+([8589934596, 4294967299], [[2, 1], [4, 3]])
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["UnionFind", "pair_codes", "split_codes"]
+
+SHIFT = 32
+
+
+def pair_codes(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """One int64 per unordered pair: ``min << 32 | max``.
+
+    Examples
+    --------
+    >>> pair_codes(np.array([3]), np.array([1])).tolist() == pair_codes(np.array([1]),
+    ...                                                                 np.array([3])).tolist()
+    True
+    """
+    a = np.asarray(a, dtype=np.int64)
+    b = np.asarray(b, dtype=np.int64)
+    return (np.minimum(a, b) << SHIFT) | np.maximum(a, b)
+
+
+def split_codes(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The ``(lo, hi)`` item numbers of pair codes made by :func:`pair_codes`."""
+    codes = np.asarray(codes, dtype=np.int64)
+    return codes >> SHIFT, codes & ((1 << SHIFT) - 1)
+
+
+class UnionFind:
+    """A union-find over ``n`` items with path halving; every root is its set's smallest item.
+
+    Keeping the smallest item as the root makes :meth:`labels` independent of the order in
+    which links arrive.
+    """
+
+    def __init__(self, n: int) -> None:
+        self.parent = np.arange(n, dtype=np.int64)
+
+    def __len__(self) -> int:
+        return len(self.parent)
+
+    def find(self, x: int) -> int:
+        """The root (smallest item) of ``x``'s set."""
+        parent = self.parent
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = int(parent[x])
+        return int(x)
+
+    def union(self, a: int, b: int) -> int:
+        """Join the sets of ``a`` and ``b``; returns the root of the joined set."""
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb:
+            return ra
+        if rb < ra:
+            ra, rb = rb, ra
+        self.parent[rb] = ra
+        return ra
+
+    def union_pairs(self, a: np.ndarray, b: np.ndarray) -> None:
+        """Join every pair ``(a[i], b[i])``, vectorised: repeated min-label propagation until no
+        pair spans two sets (a few passes; each pass is O(n + pairs))."""
+        a = np.asarray(a, dtype=np.int64)
+        b = np.asarray(b, dtype=np.int64)
+        if not len(a):
+            return
+        label = self.labels()
+        while True:
+            la, lb = label[a], label[b]
+            low = np.minimum(la, lb)
+            before = label.copy()
+            np.minimum.at(label, la, low)
+            np.minimum.at(label, lb, low)
+            label = label[label]  # point every item at its root's label
+            while True:
+                again = label[label]
+                if np.array_equal(again, label):
+                    break
+                label = again
+            if np.array_equal(label, before):
+                break
+        self.parent = label
+
+    def labels(self) -> np.ndarray:
+        """Each item's root (the smallest item of its set)."""
+        parent = self.parent
+        while True:
+            grand = parent[parent]
+            if np.array_equal(grand, parent):
+                break
+            parent = grand
+        self.parent = parent
+        return parent.copy()
