@@ -1,28 +1,8 @@
 """The case-linkage graph's vocabulary: node kinds, edge kinds and attribute keys, in one place.
 
-Every node of the :class:`networkx.MultiDiGraph` built by :func:`kinlink.graph.build.build_graph`
-has a ``kind`` attribute (a :class:`NodeKind` value) and a ``key`` attribute (the identifier the
-bundle or the resolver gave it: a record id, a case id, a court name, ...). Node ids are
-``"<kind>:<key>"`` so that a record and a case that happen to share an identifier never collide.
-
-Every edge has a ``kind`` attribute (an :class:`EdgeKind` value) and uses the same value as its
-multigraph key, so ``G.has_edge(u, v, EdgeKind.SAME_AS)`` works. Edges point the way they read:
-
-======================  =================  ==========================================
-edge                    from -> to         attributes
-======================  =================  ==========================================
-``SAME_AS``             record -> person   (none)
-``MEMBER_OF``           record -> unit     ``role`` (HEAD, CHILD, ... when recorded)
-``IN``                  person -> family   (none)
-``RESPONDENT``          case -> record     (none)
-``RIDES_ON``            case -> lead case  (none; only when the lead case is in the bundle)
-``FILED_AT``            case -> court      (none; the court the case is in)
-``OF``                  hearing -> case    (none)
-``AT``                  hearing -> court   (none)
-======================  =================  ==========================================
-
-Record, case and hearing nodes carry the bundle's columns as attributes (``_line`` too); a missing
-value is simply absent from the node's attribute dict.
+docs/DESIGN.md, "The graph's shape", draws the nodes and edges. Node ids are ``"<kind>:<key>"``
+(:func:`node_id`), so a record and a case sharing an identifier never collide; an edge's kind is
+also its multigraph key, so ``G.has_edge(u, v, EdgeKind.SAME_AS)`` works.
 
 Examples
 --------

@@ -1,18 +1,9 @@
 """Per-record, per-person, per-case and per-family facts, built once from the bundle's frames.
 
-Every analysis reads the same :class:`Facts`, built from the bundle's tables, the resolver's
-persons and the families (:func:`build_facts`) with column-wise merges and group-bys (no graph, no
-per-person Python loops). The contract's terms are computed here and nowhere else:
-
-- a person's **nationality** is the most frequent non-empty nationality of its records; a tie goes
-  to the *latest* record carrying one of the tied nationalities;
-- a person's **location** is the ``country_of_location`` of its latest record that has one;
-- **latest** compares ``as_of`` (missing = earliest), then ``record_id`` (as text: on equal dates
-  the greater record id wins);
-- a person is a **UAC** / **claimed fear** if any of its records says so (missing = false); it has
-  a **positive fear assessment** if any of its records' ``fear_assessment`` is ``POSITIVE``;
-- a case is an **MPP case** if its ``mpp`` is true (missing = false); a person's **cases** are
-  those whose respondent record belongs to it.
+Every analysis reads the same :class:`Facts` (:func:`build_facts`: merges and group-bys over the
+bundle's tables, the resolver's persons and the families; no graph, no per-person loops). The
+contract's terms (a person's nationality, location, cases; "latest") are computed here and
+nowhere else, as docs/contract.md, "The rules", defines them.
 
 Examples
 --------

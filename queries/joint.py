@@ -1,19 +1,8 @@
-"""Joint reprocessing (``joint_reprocessing.csv``): families that must leave or be processed out
-of MPP together.
+"""Joint reprocessing (``joint_reprocessing.csv``): POSITIVE_FEAR, MEXICAN_MEMBER_FEAR,
+RELIEF_SPLIT, NON_AMENABLE and WIND_DOWN_SPLIT.
 
-The contract's rules, on families of two or more resolved persons ("MPP case" = ``mpp`` true,
-missing = false; a person's cases are those whose respondent record belongs to it):
-
-- ``POSITIVE_FEAR``: the family has an MPP case and a member with a POSITIVE fear assessment
-  (any of the member's records);
-- ``MEXICAN_MEMBER_FEAR``: the family has an MPP case and a member of Mexican nationality claimed
-  fear (``fear_claimed`` true on any of the member's records);
-- ``RELIEF_SPLIT``: a member's MPP case is RELIEF_GRANTED and *another* member has a case (MPP or
-  not) whose status is not RELIEF_GRANTED (a missing status is "not");
-- ``NON_AMENABLE``: an MPP case's respondent is of Mexican nationality or a UAC (any record of the
-  person says ``uac`` true);
-- ``WIND_DOWN_SPLIT``: a member has a PENDING MPP case while *another* member has an IN_ABSENTIA
-  or TERMINATED MPP case, or no case at all.
+The rules and kinlink's readings are in docs/contract.md, "The rules"; the terms they use
+(person, cases, MPP case) are computed in :mod:`kinlink.queries.facts`.
 
 Examples
 --------

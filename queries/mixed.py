@@ -1,9 +1,5 @@
-"""Mixed-nationality units (``mixed_nationality_units.csv``).
-
-A family of two or more persons is flagged ``MIXED`` when its members have two or more distinct
-nationalities (a member whose nationality is unknown is ignored). Each person's nationality is
-the contract's: the most frequent non-empty nationality of its records, ties to the latest
-record (:mod:`kinlink.queries.facts`). The report also says whether a member is Mexican.
+"""Mixed-nationality units (``mixed_nationality_units.csv``): the MIXED rule of docs/contract.md,
+"The rules" (a member whose nationality is unknown is ignored), and whether a member is Mexican.
 
 Examples
 --------

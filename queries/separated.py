@@ -1,16 +1,7 @@
-"""Separated families: LOCATION_SPLIT, COURT_SPLIT and MPP_SPLIT (``separated_families.csv``).
+"""Separated families (``separated_families.csv``): LOCATION_SPLIT, COURT_SPLIT and MPP_SPLIT.
 
-The contract's rules, on families of two or more resolved persons:
-
-- ``LOCATION_SPLIT``: members' locations include both MEX and USA;
-- ``COURT_SPLIT``: members' PENDING cases are in two or more courts (cases with no court are not
-  counted);
-- ``MPP_SPLIT``: at least one member has an MPP case and at least one member has none.
-
-On MPP_SPLIT's "has none": the sentence's object is "an MPP case", so "has none" is read as *has
-no MPP case* (a member whose only cases are non-MPP cases counts, as does a member with no case at
-all). That is the default, ``mpp_split_none="mpp_case"``; ``"any_case"`` reads it as *has no case
-at all* instead.
+The rules are in docs/contract.md, "The rules". MPP_SPLIT's "has none" reads *has no MPP case*
+by default (``mpp_split_none="mpp_case"``); ``"any_case"`` reads it as *has no case at all*.
 
 Examples
 --------
