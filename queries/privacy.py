@@ -245,8 +245,9 @@ def mask_linked(linked: LinkedBundle, key: bytes) -> LinkedBundle:
 
 
 def coarsen_linked(linked: LinkedBundle) -> LinkedBundle:
-    """``linked`` with every date of its tables cut to the first day of its month (what a masked
-    report writes in ``data/``; the dashboard reads a masked report's dates that way)."""
+    """``linked`` with every date of its tables cut to its month, as text (``"2020-03"``): what a
+    masked report writes in ``data/``. Like :func:`coarsen_graph`'s dates, the dashboard reads
+    them as the first day of their month."""
 
     def month(frame: pd.DataFrame | None) -> pd.DataFrame | None:
         if frame is None:
@@ -255,7 +256,8 @@ def coarsen_linked(linked: LinkedBundle) -> LinkedBundle:
         for name in DATE_COLUMNS.intersection(map(str, out.columns)):
             values = out[name]
             if pd.api.types.is_datetime64_any_dtype(values.dtype):
-                out[name] = values.dt.to_period("M").dt.to_timestamp().astype(values.dtype)
+                text = values.dt.strftime("%Y-%m")
+                out[name] = text.astype(object).where(values.notna(), None)
         return out
 
     return linked.replace(
