@@ -36,6 +36,8 @@ CONTRACT = (
     "mixed_nationality_units.csv",
     "joint_reprocessing.csv",
     "rejects.csv",
+    "review_flags.csv",
+    "changes.csv",
 )
 OTHER = (
     "quality.csv",
@@ -43,6 +45,7 @@ OTHER = (
     "flags.csv",
     "matches.csv",
     "summary.json",
+    "model.json",
     "report.html",
 )
 MASK_KEY = "compare-reports-fixed-key"
