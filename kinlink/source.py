@@ -271,7 +271,8 @@ class Source:
     def evidence(self) -> FamilyEvidence | None:
         """The family evidence of the resolution (:mod:`kinlink.queries.family_evidence`):
         after :meth:`resolve`, ``None`` for the exact resolver or a source already resolved."""
-        self.resolve() if self.kind == "bundle" else None
+        if self.kind == "bundle":
+            self.resolve()
         return self._evidence
 
     def _family_evidence(self, resolution: Resolution) -> FamilyEvidence | None:
