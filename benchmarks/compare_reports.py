@@ -29,20 +29,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-CONTRACT = (
-    "persons.csv",
-    "families.csv",
-    "separated_families.csv",
-    "mixed_nationality_units.csv",
-    "joint_reprocessing.csv",
-    "rejects.csv",
-    "review_flags.csv",
-    "changes.csv",
-)
+from kinlink.contract import REPORT_FILES  # noqa: E402  (after the path is set)
+
+#: The files the contract fixes (a difference fails the run), and the others compared.
+CONTRACT = tuple(f"{stem}.csv" for stem, spec in REPORT_FILES.items() if spec.contract)
 OTHER = (
-    "quality.csv",
-    "unparsed_values.csv",
-    "flags.csv",
+    *(f"{stem}.csv" for stem, spec in REPORT_FILES.items() if not spec.contract),
     "matches.csv",
     "summary.json",
     "model.json",

@@ -167,6 +167,15 @@ def _rows(table: pa.Table, skip: tuple[str, ...]) -> list[dict[str, Any]]:
     return attr_dicts(frame, skip=())
 
 
+def _graph_meta(root: Path) -> dict[str, Any]:
+    """The ``graph.json`` of a folder written by :func:`save_graph` (``ValueError`` if it is of
+    another format)."""
+    meta = json.loads((root / "graph.json").read_text())
+    if meta.get("format") != FORMAT:
+        raise ValueError(f"{root}: not a {FORMAT} folder (format {meta.get('format')!r})")
+    return dict(meta)
+
+
 def load_graph(path: str | os.PathLike[str]) -> nx.MultiDiGraph:
     """Read a graph written by :func:`save_graph`.
 
@@ -178,9 +187,7 @@ def load_graph(path: str | os.PathLike[str]) -> nx.MultiDiGraph:
         If the folder is of another format.
     """
     root = Path(path)
-    meta = json.loads((root / "graph.json").read_text())
-    if meta.get("format") != FORMAT:
-        raise ValueError(f"{root}: not a {FORMAT} folder (format {meta.get('format')!r})")
+    meta = _graph_meta(root)
     G = nx.MultiDiGraph(**meta.get("graph", {}))
     with paused_gc():
         for file in sorted((root / "nodes").glob("*.parquet")):
@@ -305,9 +312,7 @@ def linked_from_graph(path: str | os.PathLike[str]) -> LinkedBundle:
         If the folder is of another format.
     """
     root = Path(path)
-    meta = json.loads((root / "graph.json").read_text())
-    if meta.get("format") != FORMAT:
-        raise ValueError(f"{root}: not a {FORMAT} folder (format {meta.get('format')!r})")
+    _graph_meta(root)  # checks the format
 
     def nodes(kind: NodeKind, id_col: str) -> pd.DataFrame | None:
         file = root / "nodes" / f"{kind.value}.parquet"
