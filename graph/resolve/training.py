@@ -209,13 +209,24 @@ def checked(levels: np.ndarray) -> list[int]:
 def weight_problems(model: FSModel, levels: np.ndarray) -> dict[int, str]:
     """Comparisons whose exact level does not weigh for a match, whose else level does not
     weigh against it, or whose else level holds too many matches (only comparisons with enough
-    data among ``levels``, :func:`checked`)."""
+    data among ``levels``, :func:`checked`; the share of outright disagreements is judged on
+    any identifying comparison with data)."""
     table = model.weights()
     problems = {}
-    for j in checked(levels):
-        comp = model.comparisons[j]
+    enough = set(checked(levels))
+    seen = (levels > 0).sum(axis=0) > 0
+    for j, comp in enumerate(model.comparisons):
         exact, other = _level(comp, "exact"), len(comp.levels) - 1
         m, u = model.m[j], model.u[j]
+        disagree = comp.name in IDENTIFYING and m[other] > M_ELSE_MAX
+        too_many = f"{comp.name}: the fit says {m[other]:.0%} of matches disagree on it outright"
+        if j not in enough:
+            # too few pairs to judge the signs, but a fit that calls most matches outright
+            # disagreements on a name, birth date or identifier has found another class
+            # whatever the count (six records of two families: "same nationality")
+            if seen[j] and disagree:
+                problems[j] = too_many
+            continue
         if exact is not None and table[j, exact] <= 0:
             problems[j] = (
                 f"{comp.name}: exact agreement weighed against a match "
@@ -226,10 +237,8 @@ def weight_problems(model: FSModel, levels: np.ndarray) -> dict[int, str]:
                 f"{comp.name}: disagreement weighed for a match "
                 f"(m={m[other]:.3g} >= u={u[other]:.3g})"
             )
-        elif comp.name in IDENTIFYING and m[other] > M_ELSE_MAX:
-            problems[j] = (
-                f"{comp.name}: the fit says {m[other]:.0%} of matches disagree on it outright"
-            )
+        elif disagree:
+            problems[j] = too_many
     return problems
 
 

@@ -175,3 +175,26 @@ def test_a_birth_year_agreement_counts_for_the_rules_and_no_rule_means_a_usable_
     assert rule_prior(levels, comps).share == pytest.approx(0.25)
     none = rule_prior(levels[10:], comps)
     assert none.share == 0.0 and none.start == NO_RULE_PRIOR
+
+
+def test_a_handful_of_records_cannot_fit_same_nationality_as_same_person() -> None:
+    # an intake sheet of six people in two families, no family column: EM on its 9 candidate
+    # pairs once called "same nationality" a match and every name and birth date an outright
+    # disagreement among matches, and merged a mother with her son and a father with his
+    # daughter
+    frame = pd.DataFrame(
+        {
+            "record_id": ["R2", "R3", "R4", "R5", "R6", "R7"],
+            "source": ["INTAKE"] * 6,
+            "a_number": ["208123456", "208123457", "208123458", "", "", "208123460"],
+            "given_names": ["Ana María", "Luis", "José", "Rosa", "Pedro", "Marta"],
+            "surnames": ["Paz Rivas", "Paz Rivas", "Núñez", "Núñez Cruz", "Núñez Cruz", "López"],
+            "dob": pd.to_datetime(
+                ["1988-03-14", "2012-07-02", "1985-12-31", "2015-01-15", "2016-06-01", "1990-09-09"]
+            ),
+            "nationality": ["HND", "HND", "GTM", "GTM", "MEX", "SLV"],
+        }
+    )
+    resolution = resolve(frame)
+    assert resolution.persons["person_id"].nunique() == 6
+    assert any("declared priors" in w for w in resolution.stats["warnings"])
