@@ -38,13 +38,13 @@ import pandas as pd
 import kinlink
 from kinlink.contract import QUALITY_COLUMNS, REJECT_COLUMNS
 from kinlink.csvfile import read_csv
+from kinlink.graph.family_evidence import FamilyEvidence
 from kinlink.graph.local import LocalGraphs
 from kinlink.graph.resolve import Scorer
 from kinlink.loaders import Bundle
 from kinlink.queries.analyses import Analyses
 from kinlink.queries.changes import report_changes
 from kinlink.queries.facts import Facts
-from kinlink.queries.family_evidence import FamilyEvidence
 from kinlink.queries.flags import Flag
 from kinlink.queries.report_files import contract_tables
 from kinlink.queries.review_flags import Judged, judge, judged_from_review, review_table

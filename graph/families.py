@@ -31,7 +31,7 @@ class LinkedBundle:
     holds them; ``persons`` has one row per loaded record; ``families`` one per person in a
     family; ``matches`` is the resolver's scored pairs (empty for the exact resolver);
     ``scorer`` the resolver's fitted scorer when it was kept (to explain pairs without refitting);
-    ``evidence`` the family evidence (``kinlink.queries.family_evidence``) the persons come from;
+    ``evidence`` the family evidence (``kinlink.graph.family_evidence``) the persons come from;
     ``model`` the fitted model as ``model.json`` holds it; ``resolution`` what the report says
     about the resolution (:func:`kinlink.graph.resolve.resolution_summary`); ``gaps`` what the
     data cannot show (:meth:`kinlink.loaders.Bundle.gaps`).

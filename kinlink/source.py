@@ -29,12 +29,12 @@ if TYPE_CHECKING:
     import networkx as nx
 
     from kinlink.graph.families import LinkedBundle
+    from kinlink.graph.family_evidence import FamilyEvidence
     from kinlink.graph.resolve import Resolution, ResolverSettings, Scorer
     from kinlink.graph.resolve.model import FSModel
     from kinlink.loaders import Bundle
     from kinlink.queries.analyses import Analyses
     from kinlink.queries.facts import Facts
-    from kinlink.queries.family_evidence import FamilyEvidence
     from kinlink.queries.report_writer import ReportOptions
 
 log = logging.getLogger(__name__)
@@ -269,7 +269,7 @@ class Source:
 
     @property
     def evidence(self) -> FamilyEvidence | None:
-        """The family evidence of the resolution (:mod:`kinlink.queries.family_evidence`):
+        """The family evidence of the resolution (:mod:`kinlink.graph.family_evidence`):
         after :meth:`resolve`, ``None`` for the exact resolver or a source already resolved."""
         if self.kind == "bundle":
             self.resolve()
@@ -277,7 +277,7 @@ class Source:
 
     def _family_evidence(self, resolution: Resolution) -> FamilyEvidence | None:
         """The family evidence of a resolution that kept its scorer, with the reviews."""
-        from kinlink.queries.family_evidence import apply_family_evidence
+        from kinlink.graph.family_evidence import apply_family_evidence
 
         if resolution.scorer is None:
             return None

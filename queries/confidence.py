@@ -1,7 +1,7 @@
 """How sure each flag is: would it still hold under the plausible alternative identity decisions?
 
 Every flag stands on identity decisions: which records are one person. The uncertain ones are
-the :class:`~kinlink.queries.family_evidence.FamilyEvidence` alternatives: a member with no case
+the :class:`~kinlink.graph.family_evidence.FamilyEvidence` alternatives: a member with no case
 that may be another member (``merge``), or a member joined by the family evidence that may be a
 person of its own (``split``), each at least ``plausible`` likely and under one half (the likelier
 choice is the one taken). For each alternative, the family it touches is rebuilt in an
@@ -49,9 +49,9 @@ from typing import Any, Final, Literal
 import numpy as np
 import pandas as pd
 
+from kinlink.graph.family_evidence import ALTERNATIVE_COLUMNS
 from kinlink.graph.resolve.cluster import components
 from kinlink.queries.facts import Facts, _person_facts
-from kinlink.queries.family_evidence import ALTERNATIVE_COLUMNS
 from kinlink.queries.flags import RULES, Flag
 
 log = logging.getLogger(__name__)

@@ -54,6 +54,7 @@ import pandas as pd
 from kinlink.contract import CASES, FAMILY_UNITS, HEARINGS, INDIVIDUALS, TABLES, Table
 from kinlink.errors import SettingsError
 from kinlink.graph.families import LinkedBundle
+from kinlink.graph.family_evidence import FamilyEvidence, alternatives_of, reason_sentence
 from kinlink.graph.schema import N_RECORDS, SIZE, NodeKind
 from kinlink.queries.facts import Facts
 from kinlink.queries.flags import Flag
@@ -240,8 +241,47 @@ def mask_linked(linked: LinkedBundle, key: bytes) -> LinkedBundle:
         rejects=mask_rejects(rejects, key) if rejects is not None else None,
         unparsed=mask_unparsed(unparsed, key) if unparsed is not None else None,
         scorer=None,
-        evidence=linked.evidence.masked(key) if linked.evidence is not None else None,
+        evidence=mask_evidence(linked.evidence, key) if linked.evidence is not None else None,
     )
+
+
+def mask_evidence(evidence: FamilyEvidence, key: bytes) -> FamilyEvidence:
+    """The family evidence with pseudonymous record and person ids (:func:`pseudonym`), its
+    sentences written again."""
+
+    def rec(value: str) -> str:
+        return pseudonym(NodeKind.RECORD, str(value), key)
+
+    def per(value: str) -> str:
+        return pseudonym(NodeKind.PERSON, str(value), key)
+
+    persons = pd.DataFrame(
+        {
+            "record_id": [rec(r) for r in evidence.persons["record_id"]],
+            "person_id": [per(p) for p in evidence.persons["person_id"]],
+        }
+    )
+    decisions = evidence.decisions.copy()
+    for col, fn in (
+        ("person_a", per),
+        ("person_b", per),
+        ("record_id_a", rec),
+        ("record_id_b", rec),
+    ):
+        decisions[col] = [fn(v) for v in decisions[col]]
+    for col in ("records", "records_b"):
+        decisions[col] = [tuple(sorted(rec(r) for r in rs)) for rs in decisions[col]]
+    if evidence.model is not None and len(decisions):
+        decisions["reason"] = [
+            reason_sentence(r, evidence.model) for r in decisions.itertuples(index=False)
+        ]
+    plausible = float(evidence.stats.get("plausible", 0.1))
+    alternatives = (
+        alternatives_of(decisions, persons, plausible)
+        if len(decisions)
+        else (evidence.alternatives.iloc[0:0])
+    )
+    return FamilyEvidence(persons, decisions, alternatives, evidence.model, dict(evidence.stats))
 
 
 def coarsen_linked(linked: LinkedBundle) -> LinkedBundle:

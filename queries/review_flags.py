@@ -4,7 +4,7 @@
 what the report writes:
 
 * every flag's reason gains the identity evidence it stands on: the family evidence that joined
-  or kept apart its members (:func:`kinlink.queries.family_evidence.merge_sentence`) and, for a
+  or kept apart its members (:func:`kinlink.graph.family_evidence.merge_sentence`) and, for a
   flag in review, the decision it hinges on;
 * the contract's three flag files list the *confirmed* flags only;
 * ``review_flags.csv`` lists the others, one row per family and flag file
@@ -34,9 +34,9 @@ from typing import Any, Final, Literal
 import pandas as pd
 
 from kinlink.contract import REPORT_FILES
+from kinlink.graph.family_evidence import FamilyEvidence, merge_sentence
 from kinlink.queries.confidence import JUDGED_COLUMNS, judge_flags
 from kinlink.queries.facts import Facts
-from kinlink.queries.family_evidence import FamilyEvidence, merge_sentence
 from kinlink.queries.flags import CONTRACT_FILES, Flag
 
 __all__ = [

@@ -19,11 +19,11 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import kinlink
-import kinlink.queries.family_evidence
+import kinlink.graph.family_evidence
 from kinlink.dashboard.data import SOURCE_ENV
 from kinlink.dashboard.review import append_review, read_reviews
-from kinlink.queries.family_comparisons import FAMILY_COMPARISONS
-from kinlink.queries.family_evidence import FamilyModel, apply_family_evidence
+from kinlink.graph.family_comparisons import FAMILY_COMPARISONS
+from kinlink.graph.family_evidence import FamilyModel, apply_family_evidence
 
 from .conftest import APP
 
@@ -70,7 +70,7 @@ def bundle(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     for name, text in (("individuals", INDIVIDUALS), ("family_units", UNITS), ("cases", CASES)):
         (folder / f"{name}.csv").write_text(text, encoding="utf-8")
     fixed = functools.partial(apply_family_evidence, model=fixed_model(1 / 3))
-    monkeypatch.setattr(kinlink.queries.family_evidence, "apply_family_evidence", fixed)
+    monkeypatch.setattr(kinlink.graph.family_evidence, "apply_family_evidence", fixed)
     return folder
 
 

@@ -8,10 +8,10 @@ from typing import Any
 import pandas as pd
 import pytest
 
+from kinlink.graph.family_evidence import ALTERNATIVE_COLUMNS
 from kinlink.queries.analyses import Analyses, analyse
 from kinlink.queries.changes import person_changes, report_changes
 from kinlink.queries.confidence import judge_flags, world_facts
-from kinlink.queries.family_evidence import ALTERNATIVE_COLUMNS
 from kinlink.queries.report_files import contract_tables
 from kinlink.queries.review_flags import judge, review_table
 

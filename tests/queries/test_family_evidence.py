@@ -15,7 +15,7 @@ import pytest
 
 import kinlink
 from kinlink.dashboard.review import append_review
-from kinlink.queries.family_evidence import FamilyEvidence, families, posteriors
+from kinlink.graph.family_evidence import FamilyEvidence, families, posteriors
 
 COLUMNS = "record_id,source,a_number,given_names,surnames,dob,sex,nationality,country_of_location"
 FAMILY = [

@@ -61,10 +61,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from kinlink.graph.family_comparisons import FAMILY_COMPARISONS, family_levels
 from kinlink.graph.ids import person_ids
 from kinlink.graph.resolve import Scorer
 from kinlink.graph.resolve.cluster import components
-from kinlink.queries.family_comparisons import FAMILY_COMPARISONS, family_levels
 
 log = logging.getLogger(__name__)
 
@@ -180,46 +180,6 @@ class FamilyEvidence:
     alternatives: pd.DataFrame
     model: FamilyModel | None = None
     stats: dict[str, Any] = field(default_factory=dict)
-
-    def masked(self, key: bytes) -> FamilyEvidence:
-        """The same evidence with pseudonymous record and person ids
-        (:func:`kinlink.queries.privacy.pseudonym`), its sentences written again."""
-        from kinlink.graph.schema import NodeKind
-        from kinlink.queries.privacy import pseudonym
-
-        def rec(value: str) -> str:
-            return pseudonym(NodeKind.RECORD, str(value), key)
-
-        def per(value: str) -> str:
-            return pseudonym(NodeKind.PERSON, str(value), key)
-
-        persons = pd.DataFrame(
-            {
-                "record_id": [rec(r) for r in self.persons["record_id"]],
-                "person_id": [per(p) for p in self.persons["person_id"]],
-            }
-        )
-        decisions = self.decisions.copy()
-        for col, fn in (
-            ("person_a", per),
-            ("person_b", per),
-            ("record_id_a", rec),
-            ("record_id_b", rec),
-        ):
-            decisions[col] = [fn(v) for v in decisions[col]]
-        for col in ("records", "records_b"):
-            decisions[col] = [tuple(sorted(rec(r) for r in rs)) for rs in decisions[col]]
-        if self.model is not None and len(decisions):
-            decisions["reason"] = [
-                _reason(r, self.model) for r in decisions.itertuples(index=False)
-            ]
-        plausible = float(self.stats.get("plausible", 0.1))
-        alternatives = (
-            _alternatives(decisions, persons, plausible)
-            if len(decisions)
-            else (self.alternatives.iloc[0:0])
-        )
-        return FamilyEvidence(persons, decisions, alternatives, self.model, dict(self.stats))
 
     def about(self, record_a: str, record_b: str) -> str | None:
         """The family evidence about two records' persons, in a sentence (``None``: none).
@@ -578,10 +538,10 @@ def apply_family_evidence(
         .drop(columns="_pair")
         .sort_values(["person_a", "person_b"], ignore_index=True)
     )
-    decisions["reason"] = [_reason(row, model) for row in decisions.itertuples(index=False)]
+    decisions["reason"] = [reason_sentence(row, model) for row in decisions.itertuples(index=False)]
     decisions = decisions[[*DECISION_COLUMNS, *(f"{c}_level" for c in FAMILY_COMPARISONS)]]
     out = pd.DataFrame({"record_id": ids.to_numpy(), "person_id": final})
-    alternatives = _alternatives(decisions, out, plausible)
+    alternatives = alternatives_of(decisions, out, plausible)
     stats.update(
         plausible=plausible,
         candidates=int(np.isfinite(decisions["weight"]).sum()),
@@ -801,7 +761,7 @@ def _frame(
     return frame
 
 
-def _reason(row: Any, model: FamilyModel) -> str:
+def reason_sentence(row: Any, model: FamilyModel) -> str:
     """The family evidence about one candidate, in a sentence."""
     head = (
         f"Family evidence: {row.person_a} has no case and no family unit lists it with "
@@ -844,7 +804,7 @@ def merge_sentence(row: Any) -> str:
     )
 
 
-def _alternatives(decisions: pd.DataFrame, persons: pd.DataFrame, plausible: float):
+def alternatives_of(decisions: pd.DataFrame, persons: pd.DataFrame, plausible: float):
     """The uncertain decisions as record moves on the persons after the merges."""
     person_of = dict(zip(persons["record_id"], persons["person_id"], strict=True))
     level_cols = [c for c in decisions.columns if c.endswith("_level")]

@@ -1,4 +1,4 @@
-"""The comparisons of the family-context model (:mod:`kinlink.queries.family_evidence`).
+"""The comparisons of the family-context model (:mod:`kinlink.graph.family_evidence`).
 
 Inside one family the question is whether a member is another member written differently, so
 the comparisons are few and coarse, each with a level for "either side missing" first:
