@@ -24,7 +24,6 @@ import logging
 from collections import defaultdict
 from collections.abc import Iterable
 
-import networkx as nx
 import numpy as np
 import pandas as pd
 
@@ -77,42 +76,91 @@ def bridge_sides(member: pd.DataFrame, labels: np.ndarray) -> dict[int, list[lis
 
     Notes
     -----
-    Linear in the memberships: one pass for connected components, one for articulation points
-    and biconnected blocks (Hopcroft-Tarjan, in networkx), over the families that hold a person
-    in two units with company.
+    The sides of a person are its blocks (biconnected components) in the graph of crowded
+    units and the persons in them: two units of a person lie in one block exactly when they
+    stay connected once the person is taken out. Most persons in two units are a family
+    registered twice, whose units share other members, so a look at the persons shared by the
+    person's own units settles them; only the rest need a search of their family without them.
     """
     if member.empty:
         return {}
     edges = pd.DataFrame(
         {"unit": member["unit"].to_numpy(), "person": labels[member["record"].to_numpy()]}
     ).drop_duplicates()
-    crowded = set(edges["unit"][edges.groupby("unit")["person"].transform("size") >= 2].tolist())
     per_person = edges.groupby("person").size()
-    # only families where some person sits in two crowded units can have a bridge
-    edges = edges[edges["unit"].isin(crowded)]
-    in_crowded = edges.groupby("person").size()
-    candidates = set(in_crowded.index[in_crowded >= 2].tolist())
-    if not candidates:
-        return {}
-    graph = nx.Graph()
-    graph.add_edges_from(zip((-1 - edges["unit"]).tolist(), edges["person"].tolist(), strict=True))
-    # keep the families holding a candidate (a person in two crowded units)
-    keep: set[int] = set()
-    for family in nx.connected_components(graph):
-        if not candidates.isdisjoint(family):
-            keep |= family
-    graph = graph.subgraph(keep)
-    cut = {p for p in nx.articulation_points(graph) if p >= 0}
-    sides: dict[int, list[list[int]]] = defaultdict(list)
     # a side is another family only if someone else on it is confirmed by a second unit: a
     # unit whose other members matched no one is unresolved records, not a family
     confirmed = set(per_person.index[per_person >= 2].tolist())
-    for block in nx.biconnected_components(graph):
-        for p in cut.intersection(block):
-            units = sorted(-1 - x for x in block if x < 0 and graph.has_edge(p, x))
-            if any(q != p and q in confirmed for u in units for q in graph[-1 - u]):
-                sides[p].append(units)
-    return {p: sorted(s) for p, s in sorted(sides.items()) if len(s) >= 2}
+    edges = edges[edges.groupby("unit")["person"].transform("size").to_numpy() >= 2]  # crowded
+    in_crowded = edges.groupby("person").size()
+    # only a person in two crowded units can have two sides
+    candidates = in_crowded.index[in_crowded >= 2].tolist()
+    if not candidates:
+        return {}
+    units_of: dict[int, list[int]] = defaultdict(list)
+    persons_of: dict[int, list[int]] = defaultdict(list)
+    for u, q in zip(edges["unit"].tolist(), edges["person"].tolist(), strict=True):
+        units_of[q].append(u)
+        persons_of[u].append(q)
+    out: dict[int, list[list[int]]] = {}
+    for p in sorted(candidates):
+        groups = _side_groups(p, units_of, persons_of)
+        sides = [
+            units for units in groups
+            if any(q != p and q in confirmed for u in units for q in persons_of[u])
+        ]  # fmt: skip
+        if len(sides) >= 2:
+            out[p] = sorted(sides)
+    return out
+
+
+def _side_groups(
+    p: int, units_of: dict[int, list[int]], persons_of: dict[int, list[int]]
+) -> list[list[int]]:
+    """The units of person ``p`` grouped by what stays connected without ``p`` (its blocks)."""
+    own = units_of[p]
+    where = {u: i for i, u in enumerate(own)}
+    parent = list(range(len(own)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    # first the persons the units share (a family registered twice): one group, done
+    for i, u in enumerate(own):
+        for q in persons_of[u]:
+            if q == p:
+                continue
+            for w in units_of[q]:
+                j = where.get(w)
+                if j is not None and find(i) != find(j):
+                    parent[find(j)] = find(i)
+    if len({find(i) for i in range(len(own))}) > 1:
+        # then a search of the family without p joins the groups linked further away
+        reached: dict[int, int] = {}
+        for i, u in enumerate(own):
+            if u in reached:
+                continue
+            reached[u] = i
+            stack = [u]
+            while stack:
+                x = stack.pop()
+                for q in persons_of[x]:
+                    if q == p:
+                        continue
+                    for w in units_of[q]:
+                        if w not in reached:
+                            reached[w] = i
+                            stack.append(w)
+            for j, w in enumerate(own):
+                if reached.get(w) == i and find(j) != find(i):
+                    parent[find(j)] = find(i)
+    groups: dict[int, list[int]] = defaultdict(list)
+    for i, u in enumerate(own):
+        groups[find(i)].append(u)
+    return [sorted(units) for units in groups.values()]
 
 
 def detach_weak_bridges(
@@ -149,7 +197,13 @@ def detach_weak_bridges(
     sides = bridge_sides(member, labels)
     if not sides:
         return labels, 0
-    unit_records = member.groupby("unit")["record"].agg(list)
+    # the records of the units on some side (row order, as a groupby would list them)
+    wanted = np.fromiter({u for groups in sides.values() for g in groups for u in g}, np.int64)
+    units, records = member["unit"].to_numpy(), member["record"].to_numpy()
+    near = np.isin(units, wanted)
+    unit_records: dict[int, list[int]] = defaultdict(list)
+    for u, r in zip(units[near].tolist(), records[near].tolist(), strict=True):
+        unit_records[u].append(r)
     involved = np.flatnonzero(np.isin(labels, np.fromiter(sides, dtype=np.int64)))
     records_of = pd.Series(involved).groupby(labels[involved]).agg(list).to_dict()
     parts: list[tuple[int, list[int], list[int]]] = []  # (person, side to detach, the rest)

@@ -43,7 +43,12 @@ def distinct_rows(levels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         return levels.reshape(0, levels.shape[1]), np.zeros(0)
     base = int(levels.max()) + 1
     weights = base ** np.arange(levels.shape[1] - 1, -1, -1, dtype=np.int64)
-    packed = np.sort(levels.astype(np.int64) @ weights)
+    # column by column (Horner): no (n, k) int64 copy of the levels
+    packed = np.zeros(len(levels), dtype=np.int64)
+    for j in range(levels.shape[1]):
+        packed *= base
+        packed += levels[:, j]
+    packed.sort()
     starts = np.flatnonzero(np.r_[True, packed[1:] != packed[:-1]])
     counts = np.diff(np.r_[starts, len(packed)]).astype(float)
     distinct = packed[starts]
@@ -191,6 +196,7 @@ class FSModel:
         fix_u: bool = True,
         prior_bounds: tuple[float, float] = (1e-9, 1 - 1e-9),
         pseudo_pairs: float = 0.0,
+        distinct: tuple[np.ndarray, np.ndarray] | None = None,
     ) -> None:
         """Estimate ``m`` and the prior by EM over the candidate pairs' levels (``u`` fixed).
 
@@ -211,6 +217,9 @@ class FSModel:
             Each M-step adds this many pseudo-pairs spread as the declared ``m`` (and, for a
             free ``u``, as the random pairs' ``u``): a level seen in a handful of pairs keeps
             weights near its declaration instead of an extreme EM drew from noise.
+        distinct : (ndarray, ndarray), optional
+            ``distinct_rows(levels)`` when the caller has it already (fitting again on the
+            same levels): EM works on the distinct rows and their counts only.
 
         Notes
         -----
@@ -219,7 +228,7 @@ class FSModel:
         """
         if not len(levels) and (labelled is None or not len(labelled)):
             return  # nothing to learn from: keep the declared m and the prior
-        patterns, counts = distinct_rows(levels)
+        patterns, counts = distinct if distinct is not None else distinct_rows(levels)
         fixed = np.zeros(0, dtype=float)
         if labelled is not None and labels is not None and len(labelled):
             patterns = np.vstack([patterns, labelled])

@@ -37,7 +37,7 @@ from typing import Any
 import numpy as np
 
 from kinlink.graph.resolve.comparisons import Comparison
-from kinlink.graph.resolve.model import FSModel
+from kinlink.graph.resolve.model import FSModel, distinct_rows
 
 log = logging.getLogger(__name__)
 
@@ -200,21 +200,31 @@ def rule_prior(levels: np.ndarray, comparisons: tuple[Comparison, ...]) -> RuleP
     return RulePrior(share, share / 2, min(0.95, share / RULE_RECALL_FLOOR), required)
 
 
-def checked(levels: np.ndarray) -> list[int]:
-    """The comparisons with enough data among ``levels`` to judge their weights."""
-    counts = (levels > 0).sum(axis=0)
+def data_counts(levels: np.ndarray) -> np.ndarray:
+    """Per comparison, the number of pairs among ``levels`` with data on both sides."""
+    return (levels > 0).sum(axis=0)
+
+
+def checked(levels: np.ndarray, counts: np.ndarray | None = None) -> list[int]:
+    """The comparisons with enough data among ``levels`` to judge their weights (``counts``:
+    :func:`data_counts` of the levels, when the caller has it already)."""
+    counts = data_counts(levels) if counts is None else counts
     return [j for j, count in enumerate(counts.tolist()) if count >= MIN_CHECKED_PAIRS]
 
 
-def weight_problems(model: FSModel, levels: np.ndarray) -> dict[int, str]:
+def weight_problems(
+    model: FSModel, levels: np.ndarray, counts: np.ndarray | None = None
+) -> dict[int, str]:
     """Comparisons whose exact level does not weigh for a match, whose else level does not
     weigh against it, or whose else level holds too many matches (only comparisons with enough
     data among ``levels``, :func:`checked`; the share of outright disagreements is judged on
-    any identifying comparison with data)."""
+    any identifying comparison with data). ``counts`` is :func:`data_counts` of the levels when
+    the caller has it already."""
     table = model.weights()
     problems = {}
-    enough = set(checked(levels))
-    seen = (levels > 0).sum(axis=0) > 0
+    counts = data_counts(levels) if counts is None else counts
+    enough = set(checked(levels, counts))
+    seen = counts > 0
     for j, comp in enumerate(model.comparisons):
         exact, other = _level(comp, "exact"), len(comp.levels) - 1
         m, u = model.m[j], model.u[j]
@@ -266,7 +276,8 @@ def _fit_once(
     model.prior = rule.start
     held: set[int] = set()
     notes: list[str] = []
-    with_data = len(checked(levels))
+    counts = em["counts"]
+    enough = len(checked(levels, counts))
 
     def run() -> None:
         model.fit_em(
@@ -274,20 +285,25 @@ def _fit_once(
             fix_u=fix_u,
             fix_m=tuple(model.comparisons[j].name for j in sorted(held)),
             prior_bounds=(rule.low, rule.high),
-            **em,
+            labelled=em["labelled"],
+            labels=em["labels"],
+            max_iterations=em["max_iterations"],
+            tolerance=em["tolerance"],
+            distinct=em["distinct"],
         )
         _floor_m(model, declared)
 
     run()
     for _ in range(3):
-        problems = {j: text for j, text in weight_problems(model, levels).items() if j not in held}
+        found = weight_problems(model, levels, counts)
+        problems = {j: text for j, text in found.items() if j not in held}
         if not problems:
             break
         for j, text in problems.items():
             notes.append(f"{text}: its declared m and random-pair u are used")
             model.m[j], model.u[j] = declared[j].copy(), u_random[j].copy()
             held.add(j)
-        if len(held) * 2 >= max(with_data, 1):
+        if len(held) * 2 >= max(enough, 1):
             break
         run()
     return held, notes
@@ -316,15 +332,18 @@ def train(
     u_random = [u.copy() for u in (model.u_random or model.u)]
     rule = rule_prior(levels, model.comparisons)
     report = FitReport(rule_prior=rule)
-    with_data = len(checked(levels))
+    counts = data_counts(levels)
+    with_data = len(checked(levels, counts))
+    # every EM run below fits the same levels: their distinct rows are counted once
     em: dict[str, Any] = {
         "labelled": labelled, "labels": labels,
         "max_iterations": max_iterations, "tolerance": tolerance,
+        "distinct": distinct_rows(levels), "counts": counts,
     }  # fmt: skip
     for fix_u, name in ((False, "u among the candidates"), (True, "u from random pairs")):
         held, notes = _fit_once(model, levels, rule, declared, u_random, fix_u=fix_u, em=em)
         pinned = bool(np.isclose(model.prior, rule.high)) and rule.high < 0.95
-        left = set(weight_problems(model, levels)) - held
+        left = set(weight_problems(model, levels, counts)) - held
         broken = len(held) * 2 >= max(with_data, 1) or bool(left)
         if not pinned and not broken:
             report.fallbacks.extend(notes)
