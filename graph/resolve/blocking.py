@@ -251,20 +251,20 @@ def window_pairs(index: np.ndarray, key: np.ndarray, order: np.ndarray, window: 
         order = pd.factorize(order, sort=True)[0]
     sort = np.lexsort((order, codes))
     idx, grp = index[sort].astype(np.int64), codes[sort]
-    n = len(idx)
-    starts = np.flatnonzero(np.r_[True, grp[1:] != grp[:-1]])
-    sizes = np.diff(np.r_[starts, n])
-    block_end = np.repeat(starts + sizes, sizes)
-    count = np.minimum(window, block_end - np.arange(n) - 1)
-    total = int(count.sum())
-    if not total:
+    parts = []
+    # rows ``step`` apart in the sorted order, while both still share the key (a block is
+    # contiguous: when no row has a block-mate ``step`` ahead, none has one further ahead)
+    for step in range(1, window + 1):
+        same = grp[step:] == grp[:-step]
+        if not same.any():
+            break
+        a, b = idx[:-step][same], idx[step:][same]
+        lo, hi = np.minimum(a, b), np.maximum(a, b)
+        keep = lo != hi
+        parts.append((lo[keep] << 32) | hi[keep])
+    if not parts:
         return np.empty(0, dtype=np.int64)
-    left = np.repeat(np.arange(n), count)
-    step = np.arange(total) - np.repeat(np.cumsum(count) - count, count) + 1
-    a, b = idx[left], idx[left + step]
-    lo, hi = np.minimum(a, b), np.maximum(a, b)
-    keep = lo != hi
-    return unique_codes((lo[keep] << 32) | hi[keep])
+    return unique_codes(np.concatenate(parts))
 
 
 def candidate_pairs(
