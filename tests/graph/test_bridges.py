@@ -8,6 +8,7 @@ something to fit) check the three behaviours end to end through :func:`resolve`.
 
 from __future__ import annotations
 
+import networkx as nx
 import numpy as np
 import pandas as pd
 import pytest
@@ -127,6 +128,41 @@ def test_bridge_sides(units, labels, expected) -> None:
 
 def test_bridge_sides_of_no_membership_is_empty() -> None:
     assert bridge_sides(_member(), np.arange(3)) == {}
+
+
+def _sides_from_blocks(member: pd.DataFrame, labels: np.ndarray) -> dict[int, list[list[int]]]:
+    """The definition, with networkx: a person's sides are its biconnected blocks in the graph
+    of crowded units (two persons or more) and their persons, keeping the blocks whose units
+    hold another person seen in two units; persons with two such sides."""
+    persons = labels[member["record"].to_numpy()].tolist()
+    edges = set(zip(member["unit"].tolist(), persons, strict=True))
+    people: dict[int, set[int]] = {}
+    units_of: dict[int, set[int]] = {}
+    for u, p in edges:
+        people.setdefault(u, set()).add(p)
+        units_of.setdefault(p, set()).add(u)
+    graph = nx.Graph(((-1 - u, p) for u, p in edges if len(people[u]) >= 2))
+    sides: dict[int, list[list[int]]] = {}
+    for block in nx.biconnected_components(graph):
+        for p in (x for x in block if x >= 0):
+            units = sorted(-1 - x for x in block if x < 0 and graph.has_edge(p, x))
+            if any(q != p and len(units_of[q]) >= 2 for u in units for q in people[u]):
+                sides.setdefault(p, []).append(units)
+    return {p: sorted(s) for p, s in sorted(sides.items()) if len(s) >= 2}
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(0, 11), st.integers(0, 14)), max_size=45),
+)
+def test_bridge_sides_are_the_blocks_of_the_unit_graph(rows) -> None:
+    # each row is one record: (its unit, its person)
+    member = pd.DataFrame({
+        "record": np.arange(len(rows), dtype=np.int64),
+        "unit": np.array([u for u, _ in rows], dtype=np.int64),
+    })  # fmt: skip
+    labels = np.array([p for _, p in rows], dtype=np.int64)
+    assert bridge_sides(member, labels) == _sides_from_blocks(member, labels)
 
 
 # Person P (records 0, 3, 5 and 7) bridges family X (unit 0, with Karla: records 1 and 2, record 2
