@@ -179,8 +179,13 @@ def rule_pairs(levels: np.ndarray, comparisons: tuple[Comparison, ...]) -> tuple
     return rule, required
 
 
-def rule_prior(levels: np.ndarray, comparisons: tuple[Comparison, ...]) -> RulePrior:
+def rule_prior(
+    levels: np.ndarray, comparisons: tuple[Comparison, ...], counts: np.ndarray | None = None
+) -> RulePrior:
     """Estimate the share of matches among candidate pairs from deterministic rules.
+
+    With ``counts``, ``levels`` are the distinct rows of the candidates' levels and ``counts``
+    their numbers of pairs (:func:`~kinlink.graph.resolve.model.distinct_rows`).
 
     Examples
     --------
@@ -194,15 +199,25 @@ def rule_prior(levels: np.ndarray, comparisons: tuple[Comparison, ...]) -> RuleP
     if not len(levels):
         return RulePrior(0.0, 1e-9, 0.5, 0)
     rule, required = rule_pairs(levels, comparisons)
-    share = float(rule.mean())
+    share = float(rule.mean()) if counts is None else float(counts[rule].sum() / counts.sum())
     if share == 0.0:  # no rule fired: nothing bounds EM from above but common sense
         return RulePrior(0.0, 1e-9, 0.5, required)
     return RulePrior(share, share / 2, min(0.95, share / RULE_RECALL_FLOOR), required)
 
 
-def data_counts(levels: np.ndarray) -> np.ndarray:
-    """Per comparison, the number of pairs among ``levels`` with data on both sides."""
-    return (levels > 0).sum(axis=0)
+def data_counts(levels: np.ndarray, counts: np.ndarray | None = None) -> np.ndarray:
+    """Per comparison, the number of pairs among ``levels`` with data on both sides (with
+    ``counts``: ``levels`` are distinct rows and ``counts`` their numbers of pairs).
+
+    Examples
+    --------
+    >>> levels = np.array([[1, 0], [2, 0], [1, 0]], dtype=np.int8)
+    >>> data_counts(levels).tolist(), data_counts(levels[:2], np.array([2.0, 1.0])).tolist()
+    ([3, 0], [3, 0])
+    """
+    if counts is None:
+        return (levels > 0).sum(axis=0)
+    return ((levels > 0) * counts[:, None]).sum(axis=0).astype(np.int64)
 
 
 def checked(levels: np.ndarray, counts: np.ndarray | None = None) -> list[int]:
@@ -330,15 +345,17 @@ def train(
     """
     declared = [np.array([lev.m for lev in c.levels], dtype=float) for c in model.comparisons]
     u_random = [u.copy() for u in (model.u_random or model.u)]
-    rule = rule_prior(levels, model.comparisons)
+    # the rules, the data counts and every EM run below read the same levels: their distinct
+    # rows are counted once and all of them work on those
+    patterns, pattern_counts = distinct_rows(levels)
+    rule = rule_prior(patterns, model.comparisons, pattern_counts)
     report = FitReport(rule_prior=rule)
-    counts = data_counts(levels)
+    counts = data_counts(patterns, pattern_counts)
     with_data = len(checked(levels, counts))
-    # every EM run below fits the same levels: their distinct rows are counted once
     em: dict[str, Any] = {
         "labelled": labelled, "labels": labels,
         "max_iterations": max_iterations, "tolerance": tolerance,
-        "distinct": distinct_rows(levels), "counts": counts,
+        "distinct": (patterns, pattern_counts), "counts": counts,
     }  # fmt: skip
     for fix_u, name in ((False, "u among the candidates"), (True, "u from random pairs")):
         held, notes = _fit_once(model, levels, rule, declared, u_random, fix_u=fix_u, em=em)
