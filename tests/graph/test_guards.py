@@ -198,3 +198,26 @@ def test_a_handful_of_records_cannot_fit_same_nationality_as_same_person() -> No
     resolution = resolve(frame)
     assert resolution.persons["person_id"].nunique() == 6
     assert any("declared priors" in w for w in resolution.stats["warnings"])
+
+
+def test_a_rare_value_is_worth_no_more_in_a_bigger_bundle() -> None:
+    # u among the candidates stays near 0.2 for an exact birth date whatever the size, while a
+    # value's frequency falls as 1/N: uncapped, log2(u / freq) grew by 3.3 bits per field from
+    # 40k to 400k records and a rare given name plus its birth date outweighed two entirely
+    # different surnames (400k records without identifiers: 2,700 false pairs)
+    settings = ResolverSettings()
+    comparisons = default_comparisons()
+    model = FSModel.from_priors(comparisons)
+    model.tf_max_bits = settings.tf_max_bits
+    j = next(i for i, c in enumerate(comparisons) if c.name == "dob")
+    exact = next(k for k, lev in enumerate(comparisons[j].levels) if lev.label == "exact")
+    model.u[j][exact] = 0.2
+    levels = np.zeros((1, len(comparisons)), dtype=np.int8)
+    levels[0, j] = exact
+    pair = np.array([0]), np.array([1])
+
+    def bonus(records: int) -> float:
+        freq = np.full(2, 1.0 / records)
+        return float(model.tf_adjustment(levels, *pair, {"dob": freq})[0])
+
+    assert bonus(40_000) == bonus(400_000) == pytest.approx(settings.tf_max_bits)
