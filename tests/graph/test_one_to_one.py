@@ -56,8 +56,10 @@ def test_linking_two_files_joins_each_others_best() -> None:
     b = a.assign(record_id=["b1", "b2", "b3"], source="B",
                  given_names=["Josue", "Daiana", "Kebin"])  # fmt: skip
     frame = pd.concat([a, b, _background("A"), _background("B", shift=7)], ignore_index=True)
-    # a threshold so high that no pair reaches it: only the mutual best can join them
-    high = {"link_type": "link_only", "match_threshold": 0.9999999}
+    # a threshold so high that no pair reaches it: only the mutual best can join them (the
+    # weights it was set against leave the term-frequency adjustment uncapped: capped at the
+    # default 7 bits, a1/b1's negative adjustment shrinks and the pair passes it on its own)
+    high = {"link_type": "link_only", "match_threshold": 0.9999999, "tf_max_bits": 64.0}
     strict = ResolverSettings(**high, unique_best_probability=0.99999999)  # type: ignore[arg-type]
     linked = resolve(frame, settings=ResolverSettings(**high))  # type: ignore[arg-type]
     persons = linked.persons.set_index("record_id")["person_id"]
