@@ -349,10 +349,13 @@ class Source:
         if record_a == record_b:
             raise InputError(f"explain needs two different records, got '{record_a}' twice")
         self.keep_scorer = True
+        stale = self._resolution is not None and self._resolution.scorer is None
+        if stale and self.resolver != "exact":
+            # resolved before without its model and steps: again, keeping them (the
+            # resolution is deterministic, so the persons are the same)
+            self._resolution = None
         resolution = self.resolve()
-        # two different loaded records: the bundle has two or more, so a model was fitted
-        assert resolution.scorer is not None
-        table = explain_with(resolution.scorer, record_a, record_b)
+        table = explain_with(self.scorer(), record_a, record_b)
         text = explanation_text(table, decision(resolution, record_a, record_b))
         about = self._evidence.about(record_a, record_b) if self._evidence is not None else None
         return f"{text}\n\n{about}" if about else text

@@ -66,3 +66,14 @@ def test_evaluate_measures_blocking_recall_from_the_bundle(sample_report: Path) 
     assert isinstance(blocking, dict)
     assert 0 < blocking["found"] <= blocking["true_pairs"] <= blocking["candidates"]
     assert blocking["recall"] >= 0.99
+
+
+def test_explain_after_a_resolution_that_kept_no_model() -> None:
+    # a source resolved for its report keeps no scorer; explaining a pair then fits one
+    # (it used to stop on an assert)
+    source = kinlink.open(SAMPLE, keep_scorer=False)
+    source.resolve()
+    assert source.kept_scorer is None
+    text = source.explain("CBP-00000001", "NGO-00000123")
+    assert text == kinlink.open(SAMPLE).explain("CBP-00000001", "NGO-00000123")
+    assert "probability" in text
