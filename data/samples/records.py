@@ -19,6 +19,8 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from kinlink import contract
+
 from . import names as N
 from . import noise
 from . import places as P
@@ -26,38 +28,11 @@ from .population import CHILD, GRANDPARENT, HEAD, SIBLING, SPOUSE, Household, Me
 from .proceedings import Case, CaseCounter, open_case
 from .regime import Regime
 
-INDIVIDUAL_COLUMNS = (
-    "record_id",
-    "source",
-    "a_number",
-    "given_names",
-    "surnames",
-    "dob",
-    "sex",
-    "nationality",
-    "language",
-    "country_of_location",
-    "location",
-    "as_of",
-    "uac",
-    "fear_claimed",
-    "fear_assessment",
-    "other_id",
-    "phone",
-    "address",
-)
-FAMILY_UNIT_COLUMNS = ("family_unit_id", "record_id", "role")
-CASE_COLUMNS = (
-    "case_id",
-    "record_id",
-    "lead_case_id",
-    "court",
-    "mpp",
-    "status",
-    "status_date",
-    "nta_date",
-)
-HEARING_COLUMNS = ("hearing_id", "case_id", "date", "court", "type", "result")
+# The contract's columns, in its order: the generator writes every declared column.
+INDIVIDUAL_COLUMNS = contract.INDIVIDUALS.names
+FAMILY_UNIT_COLUMNS = contract.FAMILY_UNITS.names
+CASE_COLUMNS = contract.CASES.names
+HEARING_COLUMNS = contract.HEARINGS.names
 
 _MAYAN = frozenset(lang for lang, _ in P.MAYAN_LANGUAGES)
 

@@ -37,10 +37,15 @@ from typing import Literal, get_args
 import numpy as np
 import pandas as pd
 
+from kinlink import contract
+
 Identifiers = Literal["all", "few", "none"]
 #: Share of identifiers kept under ``identifiers="few"``.
 FEW = 0.1
-_A_NUMBER, _DOB, _OTHER_ID = 2, 5, 15  # positions in INDIVIDUAL_COLUMNS
+# positions in an individuals row as the generator writes it (the contract's order)
+_A_NUMBER, _DOB, _OTHER_ID = (
+    contract.INDIVIDUALS.names.index(c) for c in ("a_number", "dob", "other_id")
+)
 
 
 @dataclass(frozen=True)
