@@ -65,6 +65,7 @@ from kinlink.graph.family_comparisons import FAMILY_COMPARISONS, family_levels
 from kinlink.graph.ids import person_ids
 from kinlink.graph.resolve import Scorer
 from kinlink.graph.resolve.cluster import components
+from kinlink.unionfind import UnionFind, pair_codes
 
 log = logging.getLogger(__name__)
 
@@ -318,8 +319,8 @@ def _candidates(labels: np.ndarray, member: pd.DataFrame, case_record: np.ndarra
     pairs = holders.merge(people, on="family", suffixes=("_l", "_x"))
     held, x = pairs["p_l"].to_numpy(), pairs["p_x"].to_numpy()
     colisted = _colisted(labels, member)
-    listed = np.sort(colisted["a"].to_numpy() * n + colisted["b"].to_numpy())
-    code = np.minimum(held, x) * n + np.maximum(held, x)
+    listed = np.sort(pair_codes(colisted["a"].to_numpy(), colisted["b"].to_numpy(), ordered=True))
+    code = pair_codes(held, x)
     at = np.minimum(np.searchsorted(listed, code), max(len(listed) - 1, 0))
     together = listed[at] == code if len(listed) else np.zeros(len(code), dtype=bool)
     keep = (held != x) & ~together
@@ -327,7 +328,8 @@ def _candidates(labels: np.ndarray, member: pd.DataFrame, case_record: np.ndarra
 
 
 def _pair_codes(reviews: pd.DataFrame | None, position: pd.Series, decision: str) -> np.ndarray:
-    """Sorted ``lo * n + hi`` codes of the record pairs an analyst marked ``decision``."""
+    """Sorted pair codes (:func:`kinlink.unionfind.pair_codes`) of the record pairs an analyst
+    marked ``decision``."""
     if reviews is None or reviews.empty:
         return np.empty(0, dtype=np.int64)
     chosen = reviews[reviews["decision"].astype(str).str.strip().str.lower() == decision]
@@ -336,7 +338,7 @@ def _pair_codes(reviews: pd.DataFrame | None, position: pd.Series, decision: str
     known = (a.notna() & b.notna()).to_numpy()
     left = a[known].astype(np.int64).to_numpy()
     right = b[known].astype(np.int64).to_numpy()
-    return np.sort(np.minimum(left, right) * len(position) + np.maximum(left, right))
+    return np.sort(pair_codes(left, right))
 
 
 def _isin_sorted(values: np.ndarray, table: np.ndarray) -> np.ndarray:
@@ -474,7 +476,7 @@ def apply_family_evidence(
         n = len(cands)
         usable = np.isin(levels[:, 0], NAMES_AGREE)
         ruled_out = ~_any(usable, k, n)
-        ruled_out |= _any(_isin_sorted(lo * len(ids) + hi, different), k, n)
+        ruled_out |= _any(_isin_sorted(pair_codes(lo, hi, ordered=True), different), k, n)
         # an identifier conflicts when some records disagree on it and none agree (a person's
         # own records may carry a typo, so one disagreeing pair alone proves nothing)
         for name in CONFLICTING:
@@ -672,11 +674,9 @@ def _shared(
     pairs = pairs[pairs["i_x"] < pairs["i_y"]]
     check = pd.DataFrame({"l": xs[pairs["i_x"].to_numpy()], "x": xs[pairs["i_y"].to_numpy()]})
     listed = _colisted(labels, member)
-    n = int(labels.max()) + 1
-    codes = set((listed["a"].to_numpy() * n + listed["b"].to_numpy()).tolist())
-    lo = np.minimum(check["l"].to_numpy(), check["x"].to_numpy())
-    hi = np.maximum(check["l"].to_numpy(), check["x"].to_numpy())
-    together = np.fromiter((int(c) in codes for c in lo * n + hi), dtype=bool, count=len(lo))
+    codes = set(pair_codes(listed["a"].to_numpy(), listed["b"].to_numpy(), ordered=True).tolist())
+    wanted = pair_codes(check["l"].to_numpy(), check["x"].to_numpy()).tolist()
+    together = np.fromiter((c in codes for c in wanted), dtype=bool, count=len(wanted))
     among = draw(labels, check.reset_index(drop=True))
     w = np.zeros(len(among.levels))
     for j, t in enumerate(weights):
@@ -695,15 +695,7 @@ def _merge(
     labels: np.ndarray, cands: pd.DataFrame, accept: np.ndarray, member: pd.DataFrame
 ) -> tuple[np.ndarray, list[int]]:
     """Apply accepted candidates, most likely first, never joining persons listed together."""
-    n = int(labels.max()) + 1
-    parent = np.arange(n)
-
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = int(parent[x])
-        return x
-
+    groups = UnionFind(int(labels.max()) + 1)
     listed = pd.DataFrame(
         {"p": labels[member["record"].to_numpy()], "u": member["unit"].to_numpy()}
     ).drop_duplicates()
@@ -714,15 +706,13 @@ def _merge(
     joined: list[int] = []
     held, other = cands["l"].to_numpy(), cands["x"].to_numpy()
     for i in accept.tolist():
-        ra, rb = find(int(held[i])), find(int(other[i]))
+        ra, rb = groups.find(int(held[i])), groups.find(int(other[i]))
         if ra == rb or units.get(ra, set()) & units.get(rb, set()):
             continue
-        keep, gone = min(ra, rb), max(ra, rb)
-        parent[gone] = keep
-        units[keep] = units.get(keep, set()) | units.pop(gone, set())
+        keep = groups.union(ra, rb)  # the smaller root stays
+        units[keep] = units.get(keep, set()) | units.pop(ra + rb - keep, set())
         joined.append(i)
-    roots = np.array([find(x) for x in range(n)], dtype=np.int64)
-    return roots[labels], joined
+    return groups.labels()[labels], joined
 
 
 def _frame(

@@ -20,29 +20,49 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["UnionFind", "pair_codes", "split_codes"]
+__all__ = ["UnionFind", "pair_code", "pair_codes", "split_codes"]
 
+#: A pair code is ``lo << SHIFT | hi``: item numbers below 2**31, codes sort as ``(lo, hi)``.
 SHIFT = 32
+_LOW = (1 << SHIFT) - 1
 
 
-def pair_codes(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+def pair_codes(a: np.ndarray, b: np.ndarray, *, ordered: bool = False) -> np.ndarray:
     """One int64 per unordered pair: ``min << 32 | max``.
+
+    ``ordered=True`` says every ``a[i] <= b[i]`` already (the resolver's ``il < ir``), which
+    spares the minimum and maximum.
 
     Examples
     --------
     >>> pair_codes(np.array([3]), np.array([1])).tolist() == pair_codes(np.array([1]),
     ...                                                                 np.array([3])).tolist()
     True
+    >>> pair_codes(np.array([1]), np.array([3]), ordered=True).tolist()
+    [4294967299]
     """
     a = np.asarray(a, dtype=np.int64)
     b = np.asarray(b, dtype=np.int64)
+    if ordered:
+        return (a << SHIFT) | b
     return (np.minimum(a, b) << SHIFT) | np.maximum(a, b)
 
 
+def pair_code(a: int, b: int) -> int:
+    """:func:`pair_codes` of one pair, in plain Python ints (for loops over a few pairs).
+
+    Examples
+    --------
+    >>> pair_code(3, 1) == pair_code(1, 3) == int(pair_codes(np.array([1]), np.array([3]))[0])
+    True
+    """
+    return (a << SHIFT) | b if a <= b else (b << SHIFT) | a
+
+
 def split_codes(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The ``(lo, hi)`` item numbers of pair codes made by :func:`pair_codes`."""
+    """The ``(lo, hi)`` item numbers (int64) of pair codes made by :func:`pair_codes`."""
     codes = np.asarray(codes, dtype=np.int64)
-    return codes >> SHIFT, codes & ((1 << SHIFT) - 1)
+    return codes >> SHIFT, codes & _LOW
 
 
 class UnionFind:

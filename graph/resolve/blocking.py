@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from kinlink.graph.resolve.prepare import MISSING_DAYS
+from kinlink.unionfind import pair_codes, split_codes
 
 log = logging.getLogger(__name__)
 
@@ -235,13 +236,15 @@ def unique_codes(codes: np.ndarray) -> np.ndarray:
 def window_pairs(index: np.ndarray, key: np.ndarray, order: np.ndarray, window: int) -> np.ndarray:
     """Pairs of rows sharing ``key`` at most ``window`` apart when sorted by ``(key, order)``.
 
-    Returns pair codes ``lo * 2**32 + hi`` (``lo < hi`` record indexes), each once (unsorted).
+    Returns pair codes (:func:`kinlink.unionfind.pair_codes` of ``lo < hi`` record indexes),
+    each once, sorted.
 
     Examples
     --------
     >>> codes = window_pairs(np.array([0, 1, 2, 3]), np.array(["a", "a", "a", "b"], dtype=object),
     ...                      np.array([3, 1, 2, 0]), 1)
-    >>> sorted((int(c >> 32), int(c & 0xFFFFFFFF)) for c in codes)
+    >>> lo, hi = split_codes(codes)
+    >>> sorted(zip(lo.tolist(), hi.tolist()))
     [(0, 2), (1, 2)]
     """
     if len(index) < 2:
@@ -261,7 +264,7 @@ def window_pairs(index: np.ndarray, key: np.ndarray, order: np.ndarray, window: 
         a, b = idx[:-step][same], idx[step:][same]
         lo, hi = np.minimum(a, b), np.maximum(a, b)
         keep = lo != hi
-        parts.append((lo[keep] << 32) | hi[keep])
+        parts.append(pair_codes(lo[keep], hi[keep], ordered=True))
     if not parts:
         return np.empty(0, dtype=np.int64)
     return unique_codes(np.concatenate(parts))
@@ -303,7 +306,7 @@ def candidate_pairs(
         index, key, order = spec.build(prepared)
         codes = window_pairs(index, key, order, spec.window)
         if sources is not None and unique is not None and len(codes):
-            left, right = codes >> 32, codes & 0xFFFFFFFF
+            left, right = split_codes(codes)
             codes = codes[(sources[left] != sources[right]) | ~unique[left]]
         parts.append(codes)
         owner.append(np.full(len(codes), number, dtype=np.int8))
@@ -326,7 +329,8 @@ def candidate_pairs(
         len(total),
         ", ".join(f"{k}: {v['new']} first found" for k, v in counts.items()),
     )
-    return (total >> 32).astype(np.int64), (total & 0xFFFFFFFF).astype(np.int64), counts
+    left, right = split_codes(total)
+    return left, right, counts
 
 
 def blocking_recall(pairs: pd.DataFrame, truth: pd.DataFrame) -> dict[str, float]:
@@ -362,9 +366,9 @@ def blocking_recall(pairs: pd.DataFrame, truth: pd.DataFrame) -> dict[str, float
     right = position.reindex(pairs["record_id_r"].astype(str).to_numpy()).to_numpy()
     known = ~(np.isnan(left) | np.isnan(right))
     a, b = left[known].astype(np.int64), right[known].astype(np.int64)
-    codes = unique_codes((np.minimum(a, b) << 32) | np.maximum(a, b))
-    codes = codes[(codes >> 32) != (codes & 0xFFFFFFFF)]
-    same = person[codes >> 32] == person[codes & 0xFFFFFFFF]
+    lo, hi = split_codes(unique_codes(pair_codes(a, b)))
+    apart = lo != hi
+    same = person[lo[apart]] == person[hi[apart]]
     sizes = np.bincount(person).astype(np.int64) if len(person) else np.zeros(0, np.int64)
     true_pairs = int((sizes * (sizes - 1) // 2).sum())
     found = int(same.sum())
@@ -372,5 +376,5 @@ def blocking_recall(pairs: pd.DataFrame, truth: pd.DataFrame) -> dict[str, float
         "true_pairs": true_pairs,
         "found": found,
         "recall": found / true_pairs if true_pairs else 1.0,
-        "candidates": int(len(codes) + (~known).sum()),
+        "candidates": int(apart.sum() + (~known).sum()),
     }

@@ -26,6 +26,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from kinlink.unionfind import pair_code, pair_codes, split_codes
+
 log = logging.getLogger(__name__)
 
 #: Scores of record pairs given as two index arrays (the fitted model, closed over its records).
@@ -169,8 +171,8 @@ def cluster(
     known: dict[int, float] = {}
     if score is not None:
         wl, wr = _within_pairs(labels, max_component)
-        codes = (wl << 32) | wr
-        scored = np.sort((il << 32) | ir)
+        codes = pair_codes(wl, wr, ordered=True)
+        scored = np.sort(pair_codes(il, ir, ordered=True))
         at = np.minimum(np.searchsorted(scored, codes), max(len(scored) - 1, 0))
         have = scored[at] == codes if len(scored) else np.zeros(len(codes), dtype=bool)
         if (~have).any():
@@ -180,9 +182,8 @@ def cluster(
                 known[code] = p
     big = sizes[labels] >= 3
     inner = big[il] & big[ir] & (labels[il] == labels[ir])
-    for code, p in zip(
-        ((il[inner] << 32) | ir[inner]).tolist(), probability[inner].tolist(), strict=True
-    ):
+    inner_codes = pair_codes(il[inner], ir[inner], ordered=True)
+    for code, p in zip(inner_codes.tolist(), probability[inner].tolist(), strict=True):
         known[code] = p
 
     parent = list(range(n))
@@ -206,7 +207,7 @@ def cluster(
         unknown = []
         for a in members.get(ra, [ra]):
             for b in members.get(rb, [rb]):
-                code = (min(a, b) << 32) | max(a, b)
+                code = pair_code(a, b)
                 p = known.get(code)
                 if p is None:
                     unknown.append(code)
@@ -217,7 +218,7 @@ def cluster(
             return False
         # a component too big to score whole: score the cross pairs this merge still needs
         codes = np.array(unknown, dtype=np.int64)
-        scored = score(codes >> 32, codes & 0xFFFFFFFF)
+        scored = score(*split_codes(codes))
         known.update(zip(unknown, scored.tolist(), strict=True))
         stats.extra_pairs_scored += len(unknown)
         if bool((scored < conflict).any()):
@@ -228,11 +229,11 @@ def cluster(
     def agrees(ra: int, rb: int) -> bool:
         """At least ``agreement`` of the cross pairs of two clusters are matches."""
         left, right = members.get(ra, [ra]), members.get(rb, [rb])
-        codes = np.array([(min(a, b) << 32) | max(a, b) for a in left for b in right], np.int64)
+        codes = np.array([pair_code(a, b) for a in left for b in right], np.int64)
         values = np.array([known.get(c, np.nan) for c in codes.tolist()])
         unknown = np.isnan(values)
         if unknown.any() and score is not None:
-            values[unknown] = score(codes[unknown] >> 32, codes[unknown] & 0xFFFFFFFF)
+            values[unknown] = score(*split_codes(codes[unknown]))
             known.update(zip(codes[unknown].tolist(), values[unknown].tolist(), strict=True))
             stats.extra_pairs_scored += int(unknown.sum())
         return bool((np.nan_to_num(values, nan=0.0) >= threshold).mean() >= agreement)

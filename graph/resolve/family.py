@@ -14,6 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from kinlink.unionfind import pair_codes
+
 
 def memberships(record_ids: pd.Series, family_units: pd.DataFrame | None) -> pd.DataFrame:
     """``(record, unit)`` integer codes for every recorded membership.
@@ -125,7 +127,7 @@ class UnitIndex:
 
     starts: np.ndarray  # record r's units are units[starts[r]:starts[r + 1]]
     units: np.ndarray
-    linked: np.ndarray  # sorted codes lo << 32 | hi of linked unit pairs
+    linked: np.ndarray  # sorted pair codes (kinlink.unionfind) of linked unit pairs
     anchors: np.ndarray  # anchor pairs across each linked unit pair
 
     @classmethod
@@ -134,9 +136,7 @@ class UnitIndex:
         records = member["record"].to_numpy(dtype=np.int64)
         order = np.argsort(records, kind="stable")
         counts = np.bincount(records, minlength=n)
-        codes = (linked["lo"].to_numpy(dtype=np.int64) << 32) | linked["hi"].to_numpy(
-            dtype=np.int64
-        )
+        codes = pair_codes(linked["lo"].to_numpy(), linked["hi"].to_numpy(), ordered=True)
         sort = np.argsort(codes)
         return cls(
             np.r_[0, np.cumsum(counts)],
@@ -165,7 +165,7 @@ class UnitIndex:
         ur = self.units[self.starts[ir[pair]] + within % cr[pair]]
         keep = ul != ur
         pair, ul, ur = pair[keep], ul[keep], ur[keep]
-        code = (np.minimum(ul, ur) << 32) | np.maximum(ul, ur)
+        code = pair_codes(ul, ur)
         at = np.minimum(np.searchsorted(self.linked, code), len(self.linked) - 1)
         hit = self.linked[at] == code
         own = is_anchor[pair[hit]].astype(np.int64) if is_anchor is not None else 0
@@ -175,7 +175,7 @@ class UnitIndex:
 
 
 def pairs_across_linked_units(member: pd.DataFrame, linked: pd.DataFrame) -> np.ndarray:
-    """Pair codes (``lo << 32 | hi``) of every two records in two linked units.
+    """Pair codes (:func:`kinlink.unionfind.pair_codes`) of every two records in two linked units.
 
     Once two units are known to describe one family (their parents matched), each of their
     members is a candidate for each member of the other: this finds the sparse records (a
@@ -185,8 +185,9 @@ def pairs_across_linked_units(member: pd.DataFrame, linked: pd.DataFrame) -> np.
     --------
     >>> member = pd.DataFrame({"record": [0, 1, 2, 3], "unit": [0, 0, 1, 1]})
     >>> codes = pairs_across_linked_units(member, pd.DataFrame({"lo": [0], "hi": [1]}))
-    >>> [(int(c >> 32), int(c & 0xFFFFFFFF)) for c in codes]
-    [(0, 2), (0, 3), (1, 2), (1, 3)]
+    >>> from kinlink.unionfind import split_codes
+    >>> [tuple(side.tolist()) for side in split_codes(codes)]
+    [(0, 0, 1, 1), (2, 3, 2, 3)]
     """
     if linked.empty or member.empty:
         return np.empty(0, dtype=np.int64)
@@ -194,5 +195,5 @@ def pairs_across_linked_units(member: pd.DataFrame, linked: pd.DataFrame) -> np.
     both = left.merge(member.rename(columns={"unit": "hi", "record": "b"}))
     a, b = both["a"].to_numpy(np.int64), both["b"].to_numpy(np.int64)
     keep = a != b
-    codes = (np.minimum(a, b)[keep] << 32) | np.maximum(a, b)[keep]
+    codes = pair_codes(a[keep], b[keep])
     return np.unique(codes)

@@ -16,6 +16,7 @@ from kinlink.graph.ids import person_id, person_ids
 from kinlink.graph.resolve import family
 from kinlink.graph.resolve.blocking import candidate_pairs, default_keys
 from kinlink.graph.resolve.bridges import detach_weak_bridges
+from kinlink.graph.resolve.candidates import CandidatePairs, Reviews
 from kinlink.graph.resolve.cluster import cluster
 from kinlink.graph.resolve.compare import Columns, compare_pairs
 from kinlink.graph.resolve.comparisons import Comparison, default_comparisons
@@ -26,6 +27,7 @@ from kinlink.graph.resolve.prepare import prepare, term_frequencies
 from kinlink.graph.resolve.settings import ResolverSettings
 from kinlink.graph.resolve.size_guard import SizeBound, Splits, size_bound, split_oversized
 from kinlink.graph.resolve.training import reuse, rule_pairs, train
+from kinlink.unionfind import pair_codes, split_codes
 
 log = logging.getLogger(__name__)
 
@@ -89,6 +91,7 @@ class Scorer:
     member: pd.DataFrame
     linked: pd.DataFrame | None = None
     unit_index: family.UnitIndex | None = None  # built on first boost once ``linked`` is set
+    reviews: Reviews = field(default_factory=Reviews)  # the analyst's decisions it was fitted with
 
     def weights(self, il: np.ndarray, ir: np.ndarray) -> dict[str, np.ndarray]:
         """Levels, per-comparison weights, tf adjustment and name-swap flags of pairs."""
@@ -168,12 +171,10 @@ def _check_input(individuals: pd.DataFrame) -> None:
         raise InputError(f"record_id values repeat: {', '.join(map(str, dupes))}")
 
 
-def _reviews(
-    reviews: pd.DataFrame | None, record_ids: pd.Series
-) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
-    """Analyst decisions as (same, different) lists of record index pairs."""
+def _reviews(reviews: pd.DataFrame | None, record_ids: pd.Series) -> Reviews:
+    """Analyst decisions as record index pairs."""
     if reviews is None or reviews.empty:
-        return [], []
+        return Reviews()
     position = pd.Series(np.arange(len(record_ids)), index=record_ids.astype(str).to_numpy())
     a = reviews["record_id_a"].astype(str).map(position)
     b = reviews["record_id_b"].astype(str).map(position)
@@ -192,7 +193,7 @@ def _reviews(
             different.append(pair)
         else:
             log.warning("review decision %r is neither 'same' nor 'different'", d)
-    return same, different
+    return Reviews(tuple(same), tuple(different))
 
 
 def fit(
@@ -203,7 +204,7 @@ def fit(
     reviews: pd.DataFrame | None = None,
     comparisons: tuple[Comparison, ...] | None = None,
     model: FSModel | None = None,
-) -> tuple[Scorer, dict[str, Any], dict[str, np.ndarray]]:
+) -> tuple[Scorer, dict[str, Any], CandidatePairs]:
     """Prepare, block, compare and fit; returns the scorer, stats and the scored candidates.
 
     With ``model`` (a model fitted before, :meth:`FSModel.load`), its m and u are used as they
@@ -238,36 +239,39 @@ def fit(
         model.tf_max_bits = settings.tf_max_bits
     else:
         model = copy.deepcopy(model)
-    scorer = Scorer(prepared, cols, comparisons, model, settings, member)
+    decided = _reviews(reviews, prepared["record_id"])
+    scorer = Scorer(prepared, cols, comparisons, model, settings, member, reviews=decided)
     if not loaded:
         rng = np.random.default_rng(settings.seed)
         sources = prepared["source"].fillna("").to_numpy(dtype=object) if link_only else None
         rl, rr = _random_pairs(len(prepared), settings.u_sample_pairs, rng, sources)
-        random_levels = compare_pairs(comparisons, cols, rl, rr, chunk=settings.chunk_pairs,
-                                      workers=settings.workers)[0]  # fmt: skip
+        random_levels = compare_pairs(
+            comparisons, cols, rl, rr, chunk=settings.chunk_pairs, workers=settings.workers
+        )[0]
         model.estimate_u(random_levels)
         del random_levels
-    cand: dict[str, np.ndarray] = {}
-    cand["levels"], cand["swapped"] = compare_pairs(
+    levels, swapped = compare_pairs(
         comparisons, cols, il, ir, chunk=settings.chunk_pairs, workers=settings.workers
     )
     stats["seconds"]["compare"] = round(time.perf_counter() - clock, 2)
 
-    same, different = _reviews(reviews, prepared["record_id"])
+    same, different = decided.same, decided.different
     labelled, labels = None, None
-    if same or different:
+    if decided:
         pairs = np.array(same + different, dtype=np.int64)
         labelled = scorer.weights(pairs[:, 0], pairs[:, 1])["levels"]
         labels = np.r_[np.ones(len(same)), np.zeros(len(different))]
     if loaded:
         fitted = reuse(
-            model, cand["levels"],
-            max_iterations=settings.em_max_iterations, tolerance=settings.em_tolerance,
-        )  # fmt: skip
+            model,
+            levels,
+            max_iterations=settings.em_max_iterations,
+            tolerance=settings.em_tolerance,
+        )
     else:
         fitted = train(
             model,
-            cand["levels"],
+            levels,
             labelled=labelled,
             labels=labels,
             max_iterations=settings.em_max_iterations,
@@ -275,69 +279,59 @@ def fit(
         )
     stats["fit"] = fitted.as_dict()
     stats.setdefault("warnings", []).extend(f"model: {w}" for w in fitted.warnings())
-    cand["tf"] = scorer.tf(cand["levels"], il, ir)
+    tf = scorer.tf(levels, il, ir)
     stats["em_iterations"] = model.iterations
     stats["prior"] = model.prior
     stats["model"] = model.table()
     stats["seconds"]["fit"] = round(time.perf_counter() - clock, 2)
 
-    base = model.total_weight(cand["levels"]) + cand["tf"]
-    cand["il"], cand["ir"] = il, ir
-    cand["boost"] = np.zeros(len(il), dtype=np.float32)
+    base = model.total_weight(levels) + tf
+    boost = np.zeros(len(il), dtype=np.float32)
     if settings.family_boost_bits and not member.empty:
         probability = model.probability(base)
         linked, _ = family.linked_units(
             member, il, ir, probability, anchor=settings.family_anchor_probability
         )
         scorer.linked = linked
-        il, ir, base = _add_family_pairs(scorer, cand, il, ir, base, linked, stats)
+        nl, nr = _family_pairs(scorer, il, ir, linked, stats)
+        if len(nl):
+            extra = scorer.weights(nl, nr)
+            il, ir = np.concatenate([il, nl]), np.concatenate([ir, nr])
+            levels = np.concatenate([levels, extra["levels"]])
+            swapped = np.concatenate([swapped, extra["swapped"]])
+            tf = np.concatenate([tf, extra["tf"]])
+            base = np.concatenate([base, model.total_weight(extra["levels"]) + extra["tf"]])
+        stats["candidate_pairs"] = len(il)
         probability = model.probability(base)
-        cand["boost"] = np.zeros(len(il), dtype=np.float32)
+        boost = np.zeros(len(il), dtype=np.float32)
         # only pairs the boost could move across the conflict or match thresholds
         boosted = model.probability(base + settings.family_boost_bits)
         reach = boosted >= settings.conflict_probability
         near = np.flatnonzero(reach & (probability < 0.999999))
         anchor = probability[near] >= settings.family_anchor_probability
-        cand["boost"][near] = scorer.boost(il[near], ir[near], anchor)
-        stats["family_boosted_pairs"] = int((cand["boost"] > 0).sum())
-    cand["weight"] = base + cand["boost"]
+        boost[near] = scorer.boost(il[near], ir[near], anchor)
+        stats["family_boosted_pairs"] = int((boost > 0).sum())
+    weight = base + boost
     stats["seconds"]["family"] = round(time.perf_counter() - clock, 2)
-    cand["veto"] = model.veto(cand["levels"], settings.veto_bits, settings.veto_fields)
-    stats["vetoed_pairs"] = int(cand["veto"].sum())
-    cand["probability"] = model.probability(cand["weight"])
-    cand["same"] = np.array(same, dtype=np.int64).reshape(-1, 2)
-    cand["different"] = np.array(different, dtype=np.int64).reshape(-1, 2)
-    return scorer, stats, cand
+    veto = model.veto(levels, settings.veto_bits, settings.veto_fields)
+    stats["vetoed_pairs"] = int(veto.sum())
+    candidates = CandidatePairs(
+        il, ir, levels, swapped, tf, boost, weight, veto, model.probability(weight)
+    )
+    return scorer, stats, candidates
 
 
-def _add_family_pairs(
-    scorer: Scorer,
-    cand: dict[str, np.ndarray],
-    il: np.ndarray,
-    ir: np.ndarray,
-    base: np.ndarray,
-    linked: pd.DataFrame,
-    stats: dict[str, Any],
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Add the pairs across linked family units that blocking missed (scored, appended)."""
+def _family_pairs(
+    scorer: Scorer, il: np.ndarray, ir: np.ndarray, linked: pd.DataFrame, stats: dict[str, Any]
+) -> tuple[np.ndarray, np.ndarray]:
+    """The pairs across linked family units that blocking (``il, ir``) missed."""
     codes = family.pairs_across_linked_units(scorer.member, linked)
-    known = (il << 32) | ir  # sorted: candidate_pairs returns pairs in code order
+    known = pair_codes(il, ir, ordered=True)  # sorted: candidate_pairs returns code order
     at = np.minimum(np.searchsorted(known, codes), max(len(known) - 1, 0))
     new = codes[known[at] != codes] if len(known) else codes
     stats["blocking"]["family_units"] = {"pairs": len(codes), "new": len(new)}
     log.info("blocking key family_units: %d candidate pairs (%d new)", len(codes), len(new))
-    if not len(new):
-        return il, ir, base
-    nl, nr = new >> 32, new & 0xFFFFFFFF
-    w = scorer.weights(nl, nr)
-    cand["levels"] = np.concatenate([cand["levels"], w["levels"]])
-    cand["swapped"] = np.concatenate([cand["swapped"], w["swapped"]])
-    cand["tf"] = np.concatenate([cand["tf"], w["tf"]])
-    extra = scorer.model.total_weight(w["levels"]) + w["tf"]
-    il, ir = np.concatenate([il, nl]), np.concatenate([ir, nr])
-    cand["il"], cand["ir"] = il, ir
-    stats["candidate_pairs"] = len(il)
-    return il, ir, np.concatenate([base, extra])
+    return split_codes(new)
 
 
 def resolve(
@@ -396,25 +390,26 @@ def resolve(
             {"records": len(ids)},
         )
     scorer, stats, cand = fit(individuals, family_units, settings, reviews=reviews, model=model)
+    decided = scorer.reviews
     _log_model(scorer.model, stats["fit"])
     prepared, n = scorer.prepared, len(scorer.prepared)
     keys: dict[int, set[str]] = {}
     sources = prepared["source"].fillna("").to_numpy(dtype=object)
     unique = settings.unique_records(sources)
-    if settings.family_constraints or unique is not None or len(cand["different"]):
+    if settings.family_constraints or unique is not None or decided.different:
         member = scorer.member if settings.family_constraints else scorer.member.iloc[0:0]
         keys = family.cannot_link_keys(
             sources, member, unique=unique,
-            different=[tuple(p) for p in cand["different"].tolist()],
+            different=list(decided.different),
         )  # fmt: skip
-    same = [(int(a), int(b)) for a, b in cand["same"].tolist()]  # an analyst's "same"
-    rule, _ = rule_pairs(cand["levels"], scorer.comparisons)
+    same = list(decided.same)  # an analyst's "same"
+    rule, _ = rule_pairs(cand.levels, scorer.comparisons)
     bound = size_bound(
-        n, cand["il"], cand["ir"], rule,
+        n, cand.il, cand.ir, rule,
         minimum=settings.guard_min_records, factor=settings.guard_factor,
     )  # fmt: skip
     labels, cstats = cluster(
-        n, cand["il"], cand["ir"], _vetoed(cand["probability"], cand["veto"]),
+        n, cand.il, cand.ir, _vetoed(cand.probability, cand.veto),
         threshold=settings.match_threshold, conflict=settings.conflict_probability,
         cannot_link=keys, must_link=same,
         score=scorer.cluster_probability, max_component=settings.max_component,
@@ -447,7 +442,7 @@ def resolve(
         )
     if unique is not None:
         labels, joined = join_mutual_best(
-            labels, cand["il"], cand["ir"], _vetoed(cand["probability"], cand["veto"]),
+            labels, cand.il, cand.ir, _vetoed(cand.probability, cand.veto),
             sources, unique, keys, scorer.cluster_probability,
             low=settings.unique_best_probability, high=settings.match_threshold,
             conflict=settings.conflict_probability,
@@ -455,7 +450,7 @@ def resolve(
         stats["unique_best_joined"] = joined
         steps["unique_best"] = labels
     labels, splits = split_oversized(
-        labels, cand["il"], cand["ir"], _vetoed(cand["probability"], cand["veto"]),
+        labels, cand.il, cand.ir, _vetoed(cand.probability, cand.veto),
         scorer.cluster_probability, bound=bound.records, threshold=settings.match_threshold,
         agreement=settings.guard_agreement, must_link=same,
     )  # fmt: skip
@@ -467,7 +462,7 @@ def resolve(
         "person_id": person_ids(prepared["record_id"], labels).to_numpy(),
     })  # fmt: skip
     stats["persons"] = int(persons["person_id"].nunique())
-    keep = cand["probability"] >= settings.review_probability
+    keep = cand.probability >= settings.review_probability
     matches = _matches(scorer, cand, keep)
     stats["matches"] = len(matches)
     uncertain = _uncertain(scorer, cand, labels, size_refused + splits.cut, settings)
@@ -540,20 +535,20 @@ def _guard_stats(
 
 def _uncertain(
     scorer: Scorer,
-    cand: dict[str, np.ndarray],
+    cand: CandidatePairs,
     labels: np.ndarray,
     guarded: list[tuple[int, int, float]],
     settings: ResolverSettings,
 ) -> pd.DataFrame:
     """Near misses, name-only merges and guard splits (``Resolution.uncertain``)."""
-    il, ir, p = cand["il"], cand["ir"], cand["probability"]
+    il, ir, p = cand.il, cand.ir, cand.probability
     together = labels[il] == labels[ir]
     near = ~together & (p >= settings.near_miss_probability)
     names = {c.name: j for j, c in enumerate(scorer.comparisons)}
     beyond = np.zeros(len(il), dtype=bool)
     for name in _BEYOND_NAMES:
         if name in names:
-            beyond |= cand["levels"][:, names[name]] > 0
+            beyond |= cand.levels[:, names[name]] > 0
     name_only = together & ~beyond & (p >= settings.match_threshold)
     gl = np.array([a for a, _, _ in guarded], dtype=np.int64)
     gr = np.array([b for _, b, _ in guarded], dtype=np.int64)
@@ -564,7 +559,7 @@ def _uncertain(
         np.array(["near_miss", "name_only", "guard_split"], dtype=object),
         [int(near.sum()), int(name_only.sum()), len(gl)],
     )
-    parts = [cand["levels"][near], cand["levels"][name_only]]
+    parts = [cand.levels[near], cand.levels[name_only]]
     if len(gl):
         parts.append(scorer.weights(np.minimum(gl, gr), np.maximum(gl, gr))["levels"])
     levels = np.concatenate(parts)
@@ -581,19 +576,19 @@ def _uncertain(
     return frame
 
 
-def _matches(scorer: Scorer, cand: dict[str, np.ndarray], keep: np.ndarray) -> pd.DataFrame:
+def _matches(scorer: Scorer, cand: CandidatePairs, keep: np.ndarray) -> pd.DataFrame:
     ids = scorer.prepared["record_id"].to_numpy(dtype=object)
-    il, ir = cand["il"][keep], cand["ir"][keep]
+    il, ir = cand.il[keep], cand.ir[keep]
     frame = pd.DataFrame({
         "record_id_l": ids[il], "record_id_r": ids[ir],
-        "probability": cand["probability"][keep], "match_weight": cand["weight"][keep],
+        "probability": cand.probability[keep], "match_weight": cand.weight[keep],
     })  # fmt: skip
     for j, comp in enumerate(scorer.comparisons):
         frame[f"{comp.name}_level"] = pd.Categorical.from_codes(
-            cand["levels"][keep, j].astype(np.int64), categories=comp.labels()
+            cand.levels[keep, j].astype(np.int64), categories=comp.labels()
         )
-    frame["names_swapped"] = cand["swapped"][keep]
-    frame["family_boost"] = cand["boost"][keep]
-    frame["veto"] = cand["veto"][keep]
+    frame["names_swapped"] = cand.swapped[keep]
+    frame["family_boost"] = cand.boost[keep]
+    frame["veto"] = cand.veto[keep]
     order = np.lexsort((ir, il))  # record order of the bundle, cheaper than sorting strings
     return frame.iloc[order].reset_index(drop=True)
