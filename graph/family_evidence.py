@@ -64,8 +64,7 @@ import pandas as pd
 from kinlink.graph.family_comparisons import FAMILY_COMPARISONS, family_levels
 from kinlink.graph.ids import person_ids
 from kinlink.graph.resolve import Scorer
-from kinlink.graph.resolve.cluster import components
-from kinlink.unionfind import UnionFind, pair_codes
+from kinlink.unionfind import UnionFind, components, pair_codes
 
 log = logging.getLogger(__name__)
 

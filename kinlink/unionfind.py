@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["UnionFind", "pair_code", "pair_codes", "split_codes"]
+__all__ = ["UnionFind", "components", "pair_code", "pair_codes", "split_codes"]
 
 #: A pair code is ``lo << SHIFT | hi``: item numbers below 2**31, codes sort as ``(lo, hi)``.
 SHIFT = 32
@@ -65,26 +65,64 @@ def split_codes(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return codes >> SHIFT, codes & _LOW
 
 
+def components(n: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Each of ``n`` items' component (its smallest item) over the links ``(a[i], b[i])``,
+    vectorised.
+
+    Examples
+    --------
+    >>> components(5, np.array([0, 3]), np.array([1, 4])).tolist()
+    [0, 0, 2, 3, 3]
+    """
+    return _joined(np.arange(n, dtype=np.int64), a, b)
+
+
+def _joined(labels: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``labels`` (every item pointing at its set's smallest item) with the links joined.
+
+    Min-label propagation: hook each link's two roots onto the smaller, then jump every item
+    to its root; a few passes of O(n + links) until no link spans two sets.
+    """
+    if not len(a):
+        return labels
+    a = np.asarray(a, dtype=np.int64)
+    b = np.asarray(b, dtype=np.int64)
+    while True:
+        left, right = labels[a], labels[b]
+        if np.array_equal(left, right):
+            return labels
+        low = np.minimum(left, right)
+        np.minimum.at(labels, left, low)  # hook each endpoint's root onto the smaller label
+        np.minimum.at(labels, right, low)
+        while True:  # then jump every item to its root
+            jumped = labels[labels]
+            if np.array_equal(jumped, labels):
+                break
+            labels = jumped
+
+
 class UnionFind:
     """A union-find over ``n`` items with path halving; every root is its set's smallest item.
 
     Keeping the smallest item as the root makes :meth:`labels` independent of the order in
-    which links arrive.
+    which links arrive. One-by-one :meth:`find` and :meth:`union` work on a Python list (numpy
+    scalar access would cost several times more in those loops); :meth:`union_pairs` and
+    :meth:`labels` are vectorised.
     """
 
     def __init__(self, n: int) -> None:
-        self.parent = np.arange(n, dtype=np.int64)
+        self._parent: list[int] = list(range(n))
 
     def __len__(self) -> int:
-        return len(self.parent)
+        return len(self._parent)
 
     def find(self, x: int) -> int:
         """The root (smallest item) of ``x``'s set."""
-        parent = self.parent
+        parent = self._parent
         while parent[x] != x:
             parent[x] = parent[parent[x]]
-            x = int(parent[x])
-        return int(x)
+            x = parent[x]
+        return x
 
     def union(self, a: int, b: int) -> int:
         """Join the sets of ``a`` and ``b``; returns the root of the joined set."""
@@ -93,40 +131,19 @@ class UnionFind:
             return ra
         if rb < ra:
             ra, rb = rb, ra
-        self.parent[rb] = ra
+        self._parent[rb] = ra
         return ra
 
     def union_pairs(self, a: np.ndarray, b: np.ndarray) -> None:
-        """Join every pair ``(a[i], b[i])``, vectorised: repeated min-label propagation until no
-        pair spans two sets (a few passes; each pass is O(n + pairs))."""
-        a = np.asarray(a, dtype=np.int64)
-        b = np.asarray(b, dtype=np.int64)
-        if not len(a):
-            return
-        label = self.labels()
-        while True:
-            la, lb = label[a], label[b]
-            low = np.minimum(la, lb)
-            before = label.copy()
-            np.minimum.at(label, la, low)
-            np.minimum.at(label, lb, low)
-            label = label[label]  # point every item at its root's label
-            while True:
-                again = label[label]
-                if np.array_equal(again, label):
-                    break
-                label = again
-            if np.array_equal(label, before):
-                break
-        self.parent = label
+        """Join every pair ``(a[i], b[i])``, vectorised (:func:`components`)."""
+        if len(a):
+            self._parent = _joined(self.labels(), a, b).tolist()
 
     def labels(self) -> np.ndarray:
-        """Each item's root (the smallest item of its set)."""
-        parent = self.parent
+        """Each item's root (the smallest item of its set), as int64."""
+        parent = np.array(self._parent, dtype=np.int64)
         while True:
             grand = parent[parent]
             if np.array_equal(grand, parent):
-                break
+                return parent
             parent = grand
-        self.parent = parent
-        return parent.copy()

@@ -50,9 +50,9 @@ import numpy as np
 import pandas as pd
 
 from kinlink.graph.family_evidence import ALTERNATIVE_COLUMNS
-from kinlink.graph.resolve.cluster import components
 from kinlink.queries.facts import Facts, _person_facts
 from kinlink.queries.flags import RULES, Flag
+from kinlink.unionfind import components
 
 log = logging.getLogger(__name__)
 

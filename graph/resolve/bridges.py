@@ -34,6 +34,7 @@ from kinlink.graph.resolve.completion import (
     beyond_names,
     cross_pairs,
 )
+from kinlink.unionfind import UnionFind
 
 log = logging.getLogger(__name__)
 
@@ -120,13 +121,8 @@ def _side_groups(
     """The units of person ``p`` grouped by what stays connected without ``p`` (its blocks)."""
     own = units_of[p]
     where = {u: i for i, u in enumerate(own)}
-    parent = list(range(len(own)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
+    groups_of = UnionFind(len(own))
+    find = groups_of.find
 
     # first the persons the units share (a family registered twice): one group, done
     for i, u in enumerate(own):
@@ -135,8 +131,8 @@ def _side_groups(
                 continue
             for w in units_of[q]:
                 j = where.get(w)
-                if j is not None and find(i) != find(j):
-                    parent[find(j)] = find(i)
+                if j is not None:
+                    groups_of.union(i, j)
     if len({find(i) for i in range(len(own))}) > 1:
         # then a search of the family without p joins the groups linked further away
         reached: dict[int, int] = {}
@@ -155,8 +151,8 @@ def _side_groups(
                             reached[w] = i
                             stack.append(w)
             for j, w in enumerate(own):
-                if reached.get(w) == i and find(j) != find(i):
-                    parent[find(j)] = find(i)
+                if reached.get(w) == i:
+                    groups_of.union(i, j)
     groups: dict[int, list[int]] = defaultdict(list)
     for i, u in enumerate(own):
         groups[find(i)].append(u)

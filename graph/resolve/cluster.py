@@ -26,37 +26,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from kinlink.unionfind import pair_code, pair_codes, split_codes
+from kinlink.unionfind import UnionFind, components, pair_code, pair_codes, split_codes
 
 log = logging.getLogger(__name__)
 
 #: Scores of record pairs given as two index arrays (the fitted model, closed over its records).
 PairScores = Callable[[np.ndarray, np.ndarray], np.ndarray]
-
-
-def components(n: int, il: np.ndarray, ir: np.ndarray) -> np.ndarray:
-    """Connected-component label (smallest member index) of each of ``n`` nodes.
-
-    Examples
-    --------
-    >>> components(5, np.array([0, 3]), np.array([1, 4])).tolist()
-    [0, 0, 2, 3, 3]
-    """
-    labels = np.arange(n, dtype=np.int64)
-    if not len(il):
-        return labels
-    while True:
-        left, right = labels[il], labels[ir]
-        if np.array_equal(left, right):
-            return labels
-        lo = np.minimum(left, right)
-        np.minimum.at(labels, left, lo)  # hook each endpoint's root onto the smaller label
-        np.minimum.at(labels, right, lo)
-        while True:  # then jump every node to its root
-            jumped = labels[labels]
-            if np.array_equal(jumped, labels):
-                break
-            labels = jumped
 
 
 @dataclass
@@ -186,17 +161,10 @@ def cluster(
     for code, p in zip(inner_codes.tolist(), probability[inner].tolist(), strict=True):
         known[code] = p
 
-    parent = list(range(n))
-    members: dict[int, list[int]] = {}
+    groups = UnionFind(n)
+    find = groups.find
+    members: dict[int, list[int]] = {}  # a root's records, the bigger side's first at each union
     keys: dict[int, set[str]] = {k: set(v) for k, v in cannot_link.items()}
-
-    def find(x: int) -> int:
-        root = x
-        while parent[root] != root:
-            root = parent[root]
-        while parent[x] != root:
-            parent[x], x = root, parent[x]
-        return root
 
     apart: set[tuple[int, int]] = set()  # root pairs found in conflict (true while both stay)
 
@@ -244,10 +212,12 @@ def cluster(
     def union(ra: int, rb: int) -> None:
         if len(members.get(ra, [ra])) < len(members.get(rb, [rb])):
             ra, rb = rb, ra
-        parent[rb] = ra
-        members[ra] = members.pop(ra, [ra]) + members.pop(rb, [rb])
-        if rb in keys:
-            keys.setdefault(ra, set()).update(keys.pop(rb))
+        root = groups.union(ra, rb)
+        joined = members.pop(ra, [ra]) + members.pop(rb, [rb])
+        members[root] = joined
+        gone = rb if root == ra else ra
+        if gone in keys:
+            keys.setdefault(root, set()).update(keys.pop(gone))
         stats.merges += 1
 
     for a, b in zip(ml.tolist(), mr.tolist(), strict=True):
@@ -290,7 +260,7 @@ def cluster(
             continue
         union(ra, rb)
 
-    roots = np.fromiter((find(i) for i in range(n)), dtype=np.int64, count=n)
+    roots = groups.labels()
     if ambiguity > 0 and refused:
         roots = _detach_ambiguous(roots, el[order], er[order], ep[order], np.array(refused),
                                   ambiguity, stats)  # fmt: skip

@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from kinlink.graph.resolve.cluster import components
+from kinlink.unionfind import UnionFind, components
 
 PairScores = Callable[[np.ndarray, np.ndarray], np.ndarray]
 #: Persons up to this size have every inner pair scored when checked; bigger ones use the
@@ -122,23 +122,14 @@ def _split_one(
     edge = strength >= threshold
     el, er, ew = left[edge], right[edge], strength[edge]
     order = np.argsort(-ew, kind="stable")
-    parent: dict[int, int] = {}
-
-    def find(x: int) -> int:
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
+    nodes = np.unique(np.r_[left, right])
+    forest = UnionFind(len(nodes))  # over positions in ``nodes``
+    pl, pr = np.searchsorted(nodes, el).tolist(), np.searchsorted(nodes, er).tolist()
     tree: list[tuple[int, int, float]] = []  # the maximum spanning forest, strongest first
     for i in order.tolist():
-        a, b = int(el[i]), int(er[i])
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[rb] = ra
-            tree.append((a, b, float(ew[i])))
-    nodes = np.unique(np.r_[left, right])
+        if forest.find(pl[i]) != forest.find(pr[i]):
+            forest.union(pl[i], pr[i])
+            tree.append((int(el[i]), int(er[i]), float(ew[i])))
     matched = {
         (a, b)
         for a, b in zip(left[p >= threshold].tolist(), right[p >= threshold].tolist(), strict=True)

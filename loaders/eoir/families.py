@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from kinlink import unionfind
 from kinlink.loaders.eoir.codes import DOCKETS, is_true
 from kinlink.loaders.eoir.layout import CASE_IDENTIFIER, LEAD_RIDER
 from kinlink.loaders.eoir.reader import LINE, FileStats, Rejects, read_table, stream_table
@@ -188,9 +189,8 @@ def lead_cases(links: Links, counts: Counts) -> tuple[np.ndarray, np.ndarray]:
 def components(lead: np.ndarray, rider: np.ndarray, n: int) -> np.ndarray:
     """Group of each of ``n`` cases over the links (``-1`` for a case in no link).
 
-    The group is the smallest case position in it. Labels are propagated along the links and
-    shortcut by pointer jumping until nothing changes: a few vectorised rounds, since lead/rider
-    families are small.
+    The group is the smallest case position in it (:func:`kinlink.unionfind.components` over
+    the positions that take part in a link).
 
     Examples
     --------
@@ -204,17 +204,7 @@ def components(lead: np.ndarray, rider: np.ndarray, n: int) -> np.ndarray:
         return group
     nodes, pairs = np.unique(np.concatenate([lead, rider]), return_inverse=True)
     a, b = pairs[: len(lead)], pairs[len(lead) :]
-    label = np.arange(len(nodes))
-    while True:
-        low = np.minimum(label[a], label[b])
-        new = label.copy()
-        np.minimum.at(new, a, low)
-        np.minimum.at(new, b, low)
-        new = new[new]  # pointer jumping: a label's label
-        if np.array_equal(new, label):
-            break
-        label = new
-    group[nodes] = nodes[label]
+    group[nodes] = nodes[unionfind.components(len(nodes), a, b)]
     return group
 
 

@@ -8,11 +8,12 @@ import pytest
 
 from kinlink.graph.ids import person_id, person_ids
 from kinlink.graph.resolve.blocking import candidate_pairs, default_keys, window_pairs
-from kinlink.graph.resolve.cluster import cluster, components
+from kinlink.graph.resolve.cluster import cluster
 from kinlink.graph.resolve.compare import Columns, compare_pairs
 from kinlink.graph.resolve.comparisons import check, default_comparisons
 from kinlink.graph.resolve.model import FSModel
 from kinlink.graph.resolve.prepare import name_tokens, phonetic, prepare
+from kinlink.unionfind import components
 
 
 @pytest.mark.parametrize(
