@@ -8,16 +8,17 @@ so memory stays flat whatever the number of candidates.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
 import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA, Hamming, JaroWinkler, Levenshtein
 
-from kinlink.graph.resolve.comparisons import Comparison, Test
+from kinlink.graph.resolve.comparisons import Comparison, Test, default_comparisons
 from kinlink.graph.resolve.nicknames import NICKNAMES, may_be_nickname, nickname_match
 from kinlink.graph.resolve.prepare import MISSING_DAYS
 
@@ -35,13 +36,19 @@ _BEST_WORST = {
 _SWAPPABLE = (("given", "surname"), ("given1", "surname1"), ("given_raw", "surname"))
 
 
-@dataclass
+@dataclass(frozen=True)
 class Columns:
-    """The prepared records as integer codes into tables of distinct strings.
+    """The prepared records as integer codes into tables of distinct strings, read-only.
 
     Comparing codes is cheaper than comparing strings, and a similarity is computed once per
     distinct *pair of values*: names repeat a lot, so a chunk of a million pairs often holds
     only a few tens of thousands of distinct name pairs.
+
+    Everything the comparisons need beyond the codes (names read from the other column when a
+    pair's given names and surnames are swapped, digit tables, nickname flags, lengths) is
+    computed by :meth:`from_prepared`, before any thread compares pairs; afterwards the
+    mappings are read-only views and the arrays are not writeable, so the chunks compared in
+    parallel (:func:`compare_pairs`) share the object without locks.
 
     Examples
     --------
@@ -52,22 +59,30 @@ class Columns:
     ([0, -1, 0], ['ana'], [1980, 0, 0])
     """
 
-    codes: dict[str, np.ndarray]
-    uniques: dict[str, np.ndarray]
+    codes: Mapping[str, np.ndarray]
+    uniques: Mapping[str, np.ndarray]  # with the names a swap reads from the other column
     ymd: tuple[np.ndarray, np.ndarray, np.ndarray]
     days: np.ndarray
-    tf: dict[str, np.ndarray] = field(default_factory=dict)
-    digits: np.ndarray | None = None
-    recoded: dict[tuple[str, str], np.ndarray] = field(default_factory=dict)
-    digit_columns: dict[str, np.ndarray | None] = field(default_factory=dict)
+    tf: Mapping[str, np.ndarray] = field(default_factory=dict)  # term frequencies
+    digits: np.ndarray | None = None  # (n, 8) birth-date digits YYYYMMDD
+    recoded: Mapping[tuple[str, str], np.ndarray] = field(default_factory=dict)  # _recode_table
+    digit_columns: Mapping[str, np.ndarray | None] = field(default_factory=dict)  # _digit_matrix
     phonetic: np.ndarray | None = None  # (n, 6): given-name then surname phonetic key codes
-    nicknamed: dict[str, np.ndarray] = field(default_factory=dict)  # see PairEvaluator.nickname
-    lengths: dict[str, np.ndarray] = field(default_factory=dict)  # see PairEvaluator._lengths
+    nicknamed: Mapping[str, np.ndarray] = field(default_factory=dict)  # _nickname_flags
+    lengths: Mapping[str, np.ndarray] = field(default_factory=dict)  # _lengths
     loose: np.ndarray | None = None  # birth date known to the year only (prepare.birth_dates)
 
     @classmethod
-    def from_prepared(cls, prepared: pd.DataFrame) -> Columns:
-        """Build from :func:`kinlink.graph.resolve.prepare.prepare` output."""
+    def from_prepared(
+        cls,
+        prepared: pd.DataFrame,
+        comparisons: tuple[Comparison, ...] | None = None,
+        *,
+        tf: Mapping[str, np.ndarray] | None = None,
+    ) -> Columns:
+        """Build from :func:`kinlink.graph.resolve.prepare.prepare` output, with everything
+        ``comparisons`` (default: :func:`.comparisons.default_comparisons`) will look up, and
+        the term frequencies ``tf`` (column -> per-record frequency)."""
         codes, uniques = {}, {}
         for name in prepared.columns:
             if prepared[name].dtype != object:
@@ -90,13 +105,118 @@ class Columns:
             month = stamp.astype("datetime64[M]").astype(np.int32) % 12 + 1
             day = (stamp - stamp.astype("datetime64[M]")).astype(np.int32) + 1
             ymd = tuple(np.where(absent, 0, a).astype(np.int32) for a in (year, month, day))
-        cols = cls(codes, uniques, ymd, days)  # type: ignore[arg-type]
-        if "dob_loose" in prepared:
-            cols.loose = prepared["dob_loose"].to_numpy(dtype=bool)
+        loose = prepared["dob_loose"].to_numpy(dtype=bool) if "dob_loose" in prepared else None
         slots = [c for c in ("pg0", "pg1", "pg2", "ps0", "ps1", "ps2") if c in prepared]
-        if len(slots) == 6:
-            cols.phonetic = prepared[slots].to_numpy(dtype=np.int32)
+        phonetic = prepared[slots].to_numpy(dtype=np.int32) if len(slots) == 6 else None
+
+        # names read across a swap: every target's table grows by the source's new strings
+        recoded = {}
+        for source, target in _swap_reads(codes):
+            recoded[(source, target)], uniques[target] = _recode_table(uniques, source, target)
+        tests = [t for comp in comparisons or default_comparisons() for lev in comp.levels
+                 for t in lev.tests]  # fmt: skip
+        kinds: dict[str, set[str]] = {}
+        for t in tests:
+            kinds.setdefault(t.kind, set()).add(t.column)
+        nicknamed = {
+            c: _nickname_flags(uniques[c]) for c in kinds.get("nickname", ()) if c in codes
+        }
+        edited = {f"{c}{k}" for c in kinds.get("token_edit", ()) for k in (1, 2)}
+        digit_columns = {
+            c: _digit_matrix(uniques[c], codes[c])
+            for c in kinds.get("hamming", set()) | kinds.get("transposition", set())
+            if c in codes
+        }
+        measured = edited | {c for c in kinds.get("hamming", ()) if digit_columns.get(c) is None}
+        lengths = {c: _lengths(uniques[c]) for c in measured if c in codes}
+        digits = None
+        if kinds.keys() & {"date_one_digit", "date_transposition"}:
+            digits = _digits(*ymd).astype(np.int8)
+        cols = cls(
+            MappingProxyType(codes),
+            MappingProxyType(uniques),
+            ymd,  # type: ignore[arg-type]
+            days,
+            tf=MappingProxyType(dict(tf or {})),
+            digits=digits,
+            recoded=MappingProxyType(recoded),
+            digit_columns=MappingProxyType(digit_columns),
+            phonetic=phonetic,
+            nicknamed=MappingProxyType(nicknamed),
+            lengths=MappingProxyType(lengths),
+            loose=loose,
+        )
+        cols._freeze()
         return cols
+
+    def _freeze(self) -> None:
+        """Make every array read-only: nothing may change them once threads share them."""
+        arrays: list[np.ndarray | None] = [*self.codes.values(), *self.uniques.values()]
+        arrays += [*self.ymd, self.days]
+        arrays += [*self.tf.values(), *self.recoded.values(), *self.nicknamed.values()]
+        arrays += [*self.lengths.values(), *self.digit_columns.values()]
+        arrays += [self.digits, self.phonetic, self.loose]
+        for array in arrays:
+            if array is not None:
+                array.setflags(write=False)
+
+
+def _swap_reads(codes: Mapping[str, np.ndarray]) -> list[tuple[str, str]]:
+    """``(source, target)``: the columns :meth:`PairEvaluator.side` reads ``target`` from
+    when a pair's names are swapped (the first pair of ``_SWAPPABLE`` naming ``target``)."""
+    if not all(c in codes for c in ("given", "surname")):
+        return []  # no swap is ever detected
+    reads = {}
+    for a, b in _SWAPPABLE:
+        for target, source in ((a, b), (b, a)):
+            if target not in reads and target in codes and source in codes:
+                reads[target] = source
+    return [(source, target) for target, source in reads.items()]
+
+
+def _recode_table(
+    uniques: Mapping[str, np.ndarray], source: str, target: str
+) -> tuple[np.ndarray, np.ndarray]:
+    """Codes of ``source``'s strings in ``target`` and ``target``'s table grown to hold them.
+
+    Index 0 of the codes is for the missing code -1; strings absent from ``target`` get new
+    codes appended to its table. A surname read as a given name is mapped through the
+    nicknames, as given names are.
+    """
+    table = uniques[target]
+    position = {value: i for i, value in enumerate(table.tolist())}
+    strings = uniques[source].tolist()
+    if target in ("given", "given1"):  # a given name written as a surname: map nicknames
+        strings = [" ".join(NICKNAMES.get(t, t) for t in v.split(" ")) for v in strings]
+    extra = [v for v in dict.fromkeys(strings) if v not in position]
+    for value in extra:
+        position[value] = len(position)
+    if extra:
+        table = np.concatenate([table, np.asarray(extra, dtype=object)])
+    mapped = [position[v] for v in strings]
+    return np.asarray([-1, *mapped], dtype=np.int64), table
+
+
+def _nickname_flags(table: np.ndarray) -> np.ndarray:
+    """Per code + 1 (index 0: missing), whether the value holds a nickname or diminutive."""
+    return np.asarray([False, *map(may_be_nickname, table.tolist())], dtype=bool)
+
+
+def _lengths(table: np.ndarray) -> np.ndarray:
+    """Per code + 1 (index 0: missing), the length of the value."""
+    return np.r_[0, [len(v) for v in table.tolist()]]
+
+
+def _digit_matrix(table: np.ndarray, codes: np.ndarray) -> np.ndarray | None:
+    """Per record, the digits of an all-digit column of fixed length (else ``None``)."""
+    values = table.tolist()
+    width = len(values[0]) if values else 0
+    if not (all(len(v) == width and v.isdigit() for v in values) and 0 < width <= 18):
+        return None
+    per_value = np.frombuffer("".join(values).encode(), dtype=np.uint8)
+    per_value = (per_value.reshape(len(values), width) - 48).astype(np.int8)
+    padded = np.vstack([per_value, np.full((1, width), -1, dtype=np.int8)])
+    return padded[codes]  # code -1 -> the padding row
 
 
 def _digits(y: np.ndarray, m: np.ndarray, d: np.ndarray) -> np.ndarray:
@@ -112,6 +232,7 @@ class PairEvaluator:
     def __init__(self, cols: Columns, il: np.ndarray, ir: np.ndarray, workers: int = -1):
         self.cols, self.il, self.ir, self.workers = cols, il, ir, workers
         self._cache: dict[tuple[str, str], np.ndarray] = {}
+        self._digit_cache: dict[tuple[str, str], np.ndarray | None] = {}
         self.swapped: np.ndarray | None = None
         self.swapped = self._detect_swaps()
 
@@ -134,28 +255,16 @@ class PairEvaluator:
         return left, right
 
     def _recode(self, source: str, target: str) -> np.ndarray:
-        """Map codes of ``source`` to codes of the same strings in ``target`` (-1 unknown).
+        """Codes of ``source`` read as codes of ``target`` (index 0: the missing code -1), as
+        :meth:`Columns.from_prepared` recoded them."""
+        return self.cols.recoded[(source, target)]
 
-        Index 0 of the result is for the missing code -1; strings absent from ``target`` get new
-        codes appended to its table.
-        """
-        key = ("recode", f"{source}->{target}")
-        if key in self.cols.recoded:
-            self._cache[key] = self.cols.recoded[key]
+    def _table(self, cache: str, column: str, build: Callable[[], np.ndarray]) -> np.ndarray:
+        """A per-value table :meth:`Columns.from_prepared` did not make (comparisons it was
+        not told of): built for this chunk only, never stored in the shared columns."""
+        key = (cache, column)
         if key not in self._cache:
-            table = self.cols.uniques[target]
-            position = {value: i for i, value in enumerate(table.tolist())}
-            strings = self.cols.uniques[source].tolist()
-            if target in ("given", "given1"):  # a given name written as a surname: map nicknames
-                strings = [" ".join(NICKNAMES.get(t, t) for t in v.split(" ")) for v in strings]
-            extra = [v for v in dict.fromkeys(strings) if v not in position]
-            for value in extra:
-                position[value] = len(position)
-            if extra:
-                self.cols.uniques[target] = np.concatenate([table, np.asarray(extra, dtype=object)])
-            mapped = [position[v] for v in strings]
-            self._cache[key] = np.asarray([-1, *mapped], dtype=np.int64)
-            self.cols.recoded[key] = self._cache[key]
+            self._cache[key] = build()
         return self._cache[key]
 
     def missing(self, column: str) -> np.ndarray:
@@ -187,12 +296,9 @@ class PairEvaluator:
 
     def _may_be_nickname(self, column: str) -> np.ndarray:
         """Per code + 1 (index 0: missing), whether the value holds a nickname or diminutive."""
-        table = self.cols.uniques[column]
-        flags = self.cols.nicknamed.get(column)
-        if flags is None or len(flags) != len(table) + 1:  # the table grows when names swap
-            flags = np.asarray([False, *map(may_be_nickname, table.tolist())], dtype=bool)
-            self.cols.nicknamed[column] = flags
-        return flags
+        if column in self.cols.nicknamed:
+            return self.cols.nicknamed[column]
+        return self._table("nicknamed", column, lambda: _nickname_flags(self.cols.uniques[column]))
 
     def nickname(self, column: str) -> np.ndarray:
         """Equal values, or one name a nickname form of the other (cached).
@@ -222,14 +328,10 @@ class PairEvaluator:
         return self._cache[key]
 
     def _lengths(self, column: str) -> np.ndarray:
-        """Per code + 1 (index 0: missing), the length of the value (cached while the table
-        of values does not grow)."""
-        table = self.cols.uniques[column]
-        lengths = self.cols.lengths.get(column)
-        if lengths is None or len(lengths) != len(table) + 1:
-            lengths = np.r_[0, [len(v) for v in table.tolist()]]
-            self.cols.lengths[column] = lengths
-        return lengths
+        """Per code + 1 (index 0: missing), the length of the value."""
+        if column in self.cols.lengths:
+            return self.cols.lengths[column]
+        return self._table("lengths", column, lambda: _lengths(self.cols.uniques[column]))
 
     def token_edit(self, column: str, limit: int) -> np.ndarray:
         """Some name part of one side within ``limit`` edits of some part of the other.
@@ -340,18 +442,13 @@ class PairEvaluator:
 
     def _digits_of(self, column: str) -> np.ndarray | None:
         """Per record, the digits of an all-digit column of fixed length (else ``None``)."""
-        if column not in self.cols.digit_columns:
-            table = self.cols.uniques[column].tolist()
-            width = len(table[0]) if table else 0
-            ok = all(len(v) == width and v.isdigit() for v in table) and 0 < width <= 18
-            matrix = None
-            if ok:
-                per_value = np.frombuffer("".join(table).encode(), dtype=np.uint8)
-                per_value = (per_value.reshape(len(table), width) - 48).astype(np.int8)
-                padded = np.vstack([per_value, np.full((1, width), -1, dtype=np.int8)])
-                matrix = padded[self.cols.codes[column]]  # code -1 -> the padding row
-            self.cols.digit_columns[column] = matrix
-        return self.cols.digit_columns[column]
+        if column in self.cols.digit_columns:
+            return self.cols.digit_columns[column]
+        key = ("digits", column)
+        if key not in self._digit_cache:
+            cols = self.cols
+            self._digit_cache[key] = _digit_matrix(cols.uniques[column], cols.codes[column])
+        return self._digit_cache[key]
 
     def _digit_test(self, kind: str, column: str, limit: int) -> np.ndarray:
         """Hamming distance, or one adjacent transposition, over digit matrices."""
@@ -382,9 +479,10 @@ class PairEvaluator:
         if kind == "date_swap":
             return full & (y[il] == y[ir]) & (m[il] == d[ir]) & (d[il] == m[ir])
         if kind in ("date_one_digit", "date_transposition"):
-            if self.cols.digits is None:
-                self.cols.digits = _digits(y, m, d).astype(np.int8)
-            left, right = self.cols.digits[il], self.cols.digits[ir]
+            digits = self.cols.digits
+            if digits is None:
+                digits = self._table("date", "digits", lambda: _digits(y, m, d).astype(np.int8))
+            left, right = digits[il], digits[ir]
             diff = left != right
             count = diff.sum(axis=1)
             if kind == "date_one_digit":
@@ -463,14 +561,13 @@ def compare_pairs(
             swapped[part] = ev.swapped
 
     parts = list(chunks(len(il), chunk))
-    if parts:  # the first chunk fills the shared caches (recoded names, digit tables)
-        run(parts[0], workers)
     cores = (os.cpu_count() or 1) if workers < 0 else workers
     if len(parts) > 1 and cores > 1:
-        # numpy and rapidfuzz release the GIL: one chunk per core keeps every core busy
+        # numpy and rapidfuzz release the GIL: one chunk per core keeps every core busy; the
+        # chunks share ``cols`` (read-only) and write disjoint rows of ``levels`` and ``swapped``
         with ThreadPoolExecutor(max_workers=cores) as pool:
-            list(pool.map(lambda part: run(part, 1), parts[1:]))
+            list(pool.map(lambda part: run(part, 1), parts))
     else:
-        for part in parts[1:]:
+        for part in parts:
             run(part, workers)
     return levels, swapped

@@ -218,11 +218,11 @@ def fit(
     if unknown:
         raise SettingsError(f"veto_fields names no comparison: {', '.join(unknown)}")
     prepared = prepare(individuals)
-    cols = Columns.from_prepared(prepared)
-    cols.tf = {
+    frequencies = {
         c: term_frequencies(prepared[c]).to_numpy()
         for c in {lev.tf for comp in comparisons for lev in comp.levels if lev.tf}
     }
+    cols = Columns.from_prepared(prepared, comparisons, tf=frequencies)
     member = family.memberships(prepared["record_id"], family_units)
     stats["seconds"]["prepare"] = round(time.perf_counter() - clock, 2)
 

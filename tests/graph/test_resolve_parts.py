@@ -8,6 +8,7 @@ import pytest
 
 from kinlink.graph.ids import person_id, person_ids
 from kinlink.graph.resolve.blocking import candidate_pairs, default_keys, window_pairs
+from kinlink.graph.resolve.candidates import CandidatePairs
 from kinlink.graph.resolve.cluster import cluster
 from kinlink.graph.resolve.compare import Columns, compare_pairs
 from kinlink.graph.resolve.comparisons import check, default_comparisons
@@ -182,3 +183,69 @@ def test_cluster_scores_the_cross_pairs_of_a_component_too_big_to_score_whole():
                             score=score, max_component=2)  # fmt: skip
     assert labels.tolist() == [0, 0, 2]
     assert asked == [(0, 2)] and stats.extra_pairs_scored == 1 and stats.refused_conflict == 1
+
+
+def test_prepared_columns_are_read_only_and_compare_the_same_in_parallel_chunks():
+    """Columns are filled before threads start: no thread can change them, and comparing in
+    chunks of two pairs on two threads gives the levels one chunk gives."""
+    given = ["María José", "Maria", "Hernández", "José", "Lupe", "Guadalupe", "Ana", "Pepe"]
+    surnames = ["Hernández", "Hernandez", "María José", "Pérez", "Díaz", "Diaz", "Ruiz", "Ruíz"]
+    frame = pd.DataFrame(
+        {
+            "record_id": [f"r{i}" for i in range(8)],
+            "given_names": given,
+            "surnames": surnames,
+            "dob": pd.to_datetime(
+                [
+                    "1990-03-04",
+                    "1990-04-03",
+                    None,
+                    "1991-03-04",
+                    "1985-01-02",
+                    "1985-01-20",
+                    None,
+                    "2001-12-31",
+                ]
+            ),
+            "a_number": ["123456789", "123456798", None, "223456789", None, None, "1", "1"],
+        }
+    )
+    cols = Columns.from_prepared(prepare(frame))
+    with pytest.raises(ValueError, match="read-only"):
+        cols.codes["given"][0] = 1
+    with pytest.raises(TypeError):
+        cols.uniques["given"] = np.array([], dtype=object)  # type: ignore[index]
+    with pytest.raises(AttributeError):
+        cols.digits = None  # type: ignore[misc]
+    il, ir = np.triu_indices(8, 1)
+    whole = compare_pairs(default_comparisons(), cols, il, ir, workers=1)
+    chunked = compare_pairs(default_comparisons(), cols, il, ir, chunk=2, workers=2)
+    assert whole[1].any()  # a swapped pair read names across the columns
+    assert np.array_equal(whole[0], chunked[0]) and np.array_equal(whole[1], chunked[1])
+
+
+def test_candidate_pairs_hold_one_row_per_pair_and_cannot_change():
+    n = 3
+    pairs = CandidatePairs(
+        np.arange(n),
+        np.arange(n) + 1,
+        np.zeros((n, 2), np.int8),
+        np.zeros(n, bool),
+        np.zeros(n, np.float32),
+        np.zeros(n, np.float32),
+        np.ones(n, np.float32),
+        np.zeros(n, bool),
+        np.full(n, 0.5),
+    )
+    assert len(pairs) == n and pairs.codes().tolist() == [1, (1 << 32) | 2, (2 << 32) | 3]
+    with pytest.raises(ValueError, match="read-only"):
+        pairs.probability[0] = 1.0
+    with pytest.raises(ValueError, match="veto has 2 rows"):
+        CandidatePairs(
+            *(
+                getattr(pairs, f)
+                for f in ("il", "ir", "levels", "swapped", "tf", "boost", "weight")
+            ),
+            np.zeros(2, bool),
+            pairs.probability,
+        )
