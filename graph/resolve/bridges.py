@@ -107,9 +107,10 @@ def bridge_sides(member: pd.DataFrame, labels: np.ndarray) -> dict[int, list[lis
     for p in sorted(candidates):
         groups = _side_groups(p, units_of, persons_of)
         sides = [
-            units for units in groups
+            units
+            for units in groups
             if any(q != p and q in confirmed for u in units for q in persons_of[u])
-        ]  # fmt: skip
+        ]
         if len(sides) >= 2:
             out[p] = sorted(sides)
     return out

@@ -262,8 +262,9 @@ def cluster(
 
     roots = groups.labels()
     if ambiguity > 0 and refused:
-        roots = _detach_ambiguous(roots, el[order], er[order], ep[order], np.array(refused),
-                                  ambiguity, stats)  # fmt: skip
+        roots = _detach_ambiguous(
+            roots, el[order], er[order], ep[order], np.array(refused), ambiguity, stats
+        )
     smallest = np.full(int(roots.max()) + 1 if n else 0, n, dtype=np.int64)
     np.minimum.at(smallest, roots, np.arange(n))
     return smallest[roots], stats

@@ -30,9 +30,12 @@ _SCORERS: dict[str, Callable[..., float]] = {
     "transposition": OSA.distance,
 }
 _BEST_WORST = {
-    "jaro_winkler": (1.0, 0.0), "token_set": (100.0, 0.0), "levenshtein": (0.0, 1e9),
-    "hamming": (0.0, 1e9), "transposition": (0.0, 1e9),
-}  # fmt: skip
+    "jaro_winkler": (1.0, 0.0),
+    "token_set": (100.0, 0.0),
+    "levenshtein": (0.0, 1e9),
+    "hamming": (0.0, 1e9),
+    "transposition": (0.0, 1e9),
+}
 _SWAPPABLE = (("given", "surname"), ("given1", "surname1"), ("given_raw", "surname"))
 
 
@@ -113,8 +116,12 @@ class Columns:
         recoded = {}
         for source, target in _swap_reads(codes):
             recoded[(source, target)], uniques[target] = _recode_table(uniques, source, target)
-        tests = [t for comp in comparisons or default_comparisons() for lev in comp.levels
-                 for t in lev.tests]  # fmt: skip
+        tests = [
+            t
+            for comp in comparisons or default_comparisons()
+            for lev in comp.levels
+            for t in lev.tests
+        ]
         kinds: dict[str, set[str]] = {}
         for t in tests:
             kinds.setdefault(t.kind, set()).add(t.column)
@@ -288,9 +295,11 @@ class PairEvaluator:
         key = left[todo].astype(np.int64) * width + right[todo]
         inverse, distinct = pd.factorize(key)
         scores = process.cpdist(
-            table[distinct // width], table[distinct % width],
-            scorer=_SCORERS[kind], workers=self.workers,
-        )  # fmt: skip
+            table[distinct // width],
+            table[distinct % width],
+            scorer=_SCORERS[kind],
+            workers=self.workers,
+        )
         out[todo] = np.asarray(scores)[inverse]
         return out
 
@@ -357,9 +366,11 @@ class PairEvaluator:
                 width = np.int64(len(tb))
                 inverse, distinct = pd.factorize(left[todo].astype(np.int64) * width + right[todo])
                 distance = process.cpdist(
-                    ta[distinct // width], tb[distinct % width],
-                    scorer=OSA.distance, workers=self.workers,
-                )  # fmt: skip
+                    ta[distinct // width],
+                    tb[distinct % width],
+                    scorer=OSA.distance,
+                    workers=self.workers,
+                )
                 out[todo] |= np.asarray(distance)[inverse] <= limit
         self._cache[key] = out
         return out

@@ -18,11 +18,25 @@ from dataclasses import dataclass, field
 
 KINDS = frozenset(
     {
-        "null", "exact", "jaro_winkler", "token_set", "nickname", "token_edit", "levenshtein",
-        "hamming", "transposition", "date_exact", "date_swap", "date_one_digit",
-        "date_transposition", "date_year", "date_year_off", "date_within", "else",
+        "null",
+        "exact",
+        "jaro_winkler",
+        "token_set",
+        "nickname",
+        "token_edit",
+        "levenshtein",
+        "hamming",
+        "transposition",
+        "date_exact",
+        "date_swap",
+        "date_one_digit",
+        "date_transposition",
+        "date_year",
+        "date_year_off",
+        "date_within",
+        "else",
     }
-)  # fmt: skip
+)
 
 
 @dataclass(frozen=True)
@@ -89,10 +103,13 @@ def exact_or_else(column: str, *, m_exact: float = 0.95, name: str | None = None
     """Null / exact / else on one column."""
     return Comparison(
         name or column,
-        (null_level(column), Level("exact", (Test("exact", column),), m_exact),
-         else_level(1 - m_exact)),
+        (
+            null_level(column),
+            Level("exact", (Test("exact", column),), m_exact),
+            else_level(1 - m_exact),
+        ),
         (column,),
-    )  # fmt: skip
+    )
 
 
 def given_names() -> Comparison:

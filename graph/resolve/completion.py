@@ -151,12 +151,16 @@ def linked_unit_pairs(
 def _candidates(member: pd.DataFrame, labels: np.ndarray, linked: pd.DataFrame) -> pd.DataFrame:
     """Record pairs (a person of one unit absent from the other, both ways) of well-linked units."""
     records = member["record"].to_numpy()
-    frame = pd.DataFrame({"unit": member["unit"].to_numpy(), "record": records,
-                          "label": labels[records]})  # fmt: skip
+    frame = pd.DataFrame(
+        {"unit": member["unit"].to_numpy(), "record": records, "label": labels[records]}
+    )
     persons = frame.drop_duplicates(["unit", "label"])
     count = persons.groupby("unit").size()
-    linked = linked.assign(small=np.minimum(count.reindex(linked["lo"]).to_numpy(),
-                                            count.reindex(linked["hi"]).to_numpy()))  # fmt: skip
+    linked = linked.assign(
+        small=np.minimum(
+            count.reindex(linked["lo"]).to_numpy(), count.reindex(linked["hi"]).to_numpy()
+        )
+    )
     # the units must share at least half the persons of the smaller one
     linked = linked[2 * linked["shared"] >= linked["small"]]
     left = linked[["lo", "hi"]].merge(frame.rename(columns={"unit": "lo"}))
@@ -165,10 +169,16 @@ def _candidates(member: pd.DataFrame, labels: np.ndarray, linked: pd.DataFrame) 
     claimed = set(zip(persons["unit"].tolist(), persons["label"].tolist(), strict=True))
     la, lb = both["label_a"].to_numpy(), both["label_b"].to_numpy()
     keep = la != lb
-    keep &= ~np.fromiter(((u, x) in claimed for u, x in zip(both["hi"], la, strict=True)),
-                         dtype=bool, count=len(both))  # fmt: skip
-    keep &= ~np.fromiter(((u, x) in claimed for u, x in zip(both["lo"], lb, strict=True)),
-                         dtype=bool, count=len(both))  # fmt: skip
+    keep &= ~np.fromiter(
+        ((u, x) in claimed for u, x in zip(both["hi"], la, strict=True)),
+        dtype=bool,
+        count=len(both),
+    )
+    keep &= ~np.fromiter(
+        ((u, x) in claimed for u, x in zip(both["lo"], lb, strict=True)),
+        dtype=bool,
+        count=len(both),
+    )
     return both[keep].reset_index(drop=True)
 
 
@@ -266,9 +276,15 @@ def complete_families(
     if len(il):
         allowed &= ~any_in_group(pair_levels(il, ir)[1], group, len(pairs))
     moved = _rehome(
-        pairs[~allowed], cands, labels, records_of, cannot_link, pair_levels, fields,
+        pairs[~allowed],
+        cands,
+        labels,
+        records_of,
+        cannot_link,
+        pair_levels,
+        fields,
         fixed={r for pair in must_link for r in pair},
-    )  # fmt: skip
+    )
     remap = np.arange(int(labels.max()) + 1, dtype=np.int64)
     remap[pairs["b"].to_numpy()[allowed]] = pairs["a"].to_numpy()[allowed]  # a matching: 1 hop
     labels = labels.copy()
@@ -306,9 +322,15 @@ def _rehome(
         return {}
     lo = np.minimum(cands["label_a"].to_numpy(), cands["label_b"].to_numpy())
     hi = np.maximum(cands["label_a"].to_numpy(), cands["label_b"].to_numpy())
-    by_pair = pd.DataFrame({"a": lo, "b": hi, "ra": cands["record_a"].to_numpy(),
-                            "rb": cands["record_b"].to_numpy(),
-                            "la": cands["label_a"].to_numpy()})  # fmt: skip
+    by_pair = pd.DataFrame(
+        {
+            "a": lo,
+            "b": hi,
+            "ra": cands["record_a"].to_numpy(),
+            "rb": cands["record_b"].to_numpy(),
+            "la": cands["label_a"].to_numpy(),
+        }
+    )
     by_pair = by_pair.merge(blocked, on=["a", "b"])
     options: list[tuple[int, int, int]] = []  # (record, from label, to label)
     for ra, rb, la, a, b in by_pair[["ra", "rb", "la", "a", "b"]].itertuples(index=False):

@@ -43,13 +43,17 @@ def explain_with(scorer: Scorer, record_a: str, record_b: str) -> pd.DataFrame:
     for j, comp in enumerate(scorer.comparisons):
         k = int(w["levels"][0, j])
         column = comp.columns[0] if comp.columns else comp.name
-        rows.append({
-            "field": comp.name,
-            "value_a": scorer.prepared.at[a, column] if column in scorer.prepared else None,
-            "value_b": scorer.prepared.at[b, column] if column in scorer.prepared else None,
-            "level": comp.levels[k].label, "m": float(model.m[j][k]),
-            "u": float(model.u[j][k]), "weight": float(w["bf"][0, j]),
-        })  # fmt: skip
+        rows.append(
+            {
+                "field": comp.name,
+                "value_a": scorer.prepared.at[a, column] if column in scorer.prepared else None,
+                "value_b": scorer.prepared.at[b, column] if column in scorer.prepared else None,
+                "level": comp.levels[k].label,
+                "m": float(model.m[j][k]),
+                "u": float(model.u[j][k]),
+                "weight": float(w["bf"][0, j]),
+            }
+        )
     prior = float(np.log2(model.prior / (1 - model.prior)))
     total = float(w["bf"][0].sum() + w["tf"][0] + boost)
     probability = float(model.probability(np.array([total]))[0])
@@ -123,8 +127,9 @@ def decision(resolution: Resolution, record_a: str, record_b: str) -> str:
             f"{resolution.scorer.settings.unique_best_probability:g}."
         )
     if clustered and final:
-        return ("One person: clustering joined them, directly or through records both match "
-                "strongly.")  # fmt: skip
+        return (
+            "One person: clustering joined them, directly or through records both match strongly."
+        )
     if clustered and not together.get("bridges", True):
         return (
             "Two persons: clustering joined them, but these records were the only link between "
@@ -143,11 +148,14 @@ def decision(resolution: Resolution, record_a: str, record_b: str) -> str:
             "persons, and each was the other's only compatible unmatched member."
         )
     threshold = resolution.scorer.settings.match_threshold
-    probability = resolution.scorer.cluster_probability(np.array([min(a, b)]),
-                                                        np.array([max(a, b)]))[0]  # fmt: skip
+    probability = resolution.scorer.cluster_probability(
+        np.array([min(a, b)]), np.array([max(a, b)])
+    )[0]
     if probability < threshold:
-        return (f"Two persons: their match probability {probability:.3g} is under the "
-                f"threshold {threshold:g}.")  # fmt: skip
+        return (
+            f"Two persons: their match probability {probability:.3g} is under the "
+            f"threshold {threshold:g}."
+        )
     return (
         f"Two persons, although their match probability {probability:.3g} reaches the "
         f"threshold {threshold:g}: joining them would put together records that contradict "

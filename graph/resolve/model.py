@@ -303,10 +303,15 @@ class FSModel:
         rows = []
         for j, comp in enumerate(self.comparisons):
             for k, lev in enumerate(comp.levels):
-                rows.append({
-                    "comparison": comp.name, "level": lev.label, "m": float(self.m[j][k]),
-                    "u": float(self.u[j][k]), "weight": float(weights[j, k]),
-                })  # fmt: skip
+                rows.append(
+                    {
+                        "comparison": comp.name,
+                        "level": lev.label,
+                        "m": float(self.m[j][k]),
+                        "u": float(self.u[j][k]),
+                        "weight": float(weights[j, k]),
+                    }
+                )
         return rows
 
     def describe(self) -> list[str]:

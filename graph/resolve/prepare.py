@@ -72,13 +72,31 @@ def name_tokens(text: str, *, nicknames: bool = True) -> list[str]:
 _PHONETIC_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern), replacement)
     for pattern, replacement in (
-        (r"ph", "f"), (r"sch", "x"), (r"ch", "x"), (r"sh", "x"), (r"lh", "l"), (r"nh", "n"),
-        (r"ll", "y"), (r"qu", "k"), (r"gu(?=[ei])", "g"), (r"c(?=[ei])", "s"), (r"c", "k"),
-        (r"q", "k"), (r"z", "s"), (r"g(?=[ei])", "j"), (r"^x", "j"), (r"h", ""), (r"v", "b"),
-        (r"w", "b"), (r"y", "i"), (r"(?<=[aeiou])x(?=[aeiou])", "j"), (r"x", "s"),
-        (r"mb", "nb"), (r"mp", "np"),
+        (r"ph", "f"),
+        (r"sch", "x"),
+        (r"ch", "x"),
+        (r"sh", "x"),
+        (r"lh", "l"),
+        (r"nh", "n"),
+        (r"ll", "y"),
+        (r"qu", "k"),
+        (r"gu(?=[ei])", "g"),
+        (r"c(?=[ei])", "s"),
+        (r"c", "k"),
+        (r"q", "k"),
+        (r"z", "s"),
+        (r"g(?=[ei])", "j"),
+        (r"^x", "j"),
+        (r"h", ""),
+        (r"v", "b"),
+        (r"w", "b"),
+        (r"y", "i"),
+        (r"(?<=[aeiou])x(?=[aeiou])", "j"),
+        (r"x", "s"),
+        (r"mb", "nb"),
+        (r"mp", "np"),
     )
-)  # fmt: skip
+)
 
 
 def phonetic(token: str) -> str:
@@ -207,8 +225,10 @@ def prepare(individuals: pd.DataFrame) -> pd.DataFrame:
     out["given"], out["given1"] = given[g_codes], given1[g_codes]
     out["given_raw"] = given_raw[r_codes]
     out["surname"], out["surname1"], out["surname2"] = (
-        surname[s_codes], surname1[s_codes], surname2[s_codes]
-    )  # fmt: skip
+        surname[s_codes],
+        surname1[s_codes],
+        surname2[s_codes],
+    )
 
     for name, values in birth_dates(individuals).items():
         out[name] = values
@@ -333,9 +353,13 @@ def birth_dates(individuals: pd.DataFrame) -> dict[str, np.ndarray]:
         [f"{y:04d}0000" for y in ymd[0, loose & present].tolist()], dtype=object
     )
     return {
-        "dob_days": days, "dob": key, "dob_y": ymd[0], "dob_m": ymd[1], "dob_d": ymd[2],
+        "dob_days": days,
+        "dob": key,
+        "dob_y": ymd[0],
+        "dob_m": ymd[1],
+        "dob_d": ymd[2],
         "dob_loose": loose,
-    }  # fmt: skip
+    }
 
 
 def fold_any(text: str) -> str:

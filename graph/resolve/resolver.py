@@ -96,9 +96,13 @@ class Scorer:
     def weights(self, il: np.ndarray, ir: np.ndarray) -> dict[str, np.ndarray]:
         """Levels, per-comparison weights, tf adjustment and name-swap flags of pairs."""
         levels, swapped = compare_pairs(
-            self.comparisons, self.cols, il, ir,
-            chunk=self.settings.chunk_pairs, workers=self.settings.workers,
-        )  # fmt: skip
+            self.comparisons,
+            self.cols,
+            il,
+            ir,
+            chunk=self.settings.chunk_pairs,
+            workers=self.settings.workers,
+        )
         return {"levels": levels, "swapped": swapped, "tf": self.tf(levels, il, ir)}
 
     def tf(self, levels: np.ndarray, il: np.ndarray, ir: np.ndarray) -> np.ndarray:
@@ -399,23 +403,36 @@ def resolve(
     if settings.family_constraints or unique is not None or decided.different:
         member = scorer.member if settings.family_constraints else scorer.member.iloc[0:0]
         keys = family.cannot_link_keys(
-            sources, member, unique=unique,
+            sources,
+            member,
+            unique=unique,
             different=list(decided.different),
-        )  # fmt: skip
+        )
     same = list(decided.same)  # an analyst's "same"
     rule, _ = rule_pairs(cand.levels, scorer.comparisons)
     bound = size_bound(
-        n, cand.il, cand.ir, rule,
-        minimum=settings.guard_min_records, factor=settings.guard_factor,
-    )  # fmt: skip
+        n,
+        cand.il,
+        cand.ir,
+        rule,
+        minimum=settings.guard_min_records,
+        factor=settings.guard_factor,
+    )
     labels, cstats = cluster(
-        n, cand.il, cand.ir, _vetoed(cand.probability, cand.veto),
-        threshold=settings.match_threshold, conflict=settings.conflict_probability,
-        cannot_link=keys, must_link=same,
-        score=scorer.cluster_probability, max_component=settings.max_component,
+        n,
+        cand.il,
+        cand.ir,
+        _vetoed(cand.probability, cand.veto),
+        threshold=settings.match_threshold,
+        conflict=settings.conflict_probability,
+        cannot_link=keys,
+        must_link=same,
+        score=scorer.cluster_probability,
+        max_component=settings.max_component,
         ambiguity=settings.ambiguity_bits,
-        max_size=bound.records, agreement=settings.guard_agreement,
-    )  # fmt: skip
+        max_size=bound.records,
+        agreement=settings.guard_agreement,
+    )
     size_refused = cstats.size_refused
     cstats.size_refused = []
     stats["clustering"] = cstats.__dict__
@@ -423,18 +440,26 @@ def resolve(
     if settings.family_constraints and not scorer.member.empty:
         if settings.detach_weak_bridges:
             labels, detached = detach_weak_bridges(
-                scorer.member, labels, scorer.pair_levels, _fields(scorer),
+                scorer.member,
+                labels,
+                scorer.pair_levels,
+                _fields(scorer),
                 must_link=same,
-            )  # fmt: skip
+            )
             stats["bridges_detached"] = detached
             steps["bridges"] = labels
             (log.info if progress else log.debug)(
                 "detached %d sides of persons that only a name tied to another family", detached
             )
         labels, completed = complete_families(
-            prepared, scorer.member, labels, keys, scorer.pair_levels, _fields(scorer),
+            prepared,
+            scorer.member,
+            labels,
+            keys,
+            scorer.pair_levels,
+            _fields(scorer),
             must_link=same,
-        )  # fmt: skip
+        )
         stats["family_completed"] = completed
         steps["completion"] = labels
         (log.info if progress else log.debug)(
@@ -442,25 +467,40 @@ def resolve(
         )
     if unique is not None:
         labels, joined = join_mutual_best(
-            labels, cand.il, cand.ir, _vetoed(cand.probability, cand.veto),
-            sources, unique, keys, scorer.cluster_probability,
-            low=settings.unique_best_probability, high=settings.match_threshold,
+            labels,
+            cand.il,
+            cand.ir,
+            _vetoed(cand.probability, cand.veto),
+            sources,
+            unique,
+            keys,
+            scorer.cluster_probability,
+            low=settings.unique_best_probability,
+            high=settings.match_threshold,
             conflict=settings.conflict_probability,
-        )  # fmt: skip
+        )
         stats["unique_best_joined"] = joined
         steps["unique_best"] = labels
     labels, splits = split_oversized(
-        labels, cand.il, cand.ir, _vetoed(cand.probability, cand.veto),
-        scorer.cluster_probability, bound=bound.records, threshold=settings.match_threshold,
-        agreement=settings.guard_agreement, must_link=same,
-    )  # fmt: skip
+        labels,
+        cand.il,
+        cand.ir,
+        _vetoed(cand.probability, cand.veto),
+        scorer.cluster_probability,
+        bound=bound.records,
+        threshold=settings.match_threshold,
+        agreement=settings.guard_agreement,
+        must_link=same,
+    )
     steps["guard"] = labels
     stats["guard"] = _guard_stats(bound, size_refused, splits, stats)
     stats["seconds"]["cluster"] = round(time.perf_counter() - start, 2)
-    persons = pd.DataFrame({
-        "record_id": prepared["record_id"].to_numpy(),
-        "person_id": person_ids(prepared["record_id"], labels).to_numpy(),
-    })  # fmt: skip
+    persons = pd.DataFrame(
+        {
+            "record_id": prepared["record_id"].to_numpy(),
+            "person_id": person_ids(prepared["record_id"], labels).to_numpy(),
+        }
+    )
     stats["persons"] = int(persons["person_id"].nunique())
     keep = cand.probability >= settings.review_probability
     matches = _matches(scorer, cand, keep)
@@ -471,8 +511,12 @@ def resolve(
         log.warning("%s", text)
     stats["seconds"]["total"] = round(time.perf_counter() - start, 2)
     log_step = log.info if progress else log.debug
-    log_step("resolved %d records into %d persons in %.1fs", n, stats["persons"],
-             stats["seconds"]["total"])  # fmt: skip
+    log_step(
+        "resolved %d records into %d persons in %.1fs",
+        n,
+        stats["persons"],
+        stats["seconds"]["total"],
+    )
     document = scorer.model.to_dict(fit=stats["fit"])
     if not keep_scorer:
         return Resolution(persons, matches, stats, uncertain, model=document)
@@ -507,8 +551,11 @@ def _log_model(model: FSModel, fit: dict[str, Any]) -> None:
     state = "converged" if fit.get("converged") else "stopped"
     log.info(
         "model: %s; match prior among candidates %.4g (%s after %d EM iterations)",
-        fit.get("stage", ""), model.prior, state, fit.get("iterations", 0),
-    )  # fmt: skip
+        fit.get("stage", ""),
+        model.prior,
+        state,
+        fit.get("iterations", 0),
+    )
     for line in model.describe():
         log.info("  %s", line)
 
@@ -564,11 +611,14 @@ def _uncertain(
         parts.append(scorer.weights(np.minimum(gl, gr), np.maximum(gl, gr))["levels"])
     levels = np.concatenate(parts)
     ids = scorer.prepared["record_id"].to_numpy(dtype=object)
-    frame = pd.DataFrame({
-        "record_id_a": ids[left], "record_id_b": ids[right],
-        "probability": np.concatenate([p[near], p[name_only], np.clip(gp, 0.0, 1.0)]),
-        "kind": pd.Categorical(kind, categories=["near_miss", "name_only", "guard_split"]),
-    })  # fmt: skip
+    frame = pd.DataFrame(
+        {
+            "record_id_a": ids[left],
+            "record_id_b": ids[right],
+            "probability": np.concatenate([p[near], p[name_only], np.clip(gp, 0.0, 1.0)]),
+            "kind": pd.Categorical(kind, categories=["near_miss", "name_only", "guard_split"]),
+        }
+    )
     for j, comp in enumerate(scorer.comparisons):
         frame[f"{comp.name}_level"] = pd.Categorical.from_codes(
             levels[:, j].astype(np.int64), categories=comp.labels()
@@ -579,10 +629,14 @@ def _uncertain(
 def _matches(scorer: Scorer, cand: CandidatePairs, keep: np.ndarray) -> pd.DataFrame:
     ids = scorer.prepared["record_id"].to_numpy(dtype=object)
     il, ir = cand.il[keep], cand.ir[keep]
-    frame = pd.DataFrame({
-        "record_id_l": ids[il], "record_id_r": ids[ir],
-        "probability": cand.probability[keep], "match_weight": cand.weight[keep],
-    })  # fmt: skip
+    frame = pd.DataFrame(
+        {
+            "record_id_l": ids[il],
+            "record_id_r": ids[ir],
+            "probability": cand.probability[keep],
+            "match_weight": cand.weight[keep],
+        }
+    )
     for j, comp in enumerate(scorer.comparisons):
         frame[f"{comp.name}_level"] = pd.Categorical.from_codes(
             cand.levels[keep, j].astype(np.int64), categories=comp.labels()

@@ -233,9 +233,15 @@ def split_oversized(
         stats.persons_checked += 1
         left, right, p, complete = _inner_pairs(members, il, ir, probability, score)
         parts, cut = _split_one(
-            left, right, p, complete, bound=bound, threshold=threshold, agreement=agreement,
+            left,
+            right,
+            p,
+            complete,
+            bound=bound,
+            threshold=threshold,
+            agreement=agreement,
             must=must,
-        )  # fmt: skip
+        )
         covered = np.unique(np.concatenate(parts)) if parts else np.empty(0, np.int64)
         loose = np.setdiff1d(members, covered)  # records with no edge at all: their own parts
         parts.extend(np.array([r]) for r in loose.tolist())

@@ -353,10 +353,13 @@ def train(
     counts = data_counts(patterns, pattern_counts)
     with_data = len(checked(levels, counts))
     em: dict[str, Any] = {
-        "labelled": labelled, "labels": labels,
-        "max_iterations": max_iterations, "tolerance": tolerance,
-        "distinct": (patterns, pattern_counts), "counts": counts,
-    }  # fmt: skip
+        "labelled": labelled,
+        "labels": labels,
+        "max_iterations": max_iterations,
+        "tolerance": tolerance,
+        "distinct": (patterns, pattern_counts),
+        "counts": counts,
+    }
     for fix_u, name in ((False, "u among the candidates"), (True, "u from random pairs")):
         held, notes = _fit_once(model, levels, rule, declared, u_random, fix_u=fix_u, em=em)
         pinned = bool(np.isclose(model.prior, rule.high)) and rule.high < 0.95
@@ -409,6 +412,8 @@ def reuse(
         prior_bounds=(rule.low, rule.high),
     )
     report.converged, report.iterations, report.prior = (
-        model.converged, model.iterations, model.prior,
-    )  # fmt: skip
+        model.converged,
+        model.iterations,
+        model.prior,
+    )
     return report

@@ -14,10 +14,27 @@ import pandas as pd
 
 _SYLLABLES = ["ca", "ro", "mi", "lan", "de", "su", "ber", "to", "ni", "gal", "ve", "mor", "quin"]
 _GIVEN = [
-    "ana", "maria", "jose", "juan", "luis", "rosa", "carmen", "pedro", "sofia", "mateo",
-    "camila", "kevin", "dayana", "elvin", "josue", "wilmer", "yesenia", "brayan", "lucia",
+    "ana",
+    "maria",
+    "jose",
+    "juan",
+    "luis",
+    "rosa",
+    "carmen",
+    "pedro",
+    "sofia",
+    "mateo",
+    "camila",
+    "kevin",
+    "dayana",
+    "elvin",
+    "josue",
+    "wilmer",
+    "yesenia",
+    "brayan",
+    "lucia",
     "carlos",
-]  # fmt: skip
+]
 
 
 def _typo(text: str, rng: random.Random) -> str:

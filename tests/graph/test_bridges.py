@@ -36,10 +36,14 @@ from kinlink.graph.resolve.model import FSModel
 
 def _member(*units: list[int]) -> pd.DataFrame:
     """``record, unit`` memberships: the k-th argument lists the records of unit k."""
-    return pd.DataFrame({
-        "record": np.array([r for records in units for r in records], dtype=np.int64),
-        "unit": np.array([k for k, records in enumerate(units) for _ in records], dtype=np.int64),
-    })  # fmt: skip
+    return pd.DataFrame(
+        {
+            "record": np.array([r for records in units for r in records], dtype=np.int64),
+            "unit": np.array(
+                [k for k, records in enumerate(units) for _ in records], dtype=np.int64
+            ),
+        }
+    )
 
 
 def _labels(n: int, *persons: list[int]) -> np.ndarray:
@@ -157,10 +161,12 @@ def _sides_from_blocks(member: pd.DataFrame, labels: np.ndarray) -> dict[int, li
 )
 def test_bridge_sides_are_the_blocks_of_the_unit_graph(rows) -> None:
     # each row is one record: (its unit, its person)
-    member = pd.DataFrame({
-        "record": np.arange(len(rows), dtype=np.int64),
-        "unit": np.array([u for u, _ in rows], dtype=np.int64),
-    })  # fmt: skip
+    member = pd.DataFrame(
+        {
+            "record": np.arange(len(rows), dtype=np.int64),
+            "unit": np.array([u for u, _ in rows], dtype=np.int64),
+        }
+    )
     labels = np.array([p for _, p in rows], dtype=np.int64)
     assert bridge_sides(member, labels) == _sides_from_blocks(member, labels)
 
@@ -372,11 +378,16 @@ class FakeCompletionLevels:
 def _complete(labels, veto=((2, 4), (2, 5)), phone=(), different=(), same=()):
     n = len(labels)
     prepared = pd.DataFrame({"source": MOVE_SOURCES[:n]})
-    keys = family.cannot_link_keys(MOVE_SOURCES[:n], MOVE_MEMBER,
-                                   different=list(different))  # fmt: skip
-    new, merged = complete_families(prepared, MOVE_MEMBER, np.array(labels), keys,
-                                    FakeCompletionLevels(veto, phone), MOVE_FIELDS,
-                                    must_link=list(same))  # fmt: skip
+    keys = family.cannot_link_keys(MOVE_SOURCES[:n], MOVE_MEMBER, different=list(different))
+    new, merged = complete_families(
+        prepared,
+        MOVE_MEMBER,
+        np.array(labels),
+        keys,
+        FakeCompletionLevels(veto, phone),
+        MOVE_FIELDS,
+        must_link=list(same),
+    )
     return new.tolist(), merged
 
 
@@ -411,19 +422,69 @@ def test_member_record_that_cannot_move_stays(labels, kwargs) -> None:
 # ---------------------------------------------------------------------------------------------
 # end to end through resolve
 
-GIVEN = ["Wilmer", "Yesenia", "Dayana", "Elvin", "Xiomara", "Rosa", "Pedro", "Carmen", "Mateo",
-         "Sofía", "Camila", "Josué", "Nohemí", "Luis", "Kevin", "Valentina"]  # fmt: skip
-SURNAMES = ["Zelaya", "Turcios", "Villatoro", "Mejía", "Aguilar", "Castillo", "Reyes", "Ortiz",
-            "Flores", "Morales", "Gómez", "Cruz", "Ramírez", "Pérez", "Rodríguez"]  # fmt: skip
+GIVEN = [
+    "Wilmer",
+    "Yesenia",
+    "Dayana",
+    "Elvin",
+    "Xiomara",
+    "Rosa",
+    "Pedro",
+    "Carmen",
+    "Mateo",
+    "Sofía",
+    "Camila",
+    "Josué",
+    "Nohemí",
+    "Luis",
+    "Kevin",
+    "Valentina",
+]
+SURNAMES = [
+    "Zelaya",
+    "Turcios",
+    "Villatoro",
+    "Mejía",
+    "Aguilar",
+    "Castillo",
+    "Reyes",
+    "Ortiz",
+    "Flores",
+    "Morales",
+    "Gómez",
+    "Cruz",
+    "Ramírez",
+    "Pérez",
+    "Rodríguez",
+]
 NATIONALITIES = ["HND", "GTM", "SLV"]
 
 
-def _record(rid: str, source: str, given: str, surnames: str, dob: str | None = None,
-            a_number: str | None = None, *, sex: str = "F", nationality: str | None = None,
-            unit: str | None = None, phone: str | None = None) -> dict:  # fmt: skip
-    return {"record_id": rid, "source": source, "given_names": given, "surnames": surnames,
-            "dob": dob, "a_number": a_number, "sex": sex, "nationality": nationality,
-            "phone": phone, "unit": unit}  # fmt: skip
+def _record(
+    rid: str,
+    source: str,
+    given: str,
+    surnames: str,
+    dob: str | None = None,
+    a_number: str | None = None,
+    *,
+    sex: str = "F",
+    nationality: str | None = None,
+    unit: str | None = None,
+    phone: str | None = None,
+) -> dict:
+    return {
+        "record_id": rid,
+        "source": source,
+        "given_names": given,
+        "surnames": surnames,
+        "dob": dob,
+        "a_number": a_number,
+        "sex": sex,
+        "nationality": nationality,
+        "phone": phone,
+        "unit": unit,
+    }
 
 
 def _background(n_people: int = 150, seed: int = 11) -> list[dict]:
@@ -436,24 +497,46 @@ def _background(n_people: int = 150, seed: int = 11) -> list[dict]:
         dob = f"{rng.integers(1960, 2015)}-{rng.integers(1, 13):02d}-{rng.integers(1, 29):02d}"
         nationality = str(rng.choice(NATIONALITIES))
         for source in ("CBP", "EOIR"):
-            rows.append(_record(f"B{source}{i}", source, given, surnames, dob, f"{300000000 + i}",
-                                nationality=nationality))  # fmt: skip
+            rows.append(
+                _record(
+                    f"B{source}{i}",
+                    source,
+                    given,
+                    surnames,
+                    dob,
+                    f"{300000000 + i}",
+                    nationality=nationality,
+                )
+            )
         if i % 3 == 0:  # NGO: one surname, no A-number, every other birth year off by one
             dob = f"{int(dob[:4]) + i % 2}{dob[4:]}"
-            rows.append(_record(f"BNGO{i}", "NGO", given, surnames.split(" ")[0], dob,
-                                nationality=nationality))  # fmt: skip
+            rows.append(
+                _record(
+                    f"BNGO{i}", "NGO", given, surnames.split(" ")[0], dob, nationality=nationality
+                )
+            )
     return rows
 
 
-def _family(prefix: str, people: list[tuple[str, str, str, str]], nationality: str,
-            a_number: int) -> list[dict]:  # fmt: skip
+def _family(
+    prefix: str, people: list[tuple[str, str, str, str]], nationality: str, a_number: int
+) -> list[dict]:
     """People ``(given, surnames, dob, sex)`` in a CBP and an EOIR unit, with A-numbers."""
     return [
-        _record(f"{prefix}{source}{k}", source, given, surnames, dob, str(a_number + k), sex=sex,
-                nationality=nationality, unit=f"{prefix}-{source}")
+        _record(
+            f"{prefix}{source}{k}",
+            source,
+            given,
+            surnames,
+            dob,
+            str(a_number + k),
+            sex=sex,
+            nationality=nationality,
+            unit=f"{prefix}-{source}",
+        )
         for source in ("CBP", "EOIR")
         for k, (given, surnames, dob, sex) in enumerate(people)
-    ]  # fmt: skip
+    ]
 
 
 def _frames(rows: list[dict]) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -511,14 +594,22 @@ def _bridge_rows() -> list[dict]:
     )
     rows += [
         _record("XNGO0", "NGO", "Karla", "Oliva", "1992-09-30", nationality="SLV", unit="X-NGO"),
-        _record("XNGO1", "NGO", "Dilan", "Cáceres", "2012-01-15", sex="M", nationality="SLV",
-                unit="X-NGO"),
-        _record("XNGO2", "NGO", "Génesis", "Cáceres", "2016-11-20", nationality="SLV",
-                unit="X-NGO"),
+        _record(
+            "XNGO1",
+            "NGO",
+            "Dilan",
+            "Cáceres",
+            "2012-01-15",
+            sex="M",
+            nationality="SLV",
+            unit="X-NGO",
+        ),
+        _record(
+            "XNGO2", "NGO", "Génesis", "Cáceres", "2016-11-20", nationality="SLV", unit="X-NGO"
+        ),
         _record("XNGO3", "NGO", "María", "Figueroa", unit="X-NGO"),
-    ]  # fmt: skip
-    rows += _family("V", [gloria, ("Ariel", "Mendoza Pineda", "2008-03-22", "M")], "GTM",
-                    400003000)  # fmt: skip
+    ]
+    rows += _family("V", [gloria, ("Ariel", "Mendoza Pineda", "2008-03-22", "M")], "GTM", 400003000)
     rows += _family(
         "W",
         [("Wendy", "Caal Pop", "1994-12-01", "F"), ("Iris", "Coc Caal", "2015-05-05", "F")],
@@ -570,8 +661,9 @@ def test_without_detaching_the_namesake_joins_the_families(bridge_frames) -> Non
 
 
 def test_analyst_same_across_the_bridge_keeps_it(bridge_frames) -> None:
-    reviews = pd.DataFrame({"record_id_a": ["XNGO3"], "record_id_b": ["YCBP0"],
-                            "decision": ["same"]})  # fmt: skip
+    reviews = pd.DataFrame(
+        {"record_id_a": ["XNGO3"], "record_id_b": ["YCBP0"], "decision": ["same"]}
+    )
     res = resolve(*bridge_frames, reviews=reviews)
     persons = _persons(res)
     assert persons["XNGO3"] == persons["YCBP0"] == persons["YEOIR0"]
@@ -585,17 +677,42 @@ def _rehome_rows(phone: str | None = None) -> list[dict]:
     namesake = ("José Luis", "Bravo Morales", "1990-10-02")
     return [
         *_background(),
-        _record("JCBP0", "CBP", "Lesly", "Mateo Chávez", "1989-03-08", "400005001",
-                nationality="GTM", unit="J-CBP"),
-        _record("JCBP1", "CBP", "José Luis", "Bravo Mateo", "2014-05-19", "400005002", sex="M",
-                nationality="GTM", unit="J-CBP"),
+        _record(
+            "JCBP0",
+            "CBP",
+            "Lesly",
+            "Mateo Chávez",
+            "1989-03-08",
+            "400005001",
+            nationality="GTM",
+            unit="J-CBP",
+        ),
+        _record(
+            "JCBP1",
+            "CBP",
+            "José Luis",
+            "Bravo Mateo",
+            "2014-05-19",
+            "400005002",
+            sex="M",
+            nationality="GTM",
+            unit="J-CBP",
+        ),
         _record("JNGO0", "NGO", "Lesly", "Mateo", "1989-03-08", nationality="GTM", unit="J-NGO"),
         _record("JNGO1", "NGO", "José Luis", "Bravo", sex="M", unit="J-NGO", phone=phone),
         _record("NCBP", "CBP", *namesake, "400005099", sex="M", nationality="GTM"),
         _record("NEOIR", "EOIR", *namesake, "400005099", sex="M", nationality="GTM"),
-        _record("NNGO", "NGO", "José Luis", "Bravo", namesake[2], sex="M", nationality="GTM",
-                phone=phone),
-    ]  # fmt: skip
+        _record(
+            "NNGO",
+            "NGO",
+            "José Luis",
+            "Bravo",
+            namesake[2],
+            sex="M",
+            nationality="GTM",
+            phone=phone,
+        ),
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -670,8 +787,9 @@ def _pair(res: Resolution) -> pd.Series:
 
 
 def _nationality_else_weight(res: Resolution) -> float:
-    (row,) = [r for r in res.stats["model"]
-              if r["comparison"] == "nationality" and r["level"] == "else"]  # fmt: skip
+    (row,) = [
+        r for r in res.stats["model"] if r["comparison"] == "nationality" and r["level"] == "else"
+    ]
     return float(row["weight"])
 
 
@@ -704,8 +822,14 @@ def test_veto_fields_must_be_a_tuple_of_names() -> None:
 
 
 def test_veto_fields_naming_no_comparison_stop_the_run() -> None:
-    frame = pd.DataFrame({"record_id": ["a", "b"], "source": ["CBP", "NGO"],
-                          "given_names": ["Ana", "Ana"], "surnames": ["Paz", "Paz"]})  # fmt: skip
+    frame = pd.DataFrame(
+        {
+            "record_id": ["a", "b"],
+            "source": ["CBP", "NGO"],
+            "given_names": ["Ana", "Ana"],
+            "surnames": ["Paz", "Paz"],
+        }
+    )
     with pytest.raises(SettingsError, match="veto_fields names no comparison: nationalty"):
         resolve(frame, settings=ResolverSettings(veto_fields=("dob", "nationalty")))
 
@@ -745,7 +869,8 @@ def test_decision_needs_the_steps(bridged) -> None:
 
 
 def test_analyst_same_keeps_a_member_record_from_moving(rehome_frames) -> None:
-    reviews = pd.DataFrame({"record_id_a": ["JNGO1"], "record_id_b": ["NNGO"],
-                            "decision": ["same"]})  # fmt: skip
+    reviews = pd.DataFrame(
+        {"record_id_a": ["JNGO1"], "record_id_b": ["NNGO"], "decision": ["same"]}
+    )
     persons = _persons(resolve(*rehome_frames, reviews=reviews))
     assert persons["JNGO1"] == persons["NNGO"]

@@ -12,10 +12,41 @@ from kinlink.graph.resolve import ResolverSettings, family, resolve
 from kinlink.graph.resolve.completion import complete_families
 from kinlink.graph.resolve.resolver import _fields, fit
 
-GIVEN = ["Wilmer", "Yesenia", "Dayana", "Elvin", "Xiomara", "Rosa", "Pedro", "Carmen", "Mateo",
-         "Sofía", "Camila", "Josué", "Nohemí", "Luis", "Kevin", "Valentina"]  # fmt: skip
-SURNAMES = ["Zelaya", "Turcios", "Villatoro", "Mejía", "Aguilar", "Castillo", "Reyes", "Ortiz",
-            "Flores", "Morales", "Gómez", "Cruz", "Ramírez", "Pérez", "Rodríguez"]  # fmt: skip
+GIVEN = [
+    "Wilmer",
+    "Yesenia",
+    "Dayana",
+    "Elvin",
+    "Xiomara",
+    "Rosa",
+    "Pedro",
+    "Carmen",
+    "Mateo",
+    "Sofía",
+    "Camila",
+    "Josué",
+    "Nohemí",
+    "Luis",
+    "Kevin",
+    "Valentina",
+]
+SURNAMES = [
+    "Zelaya",
+    "Turcios",
+    "Villatoro",
+    "Mejía",
+    "Aguilar",
+    "Castillo",
+    "Reyes",
+    "Ortiz",
+    "Flores",
+    "Morales",
+    "Gómez",
+    "Cruz",
+    "Ramírez",
+    "Pérez",
+    "Rodríguez",
+]
 
 
 def _background(n_people: int = 150, seed: int = 11) -> list[dict]:
@@ -31,15 +62,32 @@ def _background(n_people: int = 150, seed: int = 11) -> list[dict]:
             rows.append(_record(f"B{source}{i}", source, given, surnames, dob, a_number, "F"))
         if i % 3 == 0:  # NGO: one surname, no A-number, every other birth year off by one
             year = int(dob[:4]) + (i % 2)
-            rows.append(_record(f"BNGO{i}", "NGO", given, surnames.split(" ")[0],
-                                f"{year}{dob[4:]}", None, "F"))  # fmt: skip
+            rows.append(
+                _record(
+                    f"BNGO{i}", "NGO", given, surnames.split(" ")[0], f"{year}{dob[4:]}", None, "F"
+                )
+            )
     return rows
 
 
-def _record(rid: str, source: str, given: str, surnames: str, dob: str | None,
-            a_number: str | None = None, sex: str = "M") -> dict:  # fmt: skip
-    return {"record_id": rid, "source": source, "given_names": given, "surnames": surnames,
-            "dob": dob, "a_number": a_number, "sex": sex}  # fmt: skip
+def _record(
+    rid: str,
+    source: str,
+    given: str,
+    surnames: str,
+    dob: str | None,
+    a_number: str | None = None,
+    sex: str = "M",
+) -> dict:
+    return {
+        "record_id": rid,
+        "source": source,
+        "given_names": given,
+        "surnames": surnames,
+        "dob": dob,
+        "a_number": a_number,
+        "sex": sex,
+    }
 
 
 def _family(
@@ -54,8 +102,9 @@ def _family(
     rows = []
     for source in ("CBP", "EOIR"):
         for k, (given, surnames, dob, sex) in enumerate(people):
-            rows.append(_record(f"{prefix}{source}{k}", source, given, surnames, dob,
-                                str(base + k), sex))  # fmt: skip
+            rows.append(
+                _record(f"{prefix}{source}{k}", source, given, surnames, dob, str(base + k), sex)
+            )
     rows.append(_record(f"{prefix}NGO0", "NGO", *mother, sex="F"))
     return rows + ngo
 
@@ -76,29 +125,41 @@ def _frame(rows: list[dict]) -> pd.DataFrame:
 @pytest.fixture(scope="module")
 def families() -> list[dict]:
     nelson = _family(
-        "T", ("Ana", "Urbina Paz", "1990-01-02"),
-        [("Anthony", "Torres Urbina", "2015-03-04"),
-         ("Nelson Luis", "Torres Urbina", "2017-07-26")],
-        [_record("TNGO1", "NGO", "Anthony", "Torres", "2015-03-04"),
-         _record("TNGO2", "NGO", "Nelson", "Torres", "2018-07-26")],
-    )  # fmt: skip
+        "T",
+        ("Ana", "Urbina Paz", "1990-01-02"),
+        [
+            ("Anthony", "Torres Urbina", "2015-03-04"),
+            ("Nelson Luis", "Torres Urbina", "2017-07-26"),
+        ],
+        [
+            _record("TNGO1", "NGO", "Anthony", "Torres", "2015-03-04"),
+            _record("TNGO2", "NGO", "Nelson", "Torres", "2018-07-26"),
+        ],
+    )
     twins = _family(
-        "Q", ("Marleny", "Ixcot Say", "1988-11-12"),
+        "Q",
+        ("Marleny", "Ixcot Say", "1988-11-12"),
         [("Kevin", "Quiroa Ixcot", "2016-05-01"), ("Brayan", "Quiroa Ixcot", "2016-05-01")],
-        [_record("QNGO1", "NGO", "Kevin", "Quiroa", None),
-         _record("QNGO2", "NGO", "Brayan", "Quiroa", None)],
-    )  # fmt: skip
+        [
+            _record("QNGO1", "NGO", "Kevin", "Quiroa", None),
+            _record("QNGO2", "NGO", "Brayan", "Quiroa", None),
+        ],
+    )
     ambiguous = _family(
-        "J", ("Glenda", "Tum Batz", "1985-06-07"),
+        "J",
+        ("Glenda", "Tum Batz", "1985-06-07"),
         [("Juan José", "Ixchop Tum", "2012-02-03"), ("Juan Carlos", "Ixchop Tum", "2014-08-09")],
         [_record("JNGO1", "NGO", "Juan", "Ixchop", None)],
-    )  # fmt: skip
+    )
     other_a = _family(
-        "M", ("Floridalma", "Ajanel Chen", "1979-03-30"),
+        "M",
+        ("Floridalma", "Ajanel Chen", "1979-03-30"),
         [("Elmer", "Mux Ajanel", "2011-04-05"), ("Ronaldo", "Mux Ajanel", "2013-09-10")],
-        [_record("MNGO1", "NGO", "Elmer", "Mux", "2011-04-05"),
-         _record("MNGO2", "NGO", "Ronaldo", "Mux", "2014-09-10", a_number="499999999")],
-    )  # fmt: skip
+        [
+            _record("MNGO1", "NGO", "Elmer", "Mux", "2011-04-05"),
+            _record("MNGO2", "NGO", "Ronaldo", "Mux", "2014-09-10", a_number="499999999"),
+        ],
+    )
     return _background() + nelson + twins + ambiguous + other_a
 
 

@@ -57,9 +57,17 @@ def test_a_person_above_the_bound_stays_whole_when_its_records_agree() -> None:
         return np.full(len(left), 0.97)
 
     labels, stats = cluster(
-        6, a, b, p, threshold=0.9, conflict=0.001, cannot_link={}, score=score,
-        max_component=100, max_size=3,
-    )  # fmt: skip
+        6,
+        a,
+        b,
+        p,
+        threshold=0.9,
+        conflict=0.001,
+        cannot_link={},
+        score=score,
+        max_component=100,
+        max_size=3,
+    )
     assert len(set(labels.tolist())) == 1 and stats.refused_size == 0
     labels, splits = split_oversized(labels, a, b, p, score, bound=3, threshold=0.9, agreement=0.8)
     assert len(set(labels.tolist())) == 1 and splits.persons_checked == 1
@@ -120,9 +128,17 @@ def test_clustering_refuses_merges_past_the_size_bound() -> None:
         return np.where(np.abs(a - b) == 1, 0.95, 0.3)
 
     labels, stats = cluster(
-        8, il, ir, p, threshold=0.9, conflict=0.001, cannot_link={}, score=score,
-        max_component=100, max_size=4,
-    )  # fmt: skip
+        8,
+        il,
+        ir,
+        p,
+        threshold=0.9,
+        conflict=0.001,
+        cannot_link={},
+        score=score,
+        max_component=100,
+        max_size=4,
+    )
     assert np.bincount(labels).max() <= 4
     assert stats.refused_size >= 1 and len(stats.size_refused) == stats.refused_size
 
@@ -135,20 +151,29 @@ def test_split_never_cuts_an_analysts_same() -> None:
         return np.where(np.abs(a - b) == 1, 0.95, 0.01)
 
     labels, splits = split_oversized(
-        np.zeros(6, dtype=np.int64), il, ir, p, score, bound=2, threshold=0.9, agreement=0.8,
+        np.zeros(6, dtype=np.int64),
+        il,
+        ir,
+        p,
+        score,
+        bound=2,
+        threshold=0.9,
+        agreement=0.8,
         must_link=[(a, a + 1) for a in range(5)],
-    )  # fmt: skip
+    )
     assert len(set(labels.tolist())) == 1 and splits.persons_split == 0
 
 
 def test_uncertain_decisions_are_kept_for_review() -> None:
-    frame = pd.DataFrame({
-        "record_id": ["a", "b", "c", "d", "e"],
-        "source": ["CBP", "NGO", "CBP", "NGO", "EOIR"],
-        "given_names": ["Ana María", "Ana", "Luis", "Luis", "Pedro"],
-        "surnames": ["Paz Ruiz", "Paz", "Soto Vega", "Soto Vega", "Lara"],
-        "dob": pd.to_datetime(["1990-01-02", None, "1985-05-06", "1985-06-05", "1970-01-01"]),
-    })  # fmt: skip
+    frame = pd.DataFrame(
+        {
+            "record_id": ["a", "b", "c", "d", "e"],
+            "source": ["CBP", "NGO", "CBP", "NGO", "EOIR"],
+            "given_names": ["Ana María", "Ana", "Luis", "Luis", "Pedro"],
+            "surnames": ["Paz Ruiz", "Paz", "Soto Vega", "Soto Vega", "Lara"],
+            "dob": pd.to_datetime(["1990-01-02", None, "1985-05-06", "1985-06-05", "1970-01-01"]),
+        }
+    )
     resolution = resolve(frame, settings=ResolverSettings(near_miss_probability=0.01))
     uncertain = resolution.uncertain
     assert list(uncertain.columns[:4]) == ["record_id_a", "record_id_b", "probability", "kind"]

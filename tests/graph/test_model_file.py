@@ -100,23 +100,29 @@ def _background(n: int = 60) -> pd.DataFrame:
     """Distinct people, so that the model has chance agreement to learn from."""
     given = ["Luis", "Rosa", "Pedro", "Carmen", "Wilmer", "Yesenia", "Kevin", "Dayana", "Elvin"]
     surnames = ["Soto", "Vega", "Lara", "Mejía", "Cruz", "Rivas", "Orellana", "Portillo"]
-    return pd.DataFrame({
-        "record_id": [f"x{i}" for i in range(n)], "source": "CBP",
-        "given_names": [given[i % 9] for i in range(n)],
-        "surnames": [f"{surnames[i % 8]} {surnames[(i // 8) % 8]}" for i in range(n)],
-        "dob": pd.to_datetime([f"19{60 + i % 40}-{1 + i % 12:02d}-{1 + i % 28:02d}"
-                               for i in range(n)]),
-    })  # fmt: skip
+    return pd.DataFrame(
+        {
+            "record_id": [f"x{i}" for i in range(n)],
+            "source": "CBP",
+            "given_names": [given[i % 9] for i in range(n)],
+            "surnames": [f"{surnames[i % 8]} {surnames[(i // 8) % 8]}" for i in range(n)],
+            "dob": pd.to_datetime(
+                [f"19{60 + i % 40}-{1 + i % 12:02d}-{1 + i % 28:02d}" for i in range(n)]
+            ),
+        }
+    )
 
 
 def test_a_unique_source_never_holds_one_person_twice() -> None:
-    people = pd.DataFrame({
-        "record_id": ["a", "b", "c"],
-        "source": ["ROSTER", "ROSTER", "CBP"],
-        "given_names": ["Ana María", "Ana María", "Ana María"],
-        "surnames": ["Paz Ruiz"] * 3,
-        "dob": pd.to_datetime(["1990-01-02"] * 3),
-    })  # fmt: skip
+    people = pd.DataFrame(
+        {
+            "record_id": ["a", "b", "c"],
+            "source": ["ROSTER", "ROSTER", "CBP"],
+            "given_names": ["Ana María", "Ana María", "Ana María"],
+            "surnames": ["Paz Ruiz"] * 3,
+            "dob": pd.to_datetime(["1990-01-02"] * 3),
+        }
+    )
     frame = pd.concat([people, _background()], ignore_index=True)
     merged = resolve(frame).persons.set_index("record_id")["person_id"]
     assert merged["a"] == merged["b"] == merged["c"]
@@ -130,14 +136,16 @@ def test_a_unique_source_never_holds_one_person_twice() -> None:
 
 def test_birth_dates_written_wrong_or_to_the_year_still_count() -> None:
     # what the loaders hand over: an out-of-range date is missing, its digits kept in dob_raw
-    frame = pd.DataFrame({
-        "record_id": ["a", "b", "c", "d"],
-        "source": ["CBP", "NGO", "NGO", "EOIR"],
-        "given_names": ["Ana María", "Ana María", "Ana María", "Ana María"],
-        "surnames": ["Paz Ruiz"] * 4,
-        "dob": pd.to_datetime(["1985-10-14", None, None, "1985-10-14"]),
-        "dob_raw": ["19851014", "91851014", "1985", "19851014"],
-    })  # fmt: skip
+    frame = pd.DataFrame(
+        {
+            "record_id": ["a", "b", "c", "d"],
+            "source": ["CBP", "NGO", "NGO", "EOIR"],
+            "given_names": ["Ana María", "Ana María", "Ana María", "Ana María"],
+            "surnames": ["Paz Ruiz"] * 4,
+            "dob": pd.to_datetime(["1985-10-14", None, None, "1985-10-14"]),
+            "dob_raw": ["19851014", "91851014", "1985", "19851014"],
+        }
+    )
     resolution = resolve(frame, keep_scorer=True)
     assert resolution.scorer is not None
     levels = resolution.scorer.weights(np.array([0, 0, 0]), np.array([1, 2, 3]))["levels"]

@@ -40,11 +40,21 @@ def test_tables_are_folded_without_self_loops_or_chains():
 
 @pytest.mark.parametrize(
     ("written", "tokens"),
-    [("Charly Navarro", ["carlos", "navarro"]), ("Paquita", ["francisca"]), ("Güicho", ["luis"]),
-     ("MAGUI", ["margarita"]), ("Juanito", ["juan"]), ("Chepina", ["josefina"]),
-     ("Chago", ["santiago"]), ("Chava", ["salvador"]), ("Moncho", ["ramon"]),
-     ("Beto", ["beto"]), ("Álex", ["alex"]), ("Dani", ["dani"])],
-)  # fmt: skip
+    [
+        ("Charly Navarro", ["carlos", "navarro"]),
+        ("Paquita", ["francisca"]),
+        ("Güicho", ["luis"]),
+        ("MAGUI", ["margarita"]),
+        ("Juanito", ["juan"]),
+        ("Chepina", ["josefina"]),
+        ("Chago", ["santiago"]),
+        ("Chava", ["salvador"]),
+        ("Moncho", ["ramon"]),
+        ("Beto", ["beto"]),
+        ("Álex", ["alex"]),
+        ("Dani", ["dani"]),
+    ],
+)
 def test_one_valued_nicknames_map_and_ambiguous_ones_stay(written, tokens):
     assert name_tokens(written) == tokens
 
@@ -61,14 +71,28 @@ def test_ambiguous_nickname_passes_its_names_and_fails_others(nickname):
 
 @pytest.mark.parametrize(
     ("a", "b", "ok"),
-    [("beto", "alberto jose", True), ("beto", "carlos", False), ("beto jose", "roberto", True),
-     ("jose beto", "jose carlos", False), ("alex", "ale", True), ("dani", "fer", False),
-     ("betito", "humberto", True), ("rosita", "rosa", True), ("anita", "ana maria", True),
-     ("dieguito", "diego", True), ("marquitos", "marcos", True), ("carmencita", "carmen", True),
-     ("lucita", "luz", True), ("paulinho", "paulo", True), ("joaozinho", "joao", True),
-     ("benito", "ben", False), ("margarita", "margara", False), ("rosalia", "rosa", False),
-     ("jose", "jose maria", False)],
-)  # fmt: skip
+    [
+        ("beto", "alberto jose", True),
+        ("beto", "carlos", False),
+        ("beto jose", "roberto", True),
+        ("jose beto", "jose carlos", False),
+        ("alex", "ale", True),
+        ("dani", "fer", False),
+        ("betito", "humberto", True),
+        ("rosita", "rosa", True),
+        ("anita", "ana maria", True),
+        ("dieguito", "diego", True),
+        ("marquitos", "marcos", True),
+        ("carmencita", "carmen", True),
+        ("lucita", "luz", True),
+        ("paulinho", "paulo", True),
+        ("joaozinho", "joao", True),
+        ("benito", "ben", False),
+        ("margarita", "margara", False),
+        ("rosalia", "rosa", False),
+        ("jose", "jose maria", False),
+    ],
+)
 def test_nickname_match(a, b, ok):
     assert nickname_match(a, b) is ok
 
@@ -88,8 +112,7 @@ def test_nickname_level_sits_after_exact_and_subset():
 def _given_levels(pairs: list[tuple[str, str]]) -> list[str]:
     """The ``given_names`` level of each pair of written given names, through the engine."""
     names = [name for pair in pairs for name in pair]
-    frame = pd.DataFrame({"record_id": [f"r{i}" for i in range(len(names))],
-                          "given_names": names})  # fmt: skip
+    frame = pd.DataFrame({"record_id": [f"r{i}" for i in range(len(names))], "given_names": names})
     comparisons = default_comparisons()
     il = np.arange(0, len(names), 2)
     levels, _ = compare_pairs(comparisons, Columns.from_prepared(prepare(frame)), il, il + 1)
@@ -98,18 +121,57 @@ def _given_levels(pairs: list[tuple[str, str]]) -> list[str]:
 
 
 def test_engine_reaches_the_nickname_level():
-    got = _given_levels([("Beto", "Alberto José"), ("Beto", "Carlos"), ("Charly", "Carlos"),
-                         ("DANI", "Daniela"), ("Rosita", "Rosa"), ("Beto", "Beto"),
-                         ("Beto", "Humberto"), ("Beto", "Roberto")])  # fmt: skip
+    got = _given_levels(
+        [
+            ("Beto", "Alberto José"),
+            ("Beto", "Carlos"),
+            ("Charly", "Carlos"),
+            ("DANI", "Daniela"),
+            ("Rosita", "Rosa"),
+            ("Beto", "Beto"),
+            ("Beto", "Humberto"),
+            ("Beto", "Roberto"),
+        ]
+    )
     assert got[0] == "nickname" and got[1] in ("jw>=0.80", "else")
     assert got[2] == "exact" and got[3] == "nickname" and got[4] == "nickname"
     assert got[5] == "exact" and got[6] == got[7] == "nickname"
 
 
-FIRST = ["Wilmer", "Yesenia", "Kevin", "Dayana", "Brayan", "Sofía", "Mateo", "Valentina",
-         "Josué", "Nohemí", "Elvin", "Xiomara", "Pedro", "Carmen", "Jesús", "Luis"]  # fmt: skip
-LAST = ["Hernández", "López", "García", "Martínez", "Pérez", "Sánchez", "Cruz", "Flores",
-        "Morales", "Reyes", "Ortiz", "Zelaya", "Turcios", "Ixcot"]  # fmt: skip
+FIRST = [
+    "Wilmer",
+    "Yesenia",
+    "Kevin",
+    "Dayana",
+    "Brayan",
+    "Sofía",
+    "Mateo",
+    "Valentina",
+    "Josué",
+    "Nohemí",
+    "Elvin",
+    "Xiomara",
+    "Pedro",
+    "Carmen",
+    "Jesús",
+    "Luis",
+]
+LAST = [
+    "Hernández",
+    "López",
+    "García",
+    "Martínez",
+    "Pérez",
+    "Sánchez",
+    "Cruz",
+    "Flores",
+    "Morales",
+    "Reyes",
+    "Ortiz",
+    "Zelaya",
+    "Turcios",
+    "Ixcot",
+]
 
 
 def _background(n_people: int = 150, seed: int = 11) -> pd.DataFrame:
@@ -121,9 +183,17 @@ def _background(n_people: int = 150, seed: int = 11) -> pd.DataFrame:
         dob = pd.Timestamp("1960-01-01") + pd.Timedelta(days=int(rng.integers(0, 20000)))
         a_number = f"{rng.integers(0, 10**9):09d}"
         for k in range(int(rng.integers(1, 4))):
-            rows.append({"record_id": f"BG{p:04d}-{k}", "source": ["CBP", "EOIR", "USCIS"][k],
-                         "given_names": given, "surnames": surnames, "dob": dob,
-                         "a_number": a_number if k < 2 else None, "sex": "M"})  # fmt: skip
+            rows.append(
+                {
+                    "record_id": f"BG{p:04d}-{k}",
+                    "source": ["CBP", "EOIR", "USCIS"][k],
+                    "given_names": given,
+                    "surnames": surnames,
+                    "dob": dob,
+                    "a_number": a_number if k < 2 else None,
+                    "sex": "M",
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -156,8 +226,11 @@ def test_nicknamed_records_join_their_person(resolution):
     assert _person(resolution, "B1") == _person(resolution, "B2")  # Beto = Alberto
     assert _person(resolution, "R1") == _person(resolution, "R2")  # Rosita = Rosa
     matches = resolution.matches.set_index(["record_id_l", "record_id_r"])
-    levels = {pair: matches.loc[pair, "given_names_level"]
-              for pair in matches.index if set(pair) in ({"B1", "B2"}, {"R1", "R2"})}  # fmt: skip
+    levels = {
+        pair: matches.loc[pair, "given_names_level"]
+        for pair in matches.index
+        if set(pair) in ({"B1", "B2"}, {"R1", "R2"})
+    }
     assert sorted(levels.values()) == ["nickname", "nickname"]
 
 

@@ -15,9 +15,18 @@ def _join(il, ir, p, *, unique=None, keys=None, score=None):
     unique = np.ones(5, dtype=bool) if unique is None else unique
     score = score or (lambda a, b: np.full(len(a), 0.6))
     return join_mutual_best(
-        np.arange(5), np.array(il), np.array(ir), np.array(p), SOURCES, unique, keys or {},
-        score, low=0.5, high=0.9, conflict=0.001,
-    )  # fmt: skip
+        np.arange(5),
+        np.array(il),
+        np.array(ir),
+        np.array(p),
+        SOURCES,
+        unique,
+        keys or {},
+        score,
+        low=0.5,
+        high=0.9,
+        conflict=0.001,
+    )
 
 
 def test_mutual_best_pairs_join_and_one_sided_preferences_do_not() -> None:
@@ -47,14 +56,16 @@ def test_a_tie_is_no_choice() -> None:
 
 def test_linking_two_files_joins_each_others_best() -> None:
     # the same three people in two files; in file B their given names are written differently
-    a = pd.DataFrame({
-        "record_id": ["a1", "a2", "a3"], "source": "A",
-        "given_names": ["Wilmer Josué", "Dayana", "Kevin"],
-        "surnames": ["Portillo Ventura", "Rivas Mejía", "Orellana Cruz"],
-        "dob": pd.to_datetime(["1990-03-04", "1985-07-21", "2001-11-30"]),
-    })  # fmt: skip
-    b = a.assign(record_id=["b1", "b2", "b3"], source="B",
-                 given_names=["Josue", "Daiana", "Kebin"])  # fmt: skip
+    a = pd.DataFrame(
+        {
+            "record_id": ["a1", "a2", "a3"],
+            "source": "A",
+            "given_names": ["Wilmer Josué", "Dayana", "Kevin"],
+            "surnames": ["Portillo Ventura", "Rivas Mejía", "Orellana Cruz"],
+            "dob": pd.to_datetime(["1990-03-04", "1985-07-21", "2001-11-30"]),
+        }
+    )
+    b = a.assign(record_id=["b1", "b2", "b3"], source="B", given_names=["Josue", "Daiana", "Kebin"])
     frame = pd.concat([a, b, _background("A"), _background("B", shift=7)], ignore_index=True)
     # a threshold so high that no pair reaches it: only the mutual best can join them (the
     # weights it was set against leave the term-frequency adjustment uncapped: capped at the
@@ -74,10 +85,14 @@ def _background(source: str, n: int = 60, shift: int = 0) -> pd.DataFrame:
     """Distinct people in one file, so that the model has chance agreement to learn from."""
     given = ["Luis", "Rosa", "Pedro", "Carmen", "Yesenia", "Elvin", "Marta", "Jorge", "Iris"]
     surnames = ["Soto", "Vega", "Lara", "Mejía", "Rivas", "Flores", "Andrade", "Zelaya"]
-    return pd.DataFrame({
-        "record_id": [f"{source}x{i}" for i in range(n)], "source": source,
-        "given_names": [given[(i + shift) % 9] for i in range(n)],
-        "surnames": [f"{surnames[i % 8]} {surnames[(i // 8 + shift) % 8]}" for i in range(n)],
-        "dob": pd.to_datetime([f"19{60 + (i + shift) % 40}-{1 + i % 12:02d}-{1 + i % 28:02d}"
-                               for i in range(n)]),
-    })  # fmt: skip
+    return pd.DataFrame(
+        {
+            "record_id": [f"{source}x{i}" for i in range(n)],
+            "source": source,
+            "given_names": [given[(i + shift) % 9] for i in range(n)],
+            "surnames": [f"{surnames[i % 8]} {surnames[(i // 8 + shift) % 8]}" for i in range(n)],
+            "dob": pd.to_datetime(
+                [f"19{60 + (i + shift) % 40}-{1 + i % 12:02d}-{1 + i % 28:02d}" for i in range(n)]
+            ),
+        }
+    )

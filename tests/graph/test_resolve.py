@@ -103,11 +103,19 @@ def synthetic(n_people: int = 400, seed: int = 7) -> tuple[pd.DataFrame, pd.Data
                 a = a[:3] + a[4] + a[3] + a[5:]
             if rng.random() < 0.2:
                 a = None
-            rows.append({
-                "record_id": f"R{p:05d}-{k}", "source": ["CBP", "EOIR", "USCIS", "NGO"][k],
-                "a_number": a, "given_names": g, "surnames": s, "dob": d, "sex": sex,
-                "nationality": "HND", "person": f"T{p}",
-            })  # fmt: skip
+            rows.append(
+                {
+                    "record_id": f"R{p:05d}-{k}",
+                    "source": ["CBP", "EOIR", "USCIS", "NGO"][k],
+                    "a_number": a,
+                    "given_names": g,
+                    "surnames": s,
+                    "dob": d,
+                    "sex": sex,
+                    "nationality": "HND",
+                    "person": f"T{p}",
+                }
+            )
     frame = pd.DataFrame(rows).sample(frac=1.0, random_state=seed).reset_index(drop=True)
     frame["dob"] = pd.to_datetime(frame["dob"])
     truth = frame[["record_id", "person"]].rename(columns={"person": "person_id"})
@@ -195,24 +203,54 @@ def _person(res, record_id: str) -> str:
 
 
 def test_nicknames_accents_and_surname_order_match():
-    frame = _with([
-        {"record_id": "X1", "source": "CBP", "given_names": "José Francisco",
-         "surnames": "Villanueva Ixchop", "dob": "1990-03-04", "a_number": None, "sex": "M"},
-        {"record_id": "X2", "source": "NGO", "given_names": "PEPE FRANCISCO",
-         "surnames": "IXCHOP VILLANUEVA", "dob": "1990-03-04", "a_number": None, "sex": "M"},
-        {"record_id": "X3", "source": "EOIR", "given_names": "Villanueva",
-         "surnames": "José Francisco", "dob": "1990-04-03", "a_number": None, "sex": "M"},
-    ])  # fmt: skip
+    frame = _with(
+        [
+            {
+                "record_id": "X1",
+                "source": "CBP",
+                "given_names": "José Francisco",
+                "surnames": "Villanueva Ixchop",
+                "dob": "1990-03-04",
+                "a_number": None,
+                "sex": "M",
+            },
+            {
+                "record_id": "X2",
+                "source": "NGO",
+                "given_names": "PEPE FRANCISCO",
+                "surnames": "IXCHOP VILLANUEVA",
+                "dob": "1990-03-04",
+                "a_number": None,
+                "sex": "M",
+            },
+            {
+                "record_id": "X3",
+                "source": "EOIR",
+                "given_names": "Villanueva",
+                "surnames": "José Francisco",
+                "dob": "1990-04-03",
+                "a_number": None,
+                "sex": "M",
+            },
+        ]
+    )
     res = resolve(frame, None)
     assert _person(res, "X1") == _person(res, "X2") == _person(res, "X3")
 
 
 def test_twins_in_one_unit_stay_apart():
     twins = [
-        {"record_id": f"TW{i}", "source": "CBP", "given_names": name, "surnames": "Quiroa Ixcot",
-         "dob": "2015-06-01", "a_number": None, "sex": "M"}
+        {
+            "record_id": f"TW{i}",
+            "source": "CBP",
+            "given_names": name,
+            "surnames": "Quiroa Ixcot",
+            "dob": "2015-06-01",
+            "a_number": None,
+            "sex": "M",
+        }
         for i, name in enumerate(["Juan José", "Juan Josué"])
-    ]  # fmt: skip
+    ]
     frame = _with(twins)
     units = pd.DataFrame({"family_unit_id": ["U1", "U1"], "record_id": ["TW0", "TW1"]})
     assert _person(resolve(frame, units), "TW0") != _person(resolve(frame, units), "TW1")
@@ -221,14 +259,37 @@ def test_twins_in_one_unit_stay_apart():
 
 
 def test_no_namesake_chaining():
-    frame = _with([
-        {"record_id": "N1", "source": "CBP", "given_names": "Wendy", "surnames": "Tzul Ajpop",
-         "dob": "1980-01-01", "a_number": "111222333", "sex": "F"},
-        {"record_id": "N2", "source": "NGO", "given_names": "Wendy", "surnames": "Tzul Ajpop",
-         "dob": None, "a_number": None, "sex": "F"},
-        {"record_id": "N3", "source": "EOIR", "given_names": "Wendy", "surnames": "Tzul Ajpop",
-         "dob": "1999-09-09", "a_number": "999888777", "sex": "F"},
-    ])  # fmt: skip
+    frame = _with(
+        [
+            {
+                "record_id": "N1",
+                "source": "CBP",
+                "given_names": "Wendy",
+                "surnames": "Tzul Ajpop",
+                "dob": "1980-01-01",
+                "a_number": "111222333",
+                "sex": "F",
+            },
+            {
+                "record_id": "N2",
+                "source": "NGO",
+                "given_names": "Wendy",
+                "surnames": "Tzul Ajpop",
+                "dob": None,
+                "a_number": None,
+                "sex": "F",
+            },
+            {
+                "record_id": "N3",
+                "source": "EOIR",
+                "given_names": "Wendy",
+                "surnames": "Tzul Ajpop",
+                "dob": "1999-09-09",
+                "a_number": "999888777",
+                "sex": "F",
+            },
+        ]
+    )
     res = resolve(frame, None)
     assert _person(res, "N1") != _person(res, "N3")
 
@@ -238,10 +299,13 @@ def test_reviews_are_must_and_cannot_links(bundle, resolution):
     sizes = persons.groupby("person_id")["record_id"].agg(list)
     pair = next(ids for ids in sizes if len(ids) >= 2)
     singles = [ids[0] for ids in sizes if len(ids) == 1][:2]
-    reviews = pd.DataFrame({
-        "record_id_a": [pair[0], singles[0]], "record_id_b": [pair[1], singles[1]],
-        "decision": ["different", "same"],
-    })  # fmt: skip
+    reviews = pd.DataFrame(
+        {
+            "record_id_a": [pair[0], singles[0]],
+            "record_id_b": [pair[1], singles[1]],
+            "decision": ["different", "same"],
+        }
+    )
     res = resolve(bundle[0], None, reviews=reviews)
     assert _person(res, pair[0]) != _person(res, pair[1])
     assert _person(res, singles[0]) == _person(res, singles[1])
@@ -278,9 +342,15 @@ def test_blocking_recall_on_truth(bundle, resolution):
 
 @pytest.mark.parametrize("size", [0, 1, 2])
 def test_tiny_inputs(size):
-    frame = pd.DataFrame({"record_id": [f"r{i}" for i in range(size)], "source": "CBP",
-                          "given_names": "Ana", "surnames": "Paz",
-                          "dob": pd.to_datetime(["2000-01-01"] * size)})  # fmt: skip
+    frame = pd.DataFrame(
+        {
+            "record_id": [f"r{i}" for i in range(size)],
+            "source": "CBP",
+            "given_names": "Ana",
+            "surnames": "Paz",
+            "dob": pd.to_datetime(["2000-01-01"] * size),
+        }
+    )
     persons = resolve(frame, None).persons
     assert sorted(persons["record_id"]) == sorted(frame["record_id"])
 

@@ -19,9 +19,15 @@ from kinlink.unionfind import components
 
 @pytest.mark.parametrize(
     ("a", "b"),
-    [("Pepe", "José"), ("Paco", "Francisco"), ("Pancho", "Francisco"), ("Lupe", "Guadalupe"),
-     ("Chuy", "Jesús"), ("JOSÉ", "jose")],
-)  # fmt: skip
+    [
+        ("Pepe", "José"),
+        ("Paco", "Francisco"),
+        ("Pancho", "Francisco"),
+        ("Lupe", "Guadalupe"),
+        ("Chuy", "Jesús"),
+        ("JOSÉ", "jose"),
+    ],
+)
 def test_nicknames_map_to_the_name(a, b):
     assert name_tokens(a) == name_tokens(b)
 
@@ -32,10 +38,16 @@ def test_particles_are_dropped():
 
 @pytest.mark.parametrize(
     ("a", "b"),
-    [("Hernández", "Hernandes"), ("Gonzalez", "Gonsales"), ("Yesenia", "Llesenia"),
-     ("Ximena", "Jimena"), ("Vásquez", "Basquez"), ("Conceição", "Conseisao"),
-     ("Quiñónez", "Kinonez")],
-)  # fmt: skip
+    [
+        ("Hernández", "Hernandes"),
+        ("Gonzalez", "Gonsales"),
+        ("Yesenia", "Llesenia"),
+        ("Ximena", "Jimena"),
+        ("Vásquez", "Basquez"),
+        ("Conceição", "Conseisao"),
+        ("Quiñónez", "Kinonez"),
+    ],
+)
 def test_phonetic_keys_absorb_spanish_and_portuguese_spellings(a, b):
     assert phonetic(a) == phonetic(b)
 
@@ -58,8 +70,15 @@ def _levels(rows: list[dict], pairs: list[tuple[int, int]]) -> pd.DataFrame:
 
 
 def test_date_levels():
-    dates = ["1990-03-04", "1990-03-04", "1990-04-03", "1990-03-07", "1989-03-04", "1970-01-01",
-             None]  # fmt: skip
+    dates = [
+        "1990-03-04",
+        "1990-03-04",
+        "1990-04-03",
+        "1990-03-07",
+        "1989-03-04",
+        "1970-01-01",
+        None,
+    ]
     got = _levels([{"dob": d} for d in dates], [(0, i) for i in range(1, 7)])["dob"].tolist()
     assert got == ["exact", "typo", "typo", "year_off", "else", "null"]
 
@@ -71,15 +90,19 @@ def test_a_number_levels():
 
 
 def test_surnames_in_either_order_or_one_missing():
-    rows = [{"surnames": s} for s in ["Hernández López", "López Hernández", "HERNANDEZ",
-                                      "Hernandes Lopes", "Turcios"]]  # fmt: skip
+    rows = [
+        {"surnames": s}
+        for s in ["Hernández López", "López Hernández", "HERNANDEZ", "Hernandes Lopes", "Turcios"]
+    ]
     got = _levels(rows, [(0, 1), (0, 2), (0, 3), (0, 4)])["surnames"].tolist()
     assert got == ["subset", "subset", "jw>=0.92", "else"]
 
 
 def test_one_mistyped_surname_against_both_is_a_token_typo():
-    rows = [{"surnames": s} for s in ["Pedro Murillo", "Pedko", "Murilo", "Cárcamo Pérez",
-                                      "Paz Ruiz", "Pax", "Turcios"]]  # fmt: skip
+    rows = [
+        {"surnames": s}
+        for s in ["Pedro Murillo", "Pedko", "Murilo", "Cárcamo Pérez", "Paz Ruiz", "Pax", "Turcios"]
+    ]
     got = _levels(rows, [(0, 1), (0, 2), (3, 0), (4, 5), (0, 6)])["surnames"].tolist()
     # "Pedko" is one substitution from "Pedro", "Murilo" one deletion from "Murillo"; no part
     # of "Cárcamo Pérez" is near either; "Pax" is too short to count a one-letter change
@@ -87,8 +110,10 @@ def test_one_mistyped_surname_against_both_is_a_token_typo():
 
 
 def test_given_names_and_surnames_swapped_are_detected():
-    rows = [{"given_names": "Wilmer Antonio", "surnames": "Zelaya Turcios"},
-            {"given_names": "Zelaya Turcios", "surnames": "Wilmer Antonio"}]  # fmt: skip
+    rows = [
+        {"given_names": "Wilmer Antonio", "surnames": "Zelaya Turcios"},
+        {"given_names": "Zelaya Turcios", "surnames": "Wilmer Antonio"},
+    ]
     got = _levels(rows, [(0, 1)])
     assert got["swapped"].tolist() == [True]
     assert got["given_names"].tolist() == ["exact"]
@@ -107,10 +132,14 @@ def test_window_pairs_never_exceed_rows_times_window():
 
 
 def test_blocking_finds_shared_a_number_and_transposed_one():
-    frame = pd.DataFrame({"record_id": ["a", "b", "c", "d"],
-                          "a_number": ["208123456", "208123456", "208213456", "777777777"],
-                          "given_names": ["Ana", "Eva", "Rut", "Luz"],
-                          "surnames": ["Paz", "Oro", "Sol", "Mar"]})  # fmt: skip
+    frame = pd.DataFrame(
+        {
+            "record_id": ["a", "b", "c", "d"],
+            "a_number": ["208123456", "208123456", "208213456", "777777777"],
+            "given_names": ["Ana", "Eva", "Rut", "Luz"],
+            "surnames": ["Paz", "Oro", "Sol", "Mar"],
+        }
+    )
     il, ir, counts = candidate_pairs(prepare(frame), default_keys(3))
     pairs = set(zip(il.tolist(), ir.tolist(), strict=True))
     assert {(0, 1), (0, 2), (1, 2)} <= pairs
@@ -121,10 +150,16 @@ def test_em_recovers_m_and_prior():
     rng = np.random.default_rng(0)
     comparisons = default_comparisons()[:3]
     n_match, n_non = 20_000, 80_000
-    true_m = [np.array([1, 0.8, 0.1, 0.05, 0.03, 0.02]), np.array([1, 0.7, 0.1, 0.1, 0.05, 0.05]),
-              np.array([1, 0.9, 0.05, 0.03, 0.02])]  # fmt: skip
-    true_u = [np.array([1, 0.01, 0.01, 0.03, 0.05, 0.9]), np.array([1, 0.05, 0.02, 0.03, 0.1, 0.8]),
-              np.array([1, 0.01, 0.01, 0.02, 0.96])]  # fmt: skip
+    true_m = [
+        np.array([1, 0.8, 0.1, 0.05, 0.03, 0.02]),
+        np.array([1, 0.7, 0.1, 0.1, 0.05, 0.05]),
+        np.array([1, 0.9, 0.05, 0.03, 0.02]),
+    ]
+    true_u = [
+        np.array([1, 0.01, 0.01, 0.03, 0.05, 0.9]),
+        np.array([1, 0.05, 0.02, 0.03, 0.1, 0.8]),
+        np.array([1, 0.01, 0.01, 0.02, 0.96]),
+    ]
     columns = []
     for m, u in zip(true_m, true_u, strict=True):
         levels_match = rng.choice(len(m) - 1, size=n_match, p=m[1:] / m[1:].sum()) + 1
@@ -140,8 +175,9 @@ def test_em_recovers_m_and_prior():
 def test_cluster_respects_cannot_link_and_conflicts():
     il, ir = np.array([0, 1, 0, 3]), np.array([1, 2, 2, 4])
     p = np.array([0.99, 0.97, 1e-6, 0.95])
-    labels, stats = cluster(5, il, ir, p, threshold=0.9, conflict=1e-3,
-                            cannot_link={3: {"u1|CBP"}, 4: {"u1|CBP"}})  # fmt: skip
+    labels, stats = cluster(
+        5, il, ir, p, threshold=0.9, conflict=1e-3, cannot_link={3: {"u1|CBP"}, 4: {"u1|CBP"}}
+    )
     assert labels[0] == labels[1] != labels[2]
     assert labels[3] != labels[4]
     assert stats.refused_conflict == 1 and stats.refused_cannot_link == 1
@@ -162,8 +198,9 @@ def test_ambiguous_record_is_left_alone():
     # 1 fits 0 (joined first) and 2 almost as well, but 0 and 2 conflict: 1 stands alone
     il, ir = np.array([0, 1, 0]), np.array([1, 2, 2])
     p = np.array([0.99, 0.985, 1e-6])
-    labels, stats = cluster(3, il, ir, p, threshold=0.9, conflict=1e-3, cannot_link={},
-                            ambiguity=2.0)  # fmt: skip
+    labels, stats = cluster(
+        3, il, ir, p, threshold=0.9, conflict=1e-3, cannot_link={}, ambiguity=2.0
+    )
     assert len(set(labels.tolist())) == 3 and stats.detached_ambiguous == 1
     labels, _ = cluster(3, il, ir, p, threshold=0.9, conflict=1e-3, cannot_link={})
     assert labels[0] == labels[1] != labels[2]
@@ -179,8 +216,9 @@ def test_cluster_scores_the_cross_pairs_of_a_component_too_big_to_score_whole():
         return np.zeros(len(il))
 
     il, ir, p = np.array([0, 1]), np.array([1, 2]), np.array([0.99, 0.98])
-    labels, stats = cluster(3, il, ir, p, threshold=0.5, conflict=0.01, cannot_link={},
-                            score=score, max_component=2)  # fmt: skip
+    labels, stats = cluster(
+        3, il, ir, p, threshold=0.5, conflict=0.01, cannot_link={}, score=score, max_component=2
+    )
     assert labels.tolist() == [0, 0, 2]
     assert asked == [(0, 2)] and stats.extra_pairs_scored == 1 and stats.refused_conflict == 1
 
