@@ -24,13 +24,14 @@ changed since that report; a report folder shows its own ``changes.csv`` counts.
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import Any, TypeVar
 
 import networkx as nx
 import pandas as pd
@@ -41,12 +42,15 @@ from kinlink.csvfile import read_csv
 from kinlink.graph.family_evidence import FamilyEvidence
 from kinlink.graph.local import LocalGraphs
 from kinlink.graph.resolve import Scorer
+from kinlink.graph.store import linked_gaps, load_linked_frame
 from kinlink.loaders import Bundle
 from kinlink.queries.analyses import Analyses
 from kinlink.queries.changes import report_changes
 from kinlink.queries.facts import Facts
 from kinlink.queries.flags import Flag
+from kinlink.queries.report_data import load_flags, saved_flags
 from kinlink.queries.report_files import contract_tables
+from kinlink.queries.report_writer import DATA_FOLDER
 from kinlink.queries.review_flags import Judged, judge, judged_from_review, review_table
 from kinlink.queries.sections import Summary, summarise
 from kinlink.source import Source, SourceKind, detect
@@ -77,10 +81,16 @@ Progress = Callable[[str, float], None]
 
 detect_source = detect
 
+T = TypeVar("T")
 
-@dataclass
+
 class DashboardData:
     """An opened source: its facts and flags, and where its bundle is.
+
+    What a page needs is computed (or read) on its first use and kept: the Overview of a report
+    folder reads only the report's ``summary.json``, ``review_flags.csv`` and small frames, and
+    the facts, flags and frames are read when a page first asks for them. A bundle is resolved
+    and analysed by :func:`load` itself (there is nothing saved to read).
 
     Attributes
     ----------
@@ -88,50 +98,117 @@ class DashboardData:
         The folder given to :func:`load`.
     opened : Source
         The library's view of the folder (:func:`kinlink.open`).
-    facts : Facts
-        Per-record, person, case and family facts.
-    flags : list of Flag
-        Every flag of every analysis, sorted by family and code (reasons with their identity
-        evidence).
-    summary : Summary
-        Headline counts and counts by code, nationality and court.
     rejects, quality : DataFrame
         Input rows not used (``file, line, column, reason``) and unparseable optional values
         (``file, column, problem, count``).
-    flags_by_family : dict
-        family_id -> that family's flags.
     gaps : list of str
         What the data cannot show (:meth:`kinlink.loaders.bundle.Bundle.gaps`; a report's
-        ``data/``; a saved graph's report's ``summary.json``), said at the top of the Overview.
-    judged : Judged or None
-        Every flag's confidence (:mod:`kinlink.queries.review_flags`).
-    review : DataFrame
-        The flags set aside for review, as ``review_flags.csv`` has them (the "Check first"
-        queue).
+        ``summary.json``), said at the top of the Overview.
     since : dict or None
         Counts of what changed since the previous report (``changes.csv``), when one is known.
-    evidence : FamilyEvidence or None
-        The family evidence of a bundle's resolution.
     """
 
-    source: Path
-    opened: Source
-    facts: Facts
-    flags: list[Flag]
-    summary: Summary
-    rejects: pd.DataFrame
-    quality: pd.DataFrame
-    flags_by_family: dict[str, list[Flag]] = field(default_factory=dict)
-    gaps: list[str] = field(default_factory=list)
-    judged: Judged | None = None
-    review: pd.DataFrame = field(default_factory=pd.DataFrame)
-    since: dict[str, int] | None = None
-    evidence: FamilyEvidence | None = None
+    def __init__(
+        self,
+        source: Path,
+        opened: Source,
+        *,
+        rejects: pd.DataFrame,
+        quality: pd.DataFrame,
+        gaps: list[str],
+        since: dict[str, int] | None = None,
+    ) -> None:
+        self.source = source
+        self.opened = opened
+        self.rejects = rejects
+        self.quality = quality
+        self.gaps = gaps
+        self.since = since
+
+    @property
+    def report_folder(self) -> Path | None:
+        """The report folder a report or a saved graph was read from (``None`` for a bundle)."""
+        return _report_folder(self.opened)
+
+    @property
+    def _saved(self) -> Path | None:
+        """A report's ``data/`` when it holds the report's judged flags (else ``None``)."""
+        folder = self.report_folder
+        if self.kind != "report" or folder is None or not saved_flags(folder / DATA_FOLDER):
+            return None
+        return folder / DATA_FOLDER
+
+    @cached_property
+    def facts(self) -> Facts:
+        """Per-record, person, case and family facts (built on first use)."""
+        return _kept(self.opened.facts)
+
+    @cached_property
+    def evidence(self) -> FamilyEvidence | None:
+        """The family evidence of a bundle's resolution (``None`` for a report or a graph)."""
+        return self.opened.evidence if self.kind == "bundle" else None
+
+    @cached_property
+    def judged(self) -> Judged:
+        """Every flag with its confidence (:mod:`kinlink.queries.review_flags`): a report's own,
+        as it saved them in ``data/``; else the analyses' flags judged against the family
+        evidence (a bundle) or the report's ``review_flags.csv`` (an older report, a graph)."""
+        saved = self._saved
+        if saved is not None:
+            return load_flags(saved)
+        result = self.opened.analyses
+        review = self._saved_review()
+        if review is not None:
+            return judged_from_review(result.flags, review)
+        return judge(result.facts, result.flags, self.evidence)
+
+    @property
+    def flags(self) -> list[Flag]:
+        """Every flag of every analysis, sorted by family and code (reasons with their identity
+        evidence)."""
+        return self.judged.flags
 
     @property
     def confirmed(self) -> list[Flag]:
-        """The flags kinlink stands behind (all of them when none was judged)."""
-        return self.judged.confirmed if self.judged is not None else self.flags
+        """The flags kinlink stands behind."""
+        return self.judged.confirmed
+
+    @cached_property
+    def flags_by_family(self) -> dict[str, list[Flag]]:
+        """family_id -> that family's flags."""
+        by_family: dict[str, list[Flag]] = {}
+        for flag in self.flags:
+            by_family.setdefault(flag.family_id, []).append(flag)
+        return by_family
+
+    @cached_property
+    def review(self) -> pd.DataFrame:
+        """The flags set aside for review, as ``review_flags.csv`` has them (the "Check first"
+        queue): a report's own file, else built from the verdicts."""
+        if self._saved is not None:
+            saved = self._saved_review()
+            if saved is not None:
+                return saved
+        judged = self.judged
+        return review_table(judged, contract_tables(Analyses(self.facts, judged.review)))
+
+    @cached_property
+    def summary(self) -> Summary:
+        """Headline counts and counts by code, nationality and court: a report's own
+        (``summary.json``), else counted from the facts and the confirmed flags."""
+        saved = self._saved
+        folder = self.report_folder
+        if saved is not None and folder is not None:
+            doc = _summary_json(folder)
+            if doc is not None:
+                return _summary_of(doc)
+        return summarise(self.facts, self.confirmed)
+
+    def _saved_review(self) -> pd.DataFrame | None:
+        folder = self.report_folder
+        if folder is None or not (folder / "review_flags.csv").is_file():
+            return None
+        return read_csv(folder / "review_flags.csv")
 
     @property
     def kind(self) -> SourceKind:
@@ -170,6 +247,44 @@ class DashboardData:
         return self.opened.scorer()
 
 
+def _kept(value: T) -> T:
+    """``value``, after moving everything alive out of the garbage collector's reach.
+
+    What the dashboard loads lives as long as the server: left to the collector, each full
+    collection would walk millions of objects (a pause of a second or more at 400,000 records,
+    in whatever page or search happens to trigger it).
+    """
+    gc.collect()
+    gc.freeze()
+    return value
+
+
+def _summary_json(folder: Path) -> dict[str, Any] | None:
+    try:
+        doc = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return doc if isinstance(doc, dict) else None
+
+
+def _summary_of(doc: dict[str, Any]) -> Summary:
+    """The :class:`Summary` a report wrote in its ``summary.json``."""
+
+    def counts(key: str) -> dict[str, int]:
+        return {str(k): int(v) for k, v in (doc.get(key) or {}).items()}
+
+    totals = counts("totals")
+    totals.pop("rejects", None)  # summary.json adds it; the dashboard counts its own
+    return Summary(
+        totals=totals,
+        by_code=counts("families_by_code"),
+        by_nationality=counts("flagged_members_by_nationality"),
+        by_court=counts("flagged_pending_cases_by_court"),
+        reference_date=str(doc.get("reference_date") or ""),
+        gaps=[str(g) for g in doc.get("gaps") or []],
+    )
+
+
 def _frame(frame: pd.DataFrame | None, columns: Sequence[str]) -> pd.DataFrame:
     if frame is None or len(frame.columns) == 0:
         return pd.DataFrame(columns=list(columns))
@@ -194,7 +309,7 @@ def load(
     progress: Progress | None = None,
     mapping: str | Path | None = None,
 ) -> DashboardData:
-    """Open a bundle (resolving it), a report or a saved graph, and run every analysis.
+    """Open a bundle (resolving it and running every analysis), a report or a saved graph.
 
     Parameters
     ----------
@@ -219,8 +334,10 @@ def load(
 
     Notes
     -----
-    A bundle costs what ``kinlink report`` costs without writing files; a report or a saved graph
-    skips loading and resolving: reading its frames, the facts and the analyses take seconds.
+    A bundle costs what ``kinlink report`` costs without writing files. A report folder costs
+    reading its ``summary.json`` and small frames here; its facts, flags and frames are read when
+    a page first needs them (:class:`DashboardData`). A saved graph's frames are read here, its
+    facts and analyses run when a page first needs them.
     """
     report = progress or _noop
     # a bundle's model is kept: it explains pairs without fitting again
@@ -230,51 +347,45 @@ def load(
         _ = opened.bundle
         report("resolving identities", 0.15)
         opened.resolve()
-    report("reading persons and families", 0.6)
-    linked = opened.linked
-    report("building the facts", 0.7)
-    _ = opened.facts
-    report("running the analyses", 0.8)
-    result = opened.analyses
-    evidence = opened.evidence if opened.kind == "bundle" else None
     report_folder = _report_folder(opened)
-    saved_review = None
-    if report_folder is not None and (report_folder / "review_flags.csv").is_file():
-        saved_review = read_csv(report_folder / "review_flags.csv")
-    if saved_review is not None:
-        judged = judged_from_review(result.flags, saved_review)
-    else:
-        judged = judge(result.facts, result.flags, evidence)
-    review = review_table(judged, contract_tables(Analyses(result.facts, judged.review)))
     since = _saved_since(report_folder) if report_folder is not None else None
-    previous = os.environ.get(SINCE_ENV, "")
-    if previous and opened.kind == "bundle":
-        tables = contract_tables(Analyses(result.facts, judged.confirmed))
-        since = report_changes(previous, tables["persons"], tables, review).counts or None
-    summary = summarise(result.facts, judged.confirmed)
-    by_family: dict[str, list[Flag]] = {}
-    for flag in judged.flags:
-        by_family.setdefault(flag.family_id, []).append(flag)
-    report("ready", 1.0)
-    gaps = list(linked.gaps)
-    if opened.kind == "graph" and report_folder is not None:
-        gaps = _report_gaps(report_folder / "summary.json")
-    log.info("dashboard: loaded %s (%s): %d flags", Path(path), opened.kind, len(result.flags))
-    return DashboardData(
+    if opened.kind == "report":
+        report("reading the report", 0.5)
+        data_folder = opened.folder / DATA_FOLDER
+        rejects = load_linked_frame(data_folder, "rejects")
+        quality = load_linked_frame(data_folder, "quality")
+        gaps = list(linked_gaps(data_folder))
+    else:
+        report("reading persons and families", 0.6)
+        linked = opened.linked
+        rejects, quality, gaps = linked.rejects, linked.quality, list(linked.gaps)
+        if opened.kind == "graph" and report_folder is not None:
+            gaps = _report_gaps(report_folder / "summary.json")
+    loaded = DashboardData(
         source=Path(path),
         opened=opened,
-        facts=result.facts,
-        flags=judged.flags,
-        summary=summary,
-        rejects=_frame(linked.rejects, REJECT_COLUMNS)[list(REJECT_COLUMNS)],
-        quality=_frame(linked.quality, QUALITY_COLUMNS),
-        flags_by_family=by_family,
+        rejects=_frame(rejects, REJECT_COLUMNS)[list(REJECT_COLUMNS)],
+        quality=_frame(quality, QUALITY_COLUMNS),
         gaps=gaps,
-        judged=judged,
-        review=review,
         since=since,
-        evidence=evidence,
     )
+    if opened.kind == "bundle":
+        report("building the facts", 0.7)
+        _ = loaded.facts
+        report("running the analyses", 0.8)
+        judged = loaded.judged
+        previous = os.environ.get(SINCE_ENV, "")
+        if previous:
+            facts = loaded.facts
+            tables = contract_tables(Analyses(facts, judged.confirmed))
+            changes = report_changes(previous, tables["persons"], tables, loaded.review)
+            loaded.since = changes.counts or None
+        _ = loaded.summary, loaded.review
+        log.info("dashboard: loaded %s (bundle): %d flags", Path(path), len(judged.flags))
+    else:
+        log.info("dashboard: opened %s (%s)", Path(path), opened.kind)
+    report("ready", 1.0)
+    return loaded
 
 
 def _report_folder(opened: Source) -> Path | None:

@@ -29,6 +29,7 @@ from kinlink.dashboard.masking import display_frame, download_frame, download_ke
 from kinlink.dashboard.search import SearchIndex
 from kinlink.errors import InputError
 from kinlink.graph.resolve import Scorer
+from kinlink.queries.facts import Facts
 
 __all__ = [
     "MASK_KEY",
@@ -38,6 +39,7 @@ __all__ = [
     "cypher_connection",
     "data",
     "download_button",
+    "facts",
     "masked",
     "prepare",
     "queue_frame",
@@ -85,10 +87,22 @@ def data() -> DashboardData:
     return _load(source())
 
 
+def facts() -> Facts:
+    """The open source's facts (read or built on first use, with a spinner)."""
+    loaded = data()
+    if "facts" in vars(loaded):
+        return loaded.facts
+    with st.spinner("Reading the facts…"):
+        return loaded.facts
+
+
 @st.cache_resource(show_spinner="Indexing names and A-numbers…")
 def _search_index(path: str) -> SearchIndex:
     d = _load(path)
-    return SearchIndex.build(d.facts.records, d.facts.persons)
+    index = SearchIndex.build(d.facts.records, d.facts.persons)
+    gc.collect()
+    gc.freeze()  # see data._kept
+    return index
 
 
 def search_index() -> SearchIndex:
@@ -121,7 +135,7 @@ def cypher_connection() -> CypherConnection:
     return _cypher(source())
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(show_spinner="Building the work queue…")
 def _queue(path: str, name: str) -> pd.DataFrame:
     return queues.queue(_load(path), name)
 
@@ -141,7 +155,7 @@ def check_first() -> pd.DataFrame:
     return _check_first(source())
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(show_spinner="Reading the scored pairs…")
 def _candidates(path: str) -> pd.DataFrame:
     return review.candidate_pairs(_load(path).matches)
 
@@ -153,27 +167,30 @@ def candidate_pairs() -> pd.DataFrame:
 
 @st.cache_resource(show_spinner=False)
 def _ready(path: str) -> bool:
+    loaded = _load(path)
+    if loaded.kind != "bundle":
+        # a report (or a saved graph) is read page by page: each page reads or builds what it
+        # shows on its first view (the search index, the queues, the facts), with a spinner
+        return True
     _search_index(path)
     for name in queues.QUEUES:
         _queue(path, name)
     _check_first(path)
     _candidates(path)
-    if _load(path).kind == "bundle":
-        _scorer(path)  # the model kept when the bundle was resolved (a report's is fitted on use)
-    # The loaded graph and frames live as long as the server: move them out of the garbage
-    # collector's reach, or each full collection would walk millions of objects (a pause of a
-    # second or more at 400,000 records, in whatever page or search happens to trigger it).
+    _scorer(path)  # the model kept when the bundle was resolved
     gc.collect()
-    gc.freeze()
+    gc.freeze()  # see data._kept: what is loaded lives as long as the server
     return True
 
 
 def prepare() -> DashboardData:
-    """Load the source and build everything the pages read: the search index, the work queues,
-    the pairs to review and (for a bundle) the fitted match model.
+    """Load the source; for a bundle, also build everything the pages read: the search index,
+    the work queues, the pairs to review and the fitted match model.
 
-    All of it happens on the first page view of a source (with a progress bar and spinners), so
-    every later page view reads caches only.
+    A bundle is resolved on the first page view anyway, so everything is built then (with a
+    progress bar and spinners) and every later page view reads caches only. A report folder's
+    first page (the Overview) reads only the report's summary; each other page reads or builds
+    what it needs on its first view (:class:`~kinlink.dashboard.data.DashboardData`).
     """
     loaded = data()
     _ready(source())

@@ -54,8 +54,10 @@ FORMAT = "kinlink-graph-parquet/1"
 __all__ = [
     "FORMAT",
     "linked_from_graph",
+    "linked_gaps",
     "load_graph",
     "load_linked",
+    "load_linked_frame",
     "save_graph",
     "save_linked",
 ]
@@ -292,6 +294,33 @@ def load_linked(path: str | os.PathLike[str]) -> LinkedBundle:
         path=Path(bundle) if bundle else None,
         gaps=tuple(str(g) for g in meta.get("gaps", [])),
     )
+
+
+def load_linked_frame(path: str | os.PathLike[str], name: str) -> pd.DataFrame | None:
+    """One frame of what :func:`save_linked` wrote (``None`` when it wrote none), without
+    reading the others: the dashboard's Overview needs the small ``rejects`` and ``quality``.
+
+    Raises
+    ------
+    ValueError
+        ``name`` is not one of the saved frames.
+    """
+    if name not in _LINKED_FRAMES:
+        raise ValueError(f"{name!r} is not a saved frame ({', '.join(_LINKED_FRAMES)})")
+    file = Path(path) / f"{name}.parquet"
+    return pd.read_parquet(file) if file.is_file() else None
+
+
+def linked_gaps(path: str | os.PathLike[str]) -> tuple[str, ...]:
+    """The ``gaps`` :func:`save_linked` recorded in ``linked.json``, without reading the frames.
+
+    Raises
+    ------
+    FileNotFoundError
+        If ``path`` holds no ``linked.json``.
+    """
+    meta = json.loads((Path(path) / "linked.json").read_text(encoding="utf-8"))
+    return tuple(str(g) for g in meta.get("gaps", []))
 
 
 def _required(frame: pd.DataFrame | None, folder: Path, name: str) -> pd.DataFrame:

@@ -50,6 +50,7 @@ from kinlink.queries.privacy import (
 from kinlink.queries.render_html import write_html
 from kinlink.queries.render_xlsx import available as xlsx_available
 from kinlink.queries.render_xlsx import write_xlsx
+from kinlink.queries.report_data import save_flags
 from kinlink.queries.report_files import contract_tables, flags_frame
 from kinlink.queries.review_flags import judge, review_table
 from kinlink.queries.sections import family_sections, summarise
@@ -248,6 +249,13 @@ def write_report(
             )
             # what the files show: a masked report's dates cut to the month (after the analyses)
             shown = coarsen_flags(judged.flags) if masked else judged.flags
+            confidence = dict(
+                zip(
+                    zip(judged.table["family_id"], judged.table["code"], strict=True),
+                    judged.table["confidence"],
+                    strict=True,
+                )
+            )
             tables = contract_tables(Analyses(facts, judged.confirmed))
             review = review_table(judged, contract_tables(Analyses(facts, judged.review)))
             if opts.engine == "cypher":
@@ -350,18 +358,13 @@ def write_report(
                     max_sections=opts.xlsx_max_families,
                     check_first=check,
                     since=since_counts,
-                    confidence=dict(
-                        zip(
-                            zip(judged.table["family_id"], judged.table["code"], strict=True),
-                            judged.table["confidence"],
-                            strict=True,
-                        )
-                    ),
+                    confidence=confidence,
                 )
             del sections, check
             bar.update()
             bar.set_postfix_str("data")
             save_linked(coarsen_linked(linked) if masked else linked, tmp / DATA_FOLDER)
+            save_flags(shown, confidence, tmp / DATA_FOLDER)  # the dashboard reads these
             if opts.save_graph:
                 G = build_graph(linked, linked.persons, linked.families)
                 save_graph(coarsen_graph(G) if masked else G, tmp / "graph")

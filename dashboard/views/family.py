@@ -55,7 +55,7 @@ if not text:
     st.query_params.pop(URL_PARAM, None)
     st.info("Search for a person, or open a family from a work queue.")
     st.stop()
-family_id, person_id = family_view.resolve_focus(data.facts, text)
+family_id, person_id = family_view.resolve_focus(state.facts(), text)
 if family_id is None and person_id is None:
     st.warning(f"No family, person or record with the id {text!r}.")
     st.stop()

@@ -47,7 +47,7 @@ probability = float(total["probability"].iloc[0]) if len(total) else float("nan"
 st.metric("Match probability", f"{probability:.3f}")
 state.table(table, key="review_table")
 
-same_now = review.same_person(data.facts.records, record_a, record_b)
+same_now = review.same_person(state.facts().records, record_a, record_b)
 st.caption(
     "The resolver currently "
     + ("puts both records in the same person." if same_now else "keeps them apart.")

@@ -20,12 +20,13 @@ from streamlit.testing.v1 import AppTest
 
 import kinlink
 import kinlink.graph.family_evidence
-from kinlink.dashboard.data import SOURCE_ENV
+from kinlink.dashboard.data import SOURCE_ENV, load
 from kinlink.dashboard.review import append_review, read_reviews
 from kinlink.graph.family_comparisons import FAMILY_COMPARISONS
 from kinlink.graph.family_evidence import FamilyModel, apply_family_evidence
 
 from .conftest import APP
+from .test_report_folder import assert_same_pages
 
 HEADER = "record_id,source,a_number,given_names,surnames,dob,sex,nationality,country_of_location"
 INDIVIDUALS = f"""{HEADER},as_of
@@ -151,3 +152,17 @@ def test_a_review_written_outside_the_dashboard_counts_too(bundle: Path, tmp_pat
     run_report(bundle, out)
     assert "MPP_SPLIT" in family_codes(out, "separated_families")
     assert read(out, "review_flags").empty
+
+
+def test_a_report_folder_shows_the_flags_set_aside_as_its_bundle_does(
+    bundle: Path, tmp_path: Path
+) -> None:
+    """The report saved its verdicts (data/flags.parquet): the dashboard reads them back."""
+    out = tmp_path / "report"
+    run_report(bundle, out)
+    from_bundle, from_report = load(bundle), load(out)
+    assert from_report.judged.review and from_report.review["family_id"].nunique() == 1
+    reasons = [f.reason for f in from_report.judged.review]
+    assert reasons == [f.reason for f in from_bundle.judged.review]
+    assert all("Set aside for review" in r for r in reasons)
+    assert_same_pages(from_bundle, from_report)
