@@ -34,7 +34,10 @@ class LinkedBundle:
     ``evidence`` the family evidence (``kinlink.graph.family_evidence``) the persons come from;
     ``model`` the fitted model as ``model.json`` holds it; ``resolution`` what the report says
     about the resolution (:func:`kinlink.graph.resolve.resolution_summary`); ``gaps`` what the
-    data cannot show (:meth:`kinlink.loaders.Bundle.gaps`).
+    data cannot show (:meth:`kinlink.loaders.Bundle.gaps`); ``unit_links`` the family-unit pairs
+    the resolver's family boost stands on (``lo, hi, anchors``, unit codes of
+    :func:`kinlink.graph.resolve.family.memberships`), so that a report's saved model explains
+    pairs as the resolution scored them.
     """
 
     individuals: pd.DataFrame
@@ -53,19 +56,23 @@ class LinkedBundle:
     model: dict[str, Any] | None = None
     resolution: dict[str, Any] = field(default_factory=dict)
     gaps: tuple[str, ...] = ()
+    unit_links: pd.DataFrame | None = None
 
     def replace(self, **changes: Any) -> LinkedBundle:
         """A copy with some frames replaced."""
         return replace(self, **changes)
 
 
-def link(bundle: Any, resolution: Any, *, evidence: Any = None) -> LinkedBundle:
+def link(
+    bundle: Any, resolution: Any, *, evidence: Any = None, unit_links: pd.DataFrame | None = None
+) -> LinkedBundle:
     """The :class:`LinkedBundle` of a loaded bundle and the resolver's result (a
     :class:`~kinlink.graph.resolve.Resolution`, or a frame of ``record_id, person_id``).
 
     With ``evidence`` (the family evidence applied to the resolution), its persons are used. A
     record left out becomes a person of its own (:func:`complete_persons`); the families are the
-    connected components of :func:`compute_families`.
+    connected components of :func:`compute_families`. ``unit_links``: the family boost's unit
+    pairs, when the resolution no longer holds its scorer.
     """
     from kinlink.graph.resolve import resolution_summary
 
@@ -91,7 +98,14 @@ def link(bundle: Any, resolution: Any, *, evidence: Any = None) -> LinkedBundle:
         model=None if is_frame else (resolution.model or None),
         resolution={} if is_frame else resolution_summary(resolution),
         gaps=tuple(bundle.gaps()) if hasattr(bundle, "gaps") else (),
+        unit_links=unit_links if unit_links is not None or is_frame else _links(resolution),
     )
+
+
+def _links(resolution: Any) -> pd.DataFrame | None:
+    """The unit pairs of the resolution's kept scorer (``None`` when it kept none)."""
+    scorer = getattr(resolution, "scorer", None)
+    return getattr(scorer, "linked", None)
 
 
 def complete_persons(individuals: pd.DataFrame, persons: pd.DataFrame) -> pd.DataFrame:

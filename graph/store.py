@@ -233,6 +233,7 @@ _LINKED_FRAMES = (
     "quality",
     "unparsed",
     "matches",
+    "unit_links",
 )
 
 
@@ -291,6 +292,7 @@ def load_linked(path: str | os.PathLike[str]) -> LinkedBundle:
         quality=frames["quality"],
         unparsed=frames["unparsed"],
         matches=frames["matches"],
+        unit_links=frames["unit_links"],
         path=Path(bundle) if bundle else None,
         gaps=tuple(str(g) for g in meta.get("gaps", [])),
     )

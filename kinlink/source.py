@@ -19,7 +19,7 @@ import time
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import pandas as pd
 
@@ -174,6 +174,7 @@ class Source:
         self.seconds: dict[str, float] = {}
         self._resolution: Resolution | None = None
         self._evidence: FamilyEvidence | None = None
+        self._unit_links: pd.DataFrame | None = None
 
     def __repr__(self) -> str:
         return f"Source({str(self.path)!r}, kind={self.kind!r})"
@@ -261,6 +262,8 @@ class Source:
                     model=self.model,
                 )
                 self._evidence = self._family_evidence(resolution)
+                if resolution.scorer is not None:  # the report saves them (Match review)
+                    self._unit_links = resolution.scorer.linked
                 if not self.keep_scorer:
                     resolution.scorer = None
                     resolution.steps = {}
@@ -297,17 +300,40 @@ class Source:
         return self._resolution.scorer if self._resolution is not None else None
 
     def scorer(self) -> Scorer:
-        """A fitted model to explain pairs: the one kept by :meth:`resolve`, else one fitted
-        now on the bundle with its reviews (once).
+        """A fitted model to explain pairs: the one kept by :meth:`resolve`; for a report, its
+        ``model.json`` as it is (:func:`~kinlink.graph.resolve.saved_scorer`: the report's
+        weights, prior and family boost, nothing fitted); else one fitted now on the bundle with
+        its reviews (once).
 
         Raises
         ------
         InputError
-            The source has no bundle.
+            The source has no bundle (a report's own records are used when it is not masked).
         """
         if self.kept_scorer is not None:
             return self.kept_scorer
+        saved = self._saved_scorer
+        if saved is not None:
+            return saved
         return self._fitted
+
+    @cached_property
+    def _saved_scorer(self) -> Scorer | None:
+        from kinlink.graph.resolve import saved_scorer
+
+        model = self._report_model() if self.model is None else None
+        if model is None:
+            return None
+        linked = self.linked
+        # a masked report's data/ holds pseudonyms: prepare the bundle's own records then
+        tables: Any = self.bundle if _masked_report(self.folder) else linked
+        return saved_scorer(
+            tables.individuals,
+            tables.family_units,
+            model,
+            self.settings,
+            unit_links=linked.unit_links,
+        )
 
     @cached_property
     def _fitted(self) -> Scorer:
@@ -381,7 +407,9 @@ class Source:
             )
         resolution = self.resolve()
         with self._lap("families"):
-            return link(self.bundle, resolution, evidence=self._evidence)
+            return link(
+                self.bundle, resolution, evidence=self._evidence, unit_links=self._unit_links
+            )
 
     @cached_property
     def facts(self) -> Facts:
@@ -477,6 +505,18 @@ def _load_model(model: str | Path | FSModel | None) -> FSModel | None:
     if model is None or isinstance(model, FSModel):
         return model
     return FSModel.load(model, default_comparisons())
+
+
+def _masked_report(folder: Path) -> bool:
+    """Whether the report in ``folder`` was written with ``--mask`` (its ``summary.json``)."""
+    import json
+
+    try:
+        doc = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return True  # unknown: treat its data/ as masked
+    options = doc.get("options") if isinstance(doc, dict) else None
+    return not isinstance(options, dict) or options.get("masked") is not False
 
 
 def _read_csv(path: Path) -> pd.DataFrame | None:

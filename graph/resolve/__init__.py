@@ -10,7 +10,14 @@ evaluation), :mod:`.model` (Fellegi-Sunter, EM, term frequencies), :mod:`.family
 
 from kinlink.graph.resolve.blocking import blocking_recall
 from kinlink.graph.resolve.explain import decision, explain_pair, explain_with
-from kinlink.graph.resolve.resolver import Resolution, Scorer, fit, resolution_summary, resolve
+from kinlink.graph.resolve.resolver import (
+    Resolution,
+    Scorer,
+    fit,
+    resolution_summary,
+    resolve,
+    saved_scorer,
+)
 from kinlink.graph.resolve.settings import ResolverSettings
 
 __all__ = [
@@ -24,4 +31,5 @@ __all__ = [
     "fit",
     "resolution_summary",
     "resolve",
+    "saved_scorer",
 ]

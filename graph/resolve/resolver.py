@@ -221,13 +221,7 @@ def fit(
     unknown = sorted(set(settings.veto_fields) - {c.name for c in comparisons})
     if unknown:
         raise SettingsError(f"veto_fields names no comparison: {', '.join(unknown)}")
-    prepared = prepare(individuals)
-    frequencies = {
-        c: term_frequencies(prepared[c]).to_numpy()
-        for c in {lev.tf for comp in comparisons for lev in comp.levels if lev.tf}
-    }
-    cols = Columns.from_prepared(prepared, comparisons, tf=frequencies)
-    member = family.memberships(prepared["record_id"], family_units)
+    prepared, cols, member = _prepare_records(individuals, family_units, comparisons)
     stats["seconds"]["prepare"] = round(time.perf_counter() - clock, 2)
 
     link_only = settings.links_only
@@ -323,6 +317,46 @@ def fit(
         il, ir, levels, swapped, tf, boost, weight, veto, model.probability(weight)
     )
     return scorer, stats, candidates
+
+
+def saved_scorer(
+    individuals: pd.DataFrame,
+    family_units: pd.DataFrame | None,
+    model: FSModel,
+    settings: ResolverSettings,
+    *,
+    unit_links: pd.DataFrame | None = None,
+    comparisons: tuple[Comparison, ...] | None = None,
+) -> Scorer:
+    """A scorer for a model fitted before (a report's ``model.json``), used as it is: no
+    blocking, no comparing, no fitting; only the records are prepared.
+
+    With ``unit_links`` (the unit pairs the resolution's family boost stood on, as a report
+    saves them), pairs get the family boost they got in the resolution; without, none.
+    """
+    _check_input(individuals)
+    comparisons = comparisons or default_comparisons()
+    prepared, cols, member = _prepare_records(individuals, family_units, comparisons)
+    scorer = Scorer(prepared, cols, comparisons, copy.deepcopy(model), settings, member)
+    if unit_links is not None and settings.family_boost_bits and not member.empty:
+        scorer.linked = unit_links
+    return scorer
+
+
+def _prepare_records(
+    individuals: pd.DataFrame,
+    family_units: pd.DataFrame | None,
+    comparisons: tuple[Comparison, ...],
+) -> tuple[pd.DataFrame, Columns, pd.DataFrame]:
+    """The prepared records, their comparison columns and their unit memberships."""
+    prepared = prepare(individuals)
+    frequencies = {
+        c: term_frequencies(prepared[c]).to_numpy()
+        for c in {lev.tf for comp in comparisons for lev in comp.levels if lev.tf}
+    }
+    cols = Columns.from_prepared(prepared, comparisons, tf=frequencies)
+    member = family.memberships(prepared["record_id"], family_units)
+    return prepared, cols, member
 
 
 def _family_pairs(

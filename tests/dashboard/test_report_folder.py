@@ -16,6 +16,7 @@ import pytest
 import kinlink
 from kinlink.dashboard import overview, queues
 from kinlink.dashboard.data import DashboardData, load
+from kinlink.graph.resolve import explain_with
 from kinlink.queries.flags import Flag
 from kinlink.queries.report_data import FLAGS_FILE
 from kinlink.queries.report_writer import DATA_FOLDER
@@ -94,3 +95,30 @@ def test_a_report_without_saved_flags_runs_the_analyses_as_before(
     assert keys(opened.confirmed) == keys(loaded.confirmed)
     assert opened.summary.totals == loaded.summary.totals
     assert "facts" in vars(opened)  # the analyses ran on the report's frames
+
+
+def test_match_review_of_a_report_explains_pairs_as_the_resolution_scored_them(
+    bundle: Path, tmp_path: Path, loaded: DashboardData, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The report's model.json and data/unit_links.parquet, used as they are: nothing is fitted,
+    and every pair's levels, weights, family boost and probability are the resolution's."""
+    out = tmp_path / "report"
+    kinlink.open(bundle).report(out)  # after this test's patches nothing may fit
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("match review fitted a model")
+
+    monkeypatch.setattr("kinlink.graph.resolve.fit", refuse)
+    monkeypatch.setattr("kinlink.graph.resolve.resolver.fit", refuse)
+    saved, kept = load(out).scorer(), loaded.scorer()
+    assert saved is not None and kept is not None
+    matches = loaded.matches
+    assert matches is not None
+    boosted = matches[matches["family_boost"] > 0]
+    assert len(boosted)  # the sample has pairs the family boost moved
+    pairs = pd.concat([matches.head(100), boosted.head(100), matches.tail(50)])
+    for a, b in zip(pairs["record_id_l"], pairs["record_id_r"], strict=True):
+        pd.testing.assert_frame_equal(explain_with(saved, a, b), explain_with(kept, a, b))
+    ids = loaded.facts.records["record_id"]
+    a, b = ids.iloc[0], ids.iloc[-1]  # any two records, not only scored pairs
+    pd.testing.assert_frame_equal(explain_with(saved, a, b), explain_with(kept, a, b))
