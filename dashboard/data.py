@@ -16,7 +16,9 @@ The family view draws one family at a time (:class:`kinlink.graph.local.LocalGra
 graph is built only for the Cypher page.
 
 Flags are judged as in the report (:mod:`kinlink.queries.review_flags`): from a bundle, against
-the family evidence's uncertain decisions; from a report folder, by its ``review_flags.csv``.
+the family evidence's uncertain decisions; a report folder shows the flags it judged
+(``data/flags.parquet``; a report written before that file existed: its flags raised again on its
+frames and judged by its ``review_flags.csv``).
 The work queues list the confirmed flags, the "Check first" queue the others. With
 ``KINLINK_DASHBOARD_SINCE`` (``kinlink dashboard --since REPORT``) the Overview shows what
 changed since that report; a report folder shows its own ``changes.csv`` counts.
@@ -240,8 +242,9 @@ class DashboardData:
         return self.opened.graph()
 
     def scorer(self) -> Scorer | None:
-        """The model that explains pairs: the one kept when the bundle was resolved, else one
-        fitted now on the bundle (``None`` when the bundle is unknown)."""
+        """The model that explains pairs (:meth:`kinlink.source.Source.scorer`): the one kept
+        when the bundle was resolved, a report's ``model.json`` as it is, else one fitted now on
+        the bundle (``None`` when the bundle is unknown)."""
         if self.bundle_path is None:
             return None
         return self.opened.scorer()

@@ -110,14 +110,15 @@ def search_index() -> SearchIndex:
     return _search_index(source())
 
 
-@st.cache_resource(show_spinner="Fitting the match model to explain pairs…")
+@st.cache_resource(show_spinner="Preparing the match model to explain pairs…")
 def _scorer(path: str) -> Scorer | None:
     return _load(path).scorer()
 
 
 def scorer() -> Scorer | None:
-    """The resolver's model for the open source's bundle: the one kept when it was resolved, or
-    one fitted on first use for a report (``None`` when the bundle is unknown)."""
+    """The resolver's model for the open source's bundle: the one kept when it was resolved; for
+    a report, its ``model.json`` as it is (fitted on first use only for an older report without
+    one); ``None`` when the bundle is unknown."""
     return _scorer(source())
 
 
