@@ -413,9 +413,15 @@ class Source:
 
     @cached_property
     def facts(self) -> Facts:
-        """The frames every analysis reads (:func:`kinlink.queries.facts.build_facts`)."""
+        """The frames every analysis reads (:func:`kinlink.queries.facts.build_facts`; a report's
+        saved ``data/facts/`` when it has them)."""
         from kinlink.queries.facts import build_facts
+        from kinlink.queries.report_data import load_facts, saved_facts
+        from kinlink.queries.report_writer import DATA_FOLDER
 
+        if self.kind == "report" and saved_facts(self.folder / DATA_FOLDER):
+            with self._lap("facts"):  # the report's own, as its analyses read them
+                return load_facts(self.folder / DATA_FOLDER)
         linked = self.linked
         with self._lap("facts"):
             return build_facts(linked, linked.persons, linked.families)

@@ -1,8 +1,11 @@
-"""What a report saves in its ``data/`` besides the frames it was computed from: the judged flags.
+"""What a report saves in its ``data/`` besides the frames it was computed from: the judged flags
+and the facts.
 
-``kinlink report`` runs the analyses and judges every flag (:mod:`kinlink.queries.review_flags`);
-``data/flags.parquet`` keeps the result, so the dashboard opening the report shows the report's
-own flags, reasons and confidences without running the analyses or the judging again.
+``kinlink report`` builds the facts (:func:`kinlink.queries.facts.build_facts`), runs the analyses
+and judges every flag (:mod:`kinlink.queries.review_flags`). ``data/flags.parquet`` keeps the
+flags and ``data/facts/`` the facts (not under ``--mask``: there the dashboard builds them from
+the masked, month-cut frames), so the dashboard opening the report shows the report's own flags,
+reasons and confidences, and reads its facts, without building, analysing or judging again.
 
 One row per flag, in the report's order (that of ``flags.csv``): ``family_id``, ``code``,
 ``reason`` (as ``flags.csv`` has it: with its identity evidence; a masked report's dates cut to
@@ -35,12 +38,26 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from kinlink.queries.confidence import CONFIDENCE, JUDGED_COLUMNS
+from kinlink.queries.facts import Facts
 from kinlink.queries.flags import RULES, Evidence, Flag
 from kinlink.queries.review_flags import Judged
 
 log = logging.getLogger(__name__)
 
-__all__ = ["FLAGS_FILE", "load_flags", "save_flags", "saved_flags"]
+__all__ = [
+    "FACTS_FOLDER",
+    "FLAGS_FILE",
+    "load_facts",
+    "load_flags",
+    "save_facts",
+    "save_flags",
+    "saved_facts",
+    "saved_flags",
+]
+
+#: The sub-folder, in a report's ``data/``, holding its facts (one Parquet file per frame).
+FACTS_FOLDER: Final = "facts"
+_FACT_FRAMES: Final = ("records", "persons", "families", "cases", "hearings", "units")
 
 #: The file, in a report's ``data/``, holding its judged flags.
 FLAGS_FILE: Final = "flags.parquet"
@@ -108,3 +125,43 @@ def load_flags(folder: Path) -> Judged:
         {"family_id": data["family_id"], "code": data["code"], "confidence": data["confidence"]}
     ).reindex(columns=JUDGED_COLUMNS)
     return Judged(flags, split["confirmed"], split["review"], split["unlikely"], verdicts)
+
+
+def save_facts(facts: Facts, folder: Path) -> Path:
+    """Write the frames of ``facts`` to ``folder/facts/`` (one Parquet file each, with pandas'
+    metadata, so that :func:`load_facts` gives back equal frames)."""
+    target = folder / FACTS_FOLDER
+    target.mkdir(parents=True, exist_ok=True)
+    for name in _FACT_FRAMES:
+        getattr(facts, name).to_parquet(target / f"{name}.parquet")
+    return target
+
+
+def saved_facts(folder: Path) -> bool:
+    """Whether ``folder`` (a report's ``data/``) holds saved facts."""
+    return all((folder / FACTS_FOLDER / f"{name}.parquet").is_file() for name in _FACT_FRAMES)
+
+
+def load_facts(folder: Path) -> Facts:
+    """The facts :func:`save_facts` wrote: frames equal to those saved (a column of Python
+    objects stays one, even when every value is a number).
+
+    Raises
+    ------
+    FileNotFoundError
+        ``folder`` holds no saved facts.
+    """
+    frames = {}
+    for name in _FACT_FRAMES:
+        table = pq.read_table(folder / FACTS_FOLDER / f"{name}.parquet")
+        frame = table.to_pandas()
+        kept = {
+            col["name"]
+            for col in (table.schema.pandas_metadata or {}).get("columns", [])
+            if col.get("numpy_type") == "object"
+        }
+        for column in kept.intersection(map(str, frame.columns)):
+            if frame[column].dtype != object:
+                frame[column] = frame[column].astype(object)
+        frames[name] = frame
+    return Facts(**frames)

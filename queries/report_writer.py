@@ -50,7 +50,7 @@ from kinlink.queries.privacy import (
 from kinlink.queries.render_html import write_html
 from kinlink.queries.render_xlsx import available as xlsx_available
 from kinlink.queries.render_xlsx import write_xlsx
-from kinlink.queries.report_data import save_flags
+from kinlink.queries.report_data import save_facts, save_flags
 from kinlink.queries.report_files import contract_tables, flags_frame
 from kinlink.queries.review_flags import judge, review_table
 from kinlink.queries.sections import family_sections, summarise
@@ -365,6 +365,8 @@ def write_report(
             bar.set_postfix_str("data")
             save_linked(coarsen_linked(linked) if masked else linked, tmp / DATA_FOLDER)
             save_flags(shown, confidence, tmp / DATA_FOLDER)  # the dashboard reads these
+            if not masked:  # masked: the dashboard builds them from the masked, month-cut frames
+                save_facts(facts, tmp / DATA_FOLDER)
             if opts.save_graph:
                 G = build_graph(linked, linked.persons, linked.families)
                 save_graph(coarsen_graph(G) if masked else G, tmp / "graph")
