@@ -1,9 +1,10 @@
 """A report folder shows what its bundle shows, read from what the report saved (issue 16).
 
-Opening a report reads its ``summary.json``, ``review_flags.csv`` and ``data/`` (the frames and
-the judged flags, ``data/flags.parquet``) instead of running the analyses and the judging again:
-every count, flag, reason, confidence, queue and fact must be the same as when the dashboard
-opens the bundle itself, and the first page (the Overview) must not need the facts at all.
+Opening a report reads its ``summary.json``, ``review_flags.csv`` and ``data/`` (the frames, the
+judged flags ``data/flags.parquet`` and the facts ``data/facts/``) instead of building the facts
+and running the analyses and the judging again: every count, flag, reason, confidence, queue and
+fact must be the same as when the dashboard opens the bundle itself, and the first page (the
+Overview) must not need the facts at all.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from kinlink.dashboard import overview, queues
 from kinlink.dashboard.data import DashboardData, load
 from kinlink.graph.resolve import explain_with
 from kinlink.queries.flags import Flag
-from kinlink.queries.report_data import FLAGS_FILE
+from kinlink.queries.report_data import FACTS_FOLDER, FLAGS_FILE
 from kinlink.queries.report_writer import DATA_FOLDER
 
 
@@ -75,6 +76,7 @@ def test_a_report_shows_what_its_bundle_shows(
 
     monkeypatch.setattr("kinlink.queries.analyses.analyse", refuse)
     monkeypatch.setattr("kinlink.dashboard.data.judge", refuse)
+    monkeypatch.setattr("kinlink.queries.facts.build_facts", refuse)  # read from data/facts/
     assert_same_pages(loaded, load(report))
 
 
@@ -85,7 +87,8 @@ def test_a_report_without_saved_flags_runs_the_analyses_as_before(
 
     older = tmp_path / "older"
     shutil.copytree(report, older)
-    (older / DATA_FOLDER / FLAGS_FILE).unlink()  # as written before data/flags.parquet
+    (older / DATA_FOLDER / FLAGS_FILE).unlink()  # as written before data/flags.parquet ...
+    shutil.rmtree(older / DATA_FOLDER / FACTS_FOLDER)  # ... and data/facts/
     opened = load(older)
 
     def keys(flags: list[Flag]) -> list[tuple[str, str]]:
