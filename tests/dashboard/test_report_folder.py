@@ -125,3 +125,31 @@ def test_match_review_of_a_report_explains_pairs_as_the_resolution_scored_them(
     ids = loaded.facts.records["record_id"]
     a, b = ids.iloc[0], ids.iloc[-1]  # any two records, not only scored pairs
     pd.testing.assert_frame_equal(explain_with(saved, a, b), explain_with(kept, a, b))
+
+
+def test_a_masked_report_opens_with_its_masked_flags(
+    bundle: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Under --mask data/ holds pseudonyms only: the flags are the masked ones flags.csv has, and
+    the facts are built from the masked frames (no data/facts/); every page still opens."""
+    from kinlink.csvfile import read_csv
+    from kinlink.dashboard.data import SOURCE_ENV
+    from kinlink.queries.report_writer import ReportOptions
+
+    from .test_app import PAGES, open_page, start
+
+    out = tmp_path / "masked"
+    kinlink.open(bundle).report(out, ReportOptions(mask_key=b"not a real key"))
+    assert not (out / DATA_FOLDER / FACTS_FOLDER).exists()
+    opened = load(out)
+    written = read_csv(out / "flags.csv")
+    assert [(f.family_id, f.code, f.reason) for f in opened.flags] == list(
+        zip(written["family_id"], written["code"], written["reason"], strict=True)
+    )
+    assert all(f.family_id.startswith("F-") for f in opened.flags)
+    assert opened.facts.records["record_id"].str.startswith("R-").all()
+    monkeypatch.setenv(SOURCE_ENV, str(out))
+    at = start()
+    assert {m.label: m.value for m in at.metric}["Records"] == "3,000"
+    for page in PAGES:
+        open_page(at, page)
