@@ -263,6 +263,7 @@ def _kept(value: T) -> T:
 
 
 def _summary_json(folder: Path) -> dict[str, Any] | None:
+    """A report's ``summary.json`` (``None`` when it has none, or not an object)."""
     try:
         doc = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -298,12 +299,10 @@ def _noop(stage: str, fraction: float) -> None:
     log.debug("dashboard load: %s (%.0f%%)", stage, 100 * fraction)
 
 
-def _report_gaps(path: Path) -> list[str]:
+def _report_gaps(report_folder: Path) -> list[str]:
     """The ``gaps`` a report's ``summary.json`` lists (none when there is no such file)."""
-    try:
-        return [str(g) for g in json.loads(path.read_text(encoding="utf-8")).get("gaps", [])]
-    except (OSError, ValueError, AttributeError):
-        return []
+    gaps = (_summary_json(report_folder) or {}).get("gaps")
+    return [str(g) for g in gaps] if isinstance(gaps, list) else []
 
 
 def load(
@@ -363,7 +362,7 @@ def load(
         linked = opened.linked
         rejects, quality, gaps = linked.rejects, linked.quality, list(linked.gaps)
         if opened.kind == "graph" and report_folder is not None:
-            gaps = _report_gaps(report_folder / "summary.json")
+            gaps = _report_gaps(report_folder)
     loaded = DashboardData(
         source=Path(path),
         opened=opened,
@@ -402,9 +401,5 @@ def _report_folder(opened: Source) -> Path | None:
 
 def _saved_since(report_folder: Path) -> dict[str, int] | None:
     """The "since" counts a report wrote in its summary.json (``None`` if it compared none)."""
-    try:
-        doc = json.loads((report_folder / "summary.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    since = doc.get("since")
+    since = (_summary_json(report_folder) or {}).get("since")
     return {k: int(v) for k, v in since.items()} if isinstance(since, dict) else None
