@@ -56,3 +56,14 @@ def test_pair_codes_are_unordered_and_split_back() -> None:
     assert codes.tolist() == pair_codes(b, a).tolist()
     lo, hi = split_codes(codes)
     assert lo.tolist() == np.minimum(a, b).tolist() and hi.tolist() == np.maximum(a, b).tolist()
+
+
+def test_pair_codes_split_back_as_int32_without_changing_a_value() -> None:
+    rng = np.random.default_rng(3)
+    a = rng.integers(0, 2**31 - 1, size=1000)
+    b = rng.integers(0, 2**31 - 1, size=1000)
+    codes = pair_codes(a, b)
+    wide, narrow = split_codes(codes), split_codes(codes, np.int32)
+    assert [side.dtype.name for side in narrow] == ["int32", "int32"]
+    assert all(w.tolist() == n.tolist() for w, n in zip(wide, narrow, strict=True))
+    assert [side.tolist() for side in split_codes(codes[:0], np.int32)] == [[], []]

@@ -283,8 +283,8 @@ def candidate_pairs(
 
     Returns
     -------
-    il, ir : ndarray
-        Record indexes, ``il < ir``, each pair once.
+    il, ir : ndarray of int32
+        Record indexes, ``il < ir``, each pair once, in pair-code order.
     counts : dict
         ``{key: {"pairs": n, "new": n}}``: pairs a key yields and pairs no earlier key yielded.
 
@@ -312,16 +312,22 @@ def candidate_pairs(
         owner.append(np.full(len(codes), number, dtype=np.int8))
         counts[spec.name] = {"pairs": len(codes), "new": 0}
         log.info("blocking key %s: %d candidate pairs", spec.name, len(codes))
-    every = np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
-    who = np.concatenate(owner) if owner else np.empty(0, dtype=np.int8)
-    del parts, owner
+    tagged = np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
+    del parts
     # one sort of (pair, key number): each pair's first entry names the first key that found it
-    # (record indexes < 2**27, so the pair code shifted by 4 bits still fits in 63 bits)
-    tagged = np.sort((every << 4) | who) if len(every) else every
-    del every, who
-    starts = np.r_[True, (tagged[1:] >> 4) != (tagged[:-1] >> 4)] if len(tagged) else tagged
-    total, finder = tagged[starts] >> 4, tagged[starts] & 15
-    del tagged
+    # (record indexes < 2**27, so the pair code shifted by 4 bits still fits in 63 bits); done
+    # in place, as the pairs of every key together are the resolver's biggest array
+    tagged <<= 4
+    tagged |= np.concatenate(owner) if owner else np.empty(0, dtype=np.int8)
+    del owner
+    tagged.sort()
+    key_of = np.bitwise_and(tagged, 15, out=np.empty(len(tagged), np.int8), casting="unsafe")
+    tagged >>= 4  # the pair codes, sorted
+    starts = np.empty(len(tagged), dtype=bool)
+    starts[:1] = True
+    np.not_equal(tagged[1:], tagged[:-1], out=starts[1:])
+    total, finder = tagged[starts], key_of[starts]
+    del tagged, key_of, starts
     for number, spec in enumerate(keys):
         counts[spec.name]["new"] = int(np.count_nonzero(finder == number))
     log.info(
@@ -329,7 +335,7 @@ def candidate_pairs(
         len(total),
         ", ".join(f"{k}: {v['new']} first found" for k, v in counts.items()),
     )
-    left, right = split_codes(total)
+    left, right = split_codes(total, np.int32)
     return left, right, counts
 
 

@@ -22,7 +22,7 @@ class CandidatePairs:
 
     Attributes
     ----------
-    il, ir : ndarray of int64
+    il, ir : ndarray of int32
         Record indexes (positions in the prepared records), ``il < ir``. Blocking's pairs come
         first in pair-code order, the pairs found across linked family units after them.
     levels : ndarray of int8, shape (pairs, comparisons)

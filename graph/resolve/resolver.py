@@ -369,7 +369,7 @@ def _family_pairs(
     new = codes[known[at] != codes] if len(known) else codes
     stats["blocking"]["family_units"] = {"pairs": len(codes), "new": len(new)}
     log.info("blocking key family_units: %d candidate pairs (%d new)", len(codes), len(new))
-    return split_codes(new)
+    return split_codes(new, np.int32)
 
 
 def resolve(
