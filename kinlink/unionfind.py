@@ -43,11 +43,21 @@ def pair_codes(a: np.ndarray, b: np.ndarray, *, ordered: bool = False) -> np.nda
     >>> pair_codes(np.array([1]), np.array([3]), ordered=True).tolist()
     [4294967299]
     """
-    a = np.asarray(a, dtype=np.int64)
-    b = np.asarray(b, dtype=np.int64)
-    if ordered:
-        return (a << SHIFT) | b
-    return (np.minimum(a, b) << SHIFT) | np.maximum(a, b)
+    a, b = _integers(a), _integers(b)
+    if not ordered:
+        a, b = np.minimum(a, b), np.maximum(a, b)
+    codes = a.astype(np.int64)  # the one full-size int64 array made (int32 input stays narrow)
+    codes <<= SHIFT
+    codes |= b
+    return codes
+
+
+def _integers(values: np.ndarray) -> np.ndarray:
+    """``values`` as an integer array that fits in int64 (narrow ints kept as they are)."""
+    values = np.asarray(values)
+    if values.dtype.kind == "i" or (values.dtype.kind == "u" and values.dtype.itemsize < 8):
+        return values
+    return values.astype(np.int64)
 
 
 def pair_code(a: int, b: int) -> int:

@@ -147,7 +147,8 @@ def cluster(
     if score is not None:
         wl, wr = _within_pairs(labels, max_component)
         codes = pair_codes(wl, wr, ordered=True)
-        scored = np.sort(pair_codes(il, ir, ordered=True))
+        scored = pair_codes(il, ir, ordered=True)
+        scored.sort()  # in place: one array of the candidates' size, not two
         at = np.minimum(np.searchsorted(scored, codes), max(len(scored) - 1, 0))
         have = scored[at] == codes if len(scored) else np.zeros(len(codes), dtype=bool)
         if (~have).any():
