@@ -156,8 +156,12 @@ def cluster(
             stats.extra_pairs_scored = int((~have).sum())
             for code, p in zip(codes[~have].tolist(), extra_p.tolist(), strict=True):
                 known[code] = p
+        del scored, at, have
     big = sizes[labels] >= 3
-    inner = big[il] & big[ir] & (labels[il] == labels[ir])
+    inner = big[il]
+    inner &= big[ir]
+    inner = np.flatnonzero(inner)  # then the same component, on these pairs only
+    inner = inner[labels[il[inner]] == labels[ir[inner]]]
     inner_codes = pair_codes(il[inner], ir[inner], ordered=True)
     for code, p in zip(inner_codes.tolist(), probability[inner].tolist(), strict=True):
         known[code] = p
@@ -165,7 +169,7 @@ def cluster(
     groups = UnionFind(n)
     find = groups.find
     members: dict[int, list[int]] = {}  # a root's records, the bigger side's first at each union
-    keys: dict[int, set[str]] = {k: set(v) for k, v in cannot_link.items()}
+    keys = dict(cannot_link)  # a root's keys; a union makes a new set (the caller's stay)
 
     apart: set[tuple[int, int]] = set()  # root pairs found in conflict (true while both stay)
 
@@ -218,7 +222,7 @@ def cluster(
         members[root] = joined
         gone = rb if root == ra else ra
         if gone in keys:
-            keys.setdefault(root, set()).update(keys.pop(gone))
+            keys[root] = keys.get(root, set()) | keys.pop(gone)
         stats.merges += 1
 
     for a, b in zip(ml.tolist(), mr.tolist(), strict=True):

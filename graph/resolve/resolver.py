@@ -443,7 +443,7 @@ def resolve(
             different=list(decided.different),
         )
     same = list(decided.same)  # an analyst's "same"
-    rule, _ = rule_pairs(cand.levels, scorer.comparisons)
+    rule = rule_pairs(cand.levels, scorer.comparisons)[0]
     bound = size_bound(
         n,
         cand.il,
@@ -452,11 +452,14 @@ def resolve(
         minimum=settings.guard_min_records,
         factor=settings.guard_factor,
     )
+    del rule
+    seen = _vetoed(cand.probability, cand.veto)  # what clustering and the checks see
+    seen.setflags(write=False)
     labels, cstats = cluster(
         n,
         cand.il,
         cand.ir,
-        _vetoed(cand.probability, cand.veto),
+        seen,
         threshold=settings.match_threshold,
         conflict=settings.conflict_probability,
         cannot_link=keys,
@@ -504,7 +507,7 @@ def resolve(
             labels,
             cand.il,
             cand.ir,
-            _vetoed(cand.probability, cand.veto),
+            seen,
             sources,
             unique,
             keys,
@@ -519,7 +522,7 @@ def resolve(
         labels,
         cand.il,
         cand.ir,
-        _vetoed(cand.probability, cand.veto),
+        seen,
         scorer.cluster_probability,
         bound=bound.records,
         threshold=settings.match_threshold,
