@@ -30,6 +30,8 @@ from kinlink.graph.resolve.comparisons import default_comparisons
 from kinlink.graph.resolve.completion import Fields, complete_families
 from kinlink.graph.resolve.model import FSModel
 
+from .names import GIVEN, SURNAMES
+
 # ---------------------------------------------------------------------------------------------
 # hand-built memberships
 
@@ -422,41 +424,6 @@ def test_member_record_that_cannot_move_stays(labels, kwargs) -> None:
 # ---------------------------------------------------------------------------------------------
 # end to end through resolve
 
-GIVEN = [
-    "Wilmer",
-    "Yesenia",
-    "Dayana",
-    "Elvin",
-    "Xiomara",
-    "Rosa",
-    "Pedro",
-    "Carmen",
-    "Mateo",
-    "Sofía",
-    "Camila",
-    "Josué",
-    "Nohemí",
-    "Luis",
-    "Kevin",
-    "Valentina",
-]
-SURNAMES = [
-    "Zelaya",
-    "Turcios",
-    "Villatoro",
-    "Mejía",
-    "Aguilar",
-    "Castillo",
-    "Reyes",
-    "Ortiz",
-    "Flores",
-    "Morales",
-    "Gómez",
-    "Cruz",
-    "Ramírez",
-    "Pérez",
-    "Rodríguez",
-]
 NATIONALITIES = ["HND", "GTM", "SLV"]
 
 

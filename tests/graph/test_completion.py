@@ -12,41 +12,7 @@ from kinlink.graph.resolve import ResolverSettings, family, resolve
 from kinlink.graph.resolve.completion import complete_families
 from kinlink.graph.resolve.resolver import _fields, fit
 
-GIVEN = [
-    "Wilmer",
-    "Yesenia",
-    "Dayana",
-    "Elvin",
-    "Xiomara",
-    "Rosa",
-    "Pedro",
-    "Carmen",
-    "Mateo",
-    "Sofía",
-    "Camila",
-    "Josué",
-    "Nohemí",
-    "Luis",
-    "Kevin",
-    "Valentina",
-]
-SURNAMES = [
-    "Zelaya",
-    "Turcios",
-    "Villatoro",
-    "Mejía",
-    "Aguilar",
-    "Castillo",
-    "Reyes",
-    "Ortiz",
-    "Flores",
-    "Morales",
-    "Gómez",
-    "Cruz",
-    "Ramírez",
-    "Pérez",
-    "Rodríguez",
-]
+from .names import GIVEN, SURNAMES
 
 
 def _background(n_people: int = 150, seed: int = 11) -> list[dict]:

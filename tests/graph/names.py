@@ -1,0 +1,37 @@
+"""Given names and surnames of the people the resolver tests make up."""
+
+GIVEN = [
+    "Wilmer",
+    "Yesenia",
+    "Dayana",
+    "Elvin",
+    "Xiomara",
+    "Rosa",
+    "Pedro",
+    "Carmen",
+    "Mateo",
+    "Sofía",
+    "Camila",
+    "Josué",
+    "Nohemí",
+    "Luis",
+    "Kevin",
+    "Valentina",
+]
+SURNAMES = [
+    "Zelaya",
+    "Turcios",
+    "Villatoro",
+    "Mejía",
+    "Aguilar",
+    "Castillo",
+    "Reyes",
+    "Ortiz",
+    "Flores",
+    "Morales",
+    "Gómez",
+    "Cruz",
+    "Ramírez",
+    "Pérez",
+    "Rodríguez",
+]
