@@ -286,9 +286,8 @@ def fit(
     base = model.total_weight(levels) + tf
     boost = np.zeros(len(il), dtype=np.float32)
     if settings.family_boost_bits and not member.empty:
-        probability = model.probability(base)
         linked, _ = family.linked_units(
-            member, il, ir, probability, anchor=settings.family_anchor_probability
+            member, il, ir, model.probability(base), anchor=settings.family_anchor_probability
         )
         scorer.linked = linked
         nl, nr = _family_pairs(scorer, il, ir, linked, stats)
@@ -300,16 +299,10 @@ def fit(
             tf = np.concatenate([tf, extra["tf"]])
             base = np.concatenate([base, model.total_weight(extra["levels"]) + extra["tf"]])
         stats["candidate_pairs"] = len(il)
-        probability = model.probability(base)
-        boost = np.zeros(len(il), dtype=np.float32)
-        # only pairs the boost could move across the conflict or match thresholds
-        boosted = model.probability(base + settings.family_boost_bits)
-        reach = boosted >= settings.conflict_probability
-        near = np.flatnonzero(reach & (probability < 0.999999))
-        anchor = probability[near] >= settings.family_anchor_probability
-        boost[near] = scorer.boost(il[near], ir[near], anchor)
+        boost = _family_boost(scorer, il, ir, base)
         stats["family_boosted_pairs"] = int((boost > 0).sum())
     weight = base + boost
+    del base
     stats["seconds"]["family"] = round(time.perf_counter() - clock, 2)
     veto = model.veto(levels, settings.veto_bits, settings.veto_fields)
     stats["vetoed_pairs"] = int(veto.sum())
@@ -357,6 +350,23 @@ def _prepare_records(
     cols = Columns.from_prepared(prepared, comparisons, tf=frequencies)
     member = family.memberships(prepared["record_id"], family_units)
     return prepared, cols, member
+
+
+def _family_boost(scorer: Scorer, il: np.ndarray, ir: np.ndarray, base: np.ndarray) -> np.ndarray:
+    """The family boost of each pair, computed for the pairs it could move across the conflict
+    or match thresholds only (0 for the others)."""
+    model, settings = scorer.model, scorer.settings
+    boosted = model.probability(base + settings.family_boost_bits)
+    reach = boosted >= settings.conflict_probability
+    del boosted
+    probability = model.probability(base)
+    near = np.flatnonzero(reach & (probability < 0.999999))
+    del reach
+    anchor = probability[near] >= settings.family_anchor_probability
+    del probability
+    boost = np.zeros(len(il), dtype=np.float32)
+    boost[near] = scorer.boost(il[near], ir[near], anchor)
+    return boost
 
 
 def _family_pairs(
@@ -626,14 +636,16 @@ def _uncertain(
 ) -> pd.DataFrame:
     """Near misses, name-only merges and guard splits (``Resolution.uncertain``)."""
     il, ir, p = cand.il, cand.ir, cand.probability
-    together = labels[il] == labels[ir]
-    near = ~together & (p >= settings.near_miss_probability)
+    # both kinds score at least one of the thresholds: look at those pairs only
+    likely = np.flatnonzero(p >= min(settings.near_miss_probability, settings.match_threshold))
+    together = labels[il[likely]] == labels[ir[likely]]
+    near = likely[~together & (p[likely] >= settings.near_miss_probability)]
     names = {c.name: j for j, c in enumerate(scorer.comparisons)}
-    beyond = np.zeros(len(il), dtype=bool)
+    beyond = np.zeros(len(likely), dtype=bool)
     for name in _BEYOND_NAMES:
         if name in names:
-            beyond |= cand.levels[:, names[name]] > 0
-    name_only = together & ~beyond & (p >= settings.match_threshold)
+            beyond |= cand.levels[likely, names[name]] > 0
+    name_only = likely[together & ~beyond & (p[likely] >= settings.match_threshold)]
     gl = np.array([a for a, _, _ in guarded], dtype=np.int64)
     gr = np.array([b for _, b, _ in guarded], dtype=np.int64)
     gp = np.array([q for _, _, q in guarded], dtype=float)
@@ -641,7 +653,7 @@ def _uncertain(
     right = np.concatenate([ir[near], ir[name_only], np.maximum(gl, gr)])
     kind = np.repeat(
         np.array(["near_miss", "name_only", "guard_split"], dtype=object),
-        [int(near.sum()), int(name_only.sum()), len(gl)],
+        [len(near), len(name_only), len(gl)],
     )
     parts = [cand.levels[near], cand.levels[name_only]]
     if len(gl):
