@@ -25,7 +25,6 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from functools import lru_cache
 from typing import Final
 
@@ -123,8 +122,9 @@ def name_level(given_a: str, surname_a: str, given_b: str, surname_b: str) -> st
     return "else"
 
 
-def _text(values: pd.Series) -> list[str]:
-    return [v if isinstance(v, str) else "" for v in values.tolist()]
+def _text(values: pd.Series, at: np.ndarray) -> list[str]:
+    """The text at positions ``at`` of ``values`` (missing: "")."""
+    return [v if isinstance(v, str) else "" for v in values.to_numpy()[at].tolist()]
 
 
 def family_levels(
@@ -153,12 +153,14 @@ def family_levels(
         ``(len(il), 4)`` level codes: names, surnames, dob, sex.
     """
     out = np.zeros((len(il), len(FAMILY_COMPARISONS)), dtype=np.int64)
-    given, surname = _text(prepared["given"]), _text(prepared["surname"])
     codes = {label: k for k, label in enumerate(FAMILY_COMPARISONS["names"])}
-    level: Callable[[int, int], str] = lambda a, b: name_level(  # noqa: E731
-        given[a], surname[a], given[b], surname[b]
-    )
-    out[:, 0] = [codes[level(a, b)] for a, b in zip(il.tolist(), ir.tolist(), strict=True)]
+    given, surname = prepared["given"], prepared["surname"]
+    out[:, 0] = [
+        codes[name_level(*names)]
+        for names in zip(
+            _text(given, il), _text(surname, il), _text(given, ir), _text(surname, ir), strict=True
+        )
+    ]
     for col, name in enumerate(("surnames", "dob", "sex"), start=1):
         labels = FAMILY_COMPARISONS[name]
         if name not in resolver_labels:

@@ -694,16 +694,19 @@ def _merge(
     labels: np.ndarray, cands: pd.DataFrame, accept: np.ndarray, member: pd.DataFrame
 ) -> tuple[np.ndarray, list[int]]:
     """Apply accepted candidates, most likely first, never joining persons listed together."""
-    groups = UnionFind(int(labels.max()) + 1)
-    listed = pd.DataFrame(
-        {"p": labels[member["record"].to_numpy()], "u": member["unit"].to_numpy()}
-    ).drop_duplicates()
-    grouped = listed.groupby("p")["u"].agg(list)
-    units: dict[int, set[int]] = {
-        int(p): set(us) for p, us in zip(grouped.index.tolist(), grouped.tolist(), strict=True)
-    }
-    joined: list[int] = []
+    n = int(labels.max()) + 1
+    groups = UnionFind(n)
     held, other = cands["l"].to_numpy(), cands["x"].to_numpy()
+    # the units of the persons an accepted candidate names (a merged root is one of them)
+    named = np.zeros(n, dtype=bool)
+    named[held[accept]] = True
+    named[other[accept]] = True
+    persons = labels[member["record"].to_numpy()]
+    near = named[persons]
+    units: dict[int, set[int]] = {}
+    for p, u in zip(persons[near].tolist(), member["unit"].to_numpy()[near].tolist(), strict=True):
+        units.setdefault(p, set()).add(u)
+    joined: list[int] = []
     for i in accept.tolist():
         ra, rb = groups.find(int(held[i])), groups.find(int(other[i]))
         if ra == rb or units.get(ra, set()) & units.get(rb, set()):
