@@ -37,6 +37,8 @@ import re
 from typing import IO, Any, Final
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 __all__ = [
     "FORMULA_PREFIXES",
@@ -93,10 +95,35 @@ def _is_text(series: pd.Series) -> bool:
     return series.dtype == object or isinstance(series.dtype, pd.StringDtype | pd.CategoricalDtype)
 
 
+def _arrow_text(series: pd.Series) -> pa.Array | None:
+    """``series`` as an Arrow string array if every cell is text or missing, else ``None``."""
+    values = series.astype(object).to_numpy()
+    if pd.api.types.infer_dtype(values, skipna=True) not in ("string", "empty"):
+        return None
+    return pa.array(values, type=pa.string(), from_pandas=True)
+
+
 def _starting(series: pd.Series, prefixes: tuple[str, ...]) -> pd.Series:
-    """Boolean mask of the cells of ``series`` that are text starting with one of ``prefixes``."""
-    values = series.astype(object)
-    return values.map(lambda v: isinstance(v, str) and v.startswith(prefixes)).astype(bool)
+    """Boolean mask of the cells of ``series`` that are text starting with one of ``prefixes``.
+
+    Vectorised through Arrow when every cell is text or missing (one pass in C); a column that
+    mixes text with other values is checked cell by cell.
+    """
+    text = _arrow_text(series)
+    if text is None:
+        values = series.astype(object)
+        return values.map(lambda v: isinstance(v, str) and v.startswith(prefixes)).astype(bool)
+    first = pc.utf8_slice_codeunits(text, 0, 1)
+    hit = pc.fill_null(pc.is_in(first, value_set=pa.array(prefixes, type=pa.string())), False)
+    return pd.Series(hit.to_numpy(zero_copy_only=False), index=series.index, dtype=bool)
+
+
+def _holding(series: pd.Series, char: str) -> bool:
+    """Whether a text cell of ``series`` holds ``char``."""
+    text = _arrow_text(series)
+    if text is None:
+        return bool(series.astype(object).map(lambda v: isinstance(v, str) and char in v).any())
+    return bool(pc.any(pc.match_substring(text, char)).as_py())
 
 
 def escape_frame(frame: pd.DataFrame) -> pd.DataFrame:
@@ -141,8 +168,7 @@ def unescape_frame(frame: pd.DataFrame) -> pd.DataFrame:
 def _has_carriage_return(frame: pd.DataFrame) -> bool:
     for i in range(frame.shape[1]):
         series = frame.iloc[:, i]
-        text = len(series) and _is_text(series)
-        if text and series.astype(object).map(lambda v: isinstance(v, str) and "\r" in v).any():
+        if len(series) and _is_text(series) and _holding(series, "\r"):
             return True
     return False
 
