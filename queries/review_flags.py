@@ -81,10 +81,10 @@ class Judged:
 
     def confidence_frame(self) -> pd.DataFrame:
         """:data:`CONFIDENCE_COLUMNS` per flag, in :attr:`flags` order (for ``flags.csv``)."""
-        info = self.table.set_index(["family_id", "code"])
+        info = _rows_by_flag(self.table)
         rows = []
         for fl in self.flags:
-            row = info.loc[(fl.family_id, fl.code)]
+            row = info[(fl.family_id, fl.code)]
             rows.append(
                 {
                     "confidence": row["confidence"],
@@ -138,6 +138,12 @@ def _identity_notes(facts: Facts, evidence: FamilyEvidence | None) -> dict[str, 
     return notes
 
 
+def _rows_by_flag(table: pd.DataFrame) -> dict[tuple[str, str], dict[Any, Any]]:
+    """(family_id, code) -> that row of a judged table (one dict lookup per flag, not ``.loc``)."""
+    keys = zip(table["family_id"].tolist(), table["code"].tolist(), strict=True)
+    return dict(zip(keys, table.to_dict("records"), strict=True))
+
+
 def judge(
     facts: Facts,
     flags: list[Flag],
@@ -161,12 +167,12 @@ def judge(
     """
     alternatives = evidence.alternatives if evidence is not None else None
     table = judge_flags(facts, flags, alternatives, mpp_split_none=mpp_split_none, as_of=as_of)
-    info = table.set_index(["family_id", "code"])
+    info = _rows_by_flag(table)
     notes = _identity_notes(facts, evidence)
     out: list[Flag] = []
     split: dict[str, list[Flag]] = {"confirmed": [], "review": [], "unlikely": []}
     for fl in flags:
-        row = info.loc[(fl.family_id, fl.code)]
+        row = info[(fl.family_id, fl.code)]
         extra = list(notes.get(fl.family_id, ()))
         if row["confidence"] != "confirmed":
             extra.append(
