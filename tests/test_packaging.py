@@ -14,7 +14,7 @@ PACKAGE_DIRS: dict[str, str] = CONFIG["tool"]["setuptools"]["package-dir"]
 PACKAGES: list[str] = CONFIG["tool"]["setuptools"]["packages"]
 
 # The base modules of ``kinlink/`` that every layer may import; they import no layer
-# (kinlink.csvfile: the one CSV writer and reader).
+# (kinlink.csvfile: the one CSV writer and reader; kinlink.background: a job in a forked child).
 BASE = {
     "kinlink.errors",
     "kinlink.contract",
@@ -22,6 +22,7 @@ BASE = {
     "kinlink.memory",
     "kinlink.csvfile",
     "kinlink.unionfind",
+    "kinlink.background",
 }
 
 # Which kinlink layers each layer may import (style.md: loaders -> graph -> queries -> shell).
