@@ -15,6 +15,7 @@ temporary sibling and renamed into place at the end, so a reader never sees half
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import logging
@@ -28,6 +29,7 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from kinlink import __version__
+from kinlink.background import Background
 from kinlink.contract import FLAG_FILES, QUALITY_COLUMNS, REJECT_COLUMNS, UNPARSED_COLUMNS
 from kinlink.csvfile import write_csv
 from kinlink.errors import InputError
@@ -166,6 +168,93 @@ def _without_review(
     return out
 
 
+def _counts(
+    facts: Any, summary: Any, tables: dict[str, pd.DataFrame], review: pd.DataFrame
+) -> dict[str, int]:
+    """What :func:`write_report` returns."""
+    counts: dict[str, int] = {
+        "persons": len(facts.persons),
+        "families": summary.totals["families"],
+        "families_of_two_or_more": summary.totals.get("families_of_two_or_more", 0),
+        "flagged_families": summary.totals["flagged_families"],
+    }
+    for stem in FLAG_FILES:
+        counts[f"flag:{stem}"] = len(tables[stem])
+        counts[f"review:{stem}"] = int(review["flag_file"].eq(stem).sum())
+    counts["review_families"] = int(review["family_id"].nunique())
+    for code, n in summary.by_code.items():
+        counts[f"code:{code}"] = n
+    return counts
+
+
+def _write_linked(
+    tmp: Path,
+    linked: LinkedBundle,
+    masked: bool,
+    rejects: pd.DataFrame,
+    quality: pd.DataFrame,
+    unparsed: pd.DataFrame,
+) -> None:
+    """What depends on ``linked`` alone: ``rejects.csv``, ``quality.csv``,
+    ``unparsed_values.csv``, ``matches.csv`` and the linked frames of ``data/``."""
+    _csv(rejects, tmp / "rejects.csv")
+    _csv(quality, tmp / "quality.csv")
+    _csv(unparsed, tmp / "unparsed_values.csv")
+    matches = linked.matches
+    if isinstance(matches, pd.DataFrame) and len(matches):
+        _csv(matches, tmp / "matches.csv")
+    save_linked(coarsen_linked(linked) if masked else linked, tmp / DATA_FOLDER)
+
+
+def _write_files(
+    tmp: Path,
+    linked: LinkedBundle,
+    opts: ReportOptions,
+    *,
+    judged: Any,
+    shown: list[Any],
+    tables: dict[str, pd.DataFrame],
+    review: pd.DataFrame,
+    changes: Any,
+    summary: Any,
+    rejects: pd.DataFrame,
+) -> None:
+    """The CSV files of the analyses, ``summary.json`` and ``model.json`` into ``tmp``."""
+    for stem, frame in tables.items():
+        _csv(frame, tmp / f"{stem}.csv")
+    _csv(review, tmp / "review_flags.csv")
+    if changes is not None:
+        _csv(changes.frame, tmp / "changes.csv")
+    _csv(
+        pd.concat([flags_frame(shown), judged.confidence_frame()], axis=1),
+        tmp / "flags.csv",
+    )
+    doc: dict[str, Any] = {
+        "kinlink_version": __version__,
+        "reference_date": summary.reference_date,
+        "options": {
+            "mpp_split_none": opts.mpp_split_none,
+            "masked": opts.mask_key is not None,
+        },
+        "totals": {**summary.totals, "rejects": len(rejects)},
+        "gaps": summary.gaps,
+        "flagged_families_by_file": {s: len(tables[s]) for s in FLAG_FILES},
+        "review_families_by_file": {s: int(review["flag_file"].eq(s).sum()) for s in FLAG_FILES},
+        "review_families": int(review["family_id"].nunique()),
+        "unlikely_flags": len(judged.unlikely),
+        "identity": _identity_counts(linked.evidence),
+        "since": changes.counts if changes is not None else None,
+        "families_by_code": summary.by_code,
+        "flagged_members_by_nationality": summary.by_nationality,
+        "flagged_pending_cases_by_court": summary.by_court,
+        "resolution": linked.resolution,
+    }
+    (tmp / "summary.json").write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")
+    if linked.model:  # weights and counts: nothing identifying
+        text = json.dumps(linked.model, indent=2) + "\n"
+        (tmp / "model.json").write_text(text, encoding="utf-8")
+
+
 def write_report(
     linked: LinkedBundle,
     out: str | os.PathLike[str],
@@ -224,8 +313,12 @@ def write_report(
         total=len(steps), desc="report", unit="step", disable=None if opts.progress else True
     )
     # the collector would walk millions of small objects again and again
+    early: Background | None = None
     with paused_gc(), atomic_folder(target) as tmp:
         try:
+            # the files that need only `linked` are written by a forked child (on the second
+            # core) while this process builds the facts and runs the analyses
+            early = Background(_write_linked, tmp, linked, masked, rejects, quality, unparsed)
             bar.set_postfix_str("facts")
             facts = (
                 analyses.facts
@@ -265,92 +358,28 @@ def write_report(
                 cypher = flag_frames(G, mpp_split_none=opts.mpp_split_none, progress=opts.progress)
                 tables.update(_without_review(cypher, judged.table))
                 del G
-            for stem, frame in tables.items():
-                _csv(frame, tmp / f"{stem}.csv")
-            _csv(review, tmp / "review_flags.csv")
             changes = None
             if previous is not None:
                 changes = report_changes(previous, tables["persons"], tables, review, masked=masked)
-                _csv(changes.frame, tmp / "changes.csv")
-            _csv(rejects, tmp / "rejects.csv")
-            _csv(quality, tmp / "quality.csv")
-            _csv(unparsed, tmp / "unparsed_values.csv")
-            matches = linked.matches
-            if isinstance(matches, pd.DataFrame) and len(matches):
-                _csv(matches, tmp / "matches.csv")
-            _csv(
-                pd.concat([flags_frame(shown), judged.confidence_frame()], axis=1),
-                tmp / "flags.csv",
-            )
             summary = summarise(facts, judged.confirmed, as_of=opts.as_of)
             summary = dataclasses.replace(summary, gaps=list(linked.gaps))
             if masked:
                 summary = dataclasses.replace(
                     summary, reference_date=month_text(summary.reference_date)
                 )
-            counts: dict[str, int] = {
-                "persons": len(facts.persons),
-                "families": summary.totals["families"],
-                "families_of_two_or_more": summary.totals.get("families_of_two_or_more", 0),
-                "flagged_families": summary.totals["flagged_families"],
-            }
-            for stem in FLAG_FILES:
-                counts[f"flag:{stem}"] = len(tables[stem])
-                counts[f"review:{stem}"] = int(review["flag_file"].eq(stem).sum())
-            counts["review_families"] = int(review["family_id"].nunique())
-            for code, n in summary.by_code.items():
-                counts[f"code:{code}"] = n
-            doc: dict[str, Any] = {
-                "kinlink_version": __version__,
-                "reference_date": summary.reference_date,
-                "options": {
-                    "mpp_split_none": opts.mpp_split_none,
-                    "masked": opts.mask_key is not None,
-                },
-                "totals": {**summary.totals, "rejects": len(rejects)},
-                "gaps": summary.gaps,
-                "flagged_families_by_file": {s: len(tables[s]) for s in FLAG_FILES},
-                "review_families_by_file": {
-                    s: int(review["flag_file"].eq(s).sum()) for s in FLAG_FILES
-                },
-                "review_families": int(review["family_id"].nunique()),
-                "unlikely_flags": len(judged.unlikely),
-                "identity": _identity_counts(evidence),
-                "since": changes.counts if changes is not None else None,
-                "families_by_code": summary.by_code,
-                "flagged_members_by_nationality": summary.by_nationality,
-                "flagged_pending_cases_by_court": summary.by_court,
-                "resolution": linked.resolution,
-            }
-            (tmp / "summary.json").write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")
-            if linked.model:  # weights and counts: nothing identifying
-                text = json.dumps(linked.model, indent=2) + "\n"
-                (tmp / "model.json").write_text(text, encoding="utf-8")
-            bar.update()
-
             sections = family_sections(facts, judged.confirmed, as_of=opts.as_of)
             check = family_sections(facts, judged.review, as_of=opts.as_of)
             if masked:
                 sections = sections.each(coarsen_section)
                 check = check.each(coarsen_section)
             since_counts = changes.counts if changes is not None else None
-            bar.set_postfix_str("html")
-            if opts.html:
-                with open(tmp / "report.html", "w", encoding="utf-8") as fh:
-                    write_html(
-                        fh,
-                        summary,
-                        sections,
-                        max_sections=opts.html_max_families,
-                        check_first=check,
-                        since=since_counts,
-                    )
-            bar.update()
-            bar.set_postfix_str("xlsx")
             if opts.xlsx and not xlsx_available():
                 log.warning("report.xlsx skipped: the 'xlsxwriter' package is not installed")
-            elif opts.xlsx:
-                write_xlsx(
+            # the workbook (pure Python, the longest file) is written by a forked child on the
+            # other core while this process writes the CSV, HTML and Parquet files
+            workbook = (
+                Background(
+                    write_xlsx,
                     tmp / "report.xlsx",
                     summary,
                     shown,
@@ -360,19 +389,53 @@ def write_report(
                     since=since_counts,
                     confidence=confidence,
                 )
+                if opts.xlsx and xlsx_available()
+                else None
+            )
+            with workbook or contextlib.nullcontext():
+                _write_files(
+                    tmp,
+                    linked,
+                    opts,
+                    judged=judged,
+                    shown=shown,
+                    tables=tables,
+                    review=review,
+                    changes=changes,
+                    summary=summary,
+                    rejects=rejects,
+                )
+                counts = _counts(facts, summary, tables, review)
+                bar.update()
+                bar.set_postfix_str("html")
+                if opts.html:
+                    with open(tmp / "report.html", "w", encoding="utf-8") as fh:
+                        write_html(
+                            fh,
+                            summary,
+                            sections,
+                            max_sections=opts.html_max_families,
+                            check_first=check,
+                            since=since_counts,
+                        )
+                bar.update()
+                bar.set_postfix_str("data")
+                (tmp / DATA_FOLDER).mkdir(exist_ok=True)  # the early child may not have yet
+                save_flags(shown, confidence, tmp / DATA_FOLDER)  # the dashboard reads these
+                if not masked:  # masked: the dashboard builds them from the masked frames
+                    save_facts(facts, tmp / DATA_FOLDER)
+                if opts.save_graph:
+                    G = build_graph(linked, linked.persons, linked.families)
+                    save_graph(coarsen_graph(G) if masked else G, tmp / "graph")
+                bar.update()
+                bar.set_postfix_str("xlsx")
             del sections, check
-            bar.update()
-            bar.set_postfix_str("data")
-            save_linked(coarsen_linked(linked) if masked else linked, tmp / DATA_FOLDER)
-            save_flags(shown, confidence, tmp / DATA_FOLDER)  # the dashboard reads these
-            if not masked:  # masked: the dashboard builds them from the masked, month-cut frames
-                save_facts(facts, tmp / DATA_FOLDER)
-            if opts.save_graph:
-                G = build_graph(linked, linked.persons, linked.families)
-                save_graph(coarsen_graph(G) if masked else G, tmp / "graph")
+            early.wait()
             bar.update()
             bar.set_postfix_str("finish")
         finally:
+            if early is not None:
+                early.cancel()  # after a failure: stop the child before the folder goes
             bar.close()
     log.info("report: %d flagged families written to %s", counts["flagged_families"], target)
     return counts
