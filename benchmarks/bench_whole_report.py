@@ -118,8 +118,8 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"exit {figures['exit']}  wall {figures['wall']:.1f} s  CPU {figures['cpu']:.1f} s  "
         f"peak memory of the process tree {figures['tree_pss'] / gib:.2f} GiB (PSS; summed RSS "
-        f"{figures['tree_rss'] / gib:.2f} GiB)  largest single process {figures['maxrss'] / gib:.2f}"
-        f" GiB (ru_maxrss)  processes at most {figures['processes']}  "
+        f"{figures['tree_rss'] / gib:.2f} GiB)  largest single process "
+        f"{figures['maxrss'] / gib:.2f} GiB (ru_maxrss)  processes at most {figures['processes']}  "
         f"load {'/'.join(load_before)} -> {'/'.join(load_after)}"
     )
     return int(figures["exit"])
