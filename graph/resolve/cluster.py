@@ -32,6 +32,63 @@ log = logging.getLogger(__name__)
 
 #: Scores of record pairs given as two index arrays (the fitted model, closed over its records).
 PairScores = Callable[[np.ndarray, np.ndarray], np.ndarray]
+#: Per pair and field, whether the two records disagree on the field outright.
+Outright = Callable[[np.ndarray, np.ndarray], np.ndarray]
+
+
+@dataclass
+class Corroboration:
+    """Identifying values two records of a cluster confirm, to refuse merging two clusters that
+    each confirm a different one.
+
+    One record can carry a wrong birth date (a typo no level covers, a date copied from a
+    relative, a placeholder): a pair of records disagreeing on it outright may still be one
+    person when the names agree. But when two records of one cluster agree on a birth date
+    and two records of the other on a birth date that disagrees with it outright, each side's
+    date is confirmed by independent records, and the two clusters are two people however
+    rare their shared name.
+
+    Attributes
+    ----------
+    codes : list of ndarray
+        Per field, the value code of every record (-1: missing).
+    outright : callable
+        ``(il, ir) -> (n_pairs, n_fields)`` bool: the pair disagrees on the field outright
+        (the comparison's *else* level: no typo, no shared year explains it).
+    """
+
+    codes: list[np.ndarray]
+    outright: Outright
+
+    def conflict(self, left: list[int], right: list[int]) -> bool:
+        """Whether some field has a value confirmed on each side that disagree outright."""
+        if len(left) < 2 or len(right) < 2:
+            return False
+        for f, codes in enumerate(self.codes):
+            a, b = _confirmed(codes, left), _confirmed(codes, right)
+            pairs = [(x, y) for va, x in a.items() for vb, y in b.items() if va != vb]
+            if not pairs:
+                continue
+            il = np.array([x for x, _ in pairs], dtype=np.int64)
+            ir = np.array([y for _, y in pairs], dtype=np.int64)
+            if bool(self.outright(np.minimum(il, ir), np.maximum(il, ir))[:, f].any()):
+                return True
+        return False
+
+
+def _confirmed(codes: np.ndarray, records: list[int]) -> dict[int, int]:
+    """Values held by at least two of ``records``, each with one record holding it."""
+    seen: dict[int, int] = {}
+    out: dict[int, int] = {}
+    for r in records:
+        value = int(codes[r])
+        if value < 0:
+            continue
+        if value in seen:
+            out[value] = seen[value]
+        else:
+            seen[value] = r
+    return out
 
 
 @dataclass
@@ -47,6 +104,7 @@ class ClusterStats:
     detached_ambiguous: int = 0
     largest_component: int = 0
     refused_size: int = 0
+    refused_corroborated: int = 0
     size_refused: list[tuple[int, int, float]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
@@ -87,6 +145,7 @@ def cluster(
     ambiguity: float = 0.0,
     max_size: int | None = None,
     agreement: float = 0.8,
+    corroboration: Corroboration | None = None,
 ) -> tuple[np.ndarray, ClusterStats]:
     """Cluster label (smallest member index) of every record.
 
@@ -258,6 +317,11 @@ def cluster(
         if (known or score is not None) and not single and conflicted(ra, rb):
             stats.refused_conflict += 1
             refused.append(position)
+            continue
+        if corroboration is not None and corroboration.conflict(
+            members.get(ra, [ra]), members.get(rb, [rb])
+        ):
+            stats.refused_corroborated += 1
             continue
         if max_size is not None and size(ra) + size(rb) > max_size and not agrees(ra, rb):
             stats.refused_size += 1

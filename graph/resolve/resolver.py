@@ -17,7 +17,7 @@ from kinlink.graph.resolve import family
 from kinlink.graph.resolve.blocking import candidate_pairs, default_keys
 from kinlink.graph.resolve.bridges import detach_weak_bridges
 from kinlink.graph.resolve.candidates import CandidatePairs, Reviews
-from kinlink.graph.resolve.cluster import cluster
+from kinlink.graph.resolve.cluster import Corroboration, cluster
 from kinlink.graph.resolve.compare import Columns, compare_pairs
 from kinlink.graph.resolve.comparisons import Comparison, default_comparisons
 from kinlink.graph.resolve.completion import Fields, complete_families
@@ -146,6 +146,28 @@ def _fields(scorer: Scorer) -> Fields:
     )
 
 
+def _corroboration(scorer: Scorer) -> Corroboration | None:
+    """What clustering checks for confirmed disagreement (``corroborated_fields``): each
+    field's values as codes of its first column, and its *else* level."""
+    wanted = scorer.settings.corroborated_fields
+    fields = [
+        (j, c)
+        for j, c in enumerate(scorer.comparisons)
+        if c.name in wanted and c.columns and c.columns[0] in scorer.cols.codes
+    ]
+    if not fields:
+        return None
+    codes = [scorer.cols.codes[c.columns[0]] for _, c in fields]
+    where = np.array([j for j, _ in fields])
+    other = np.array([len(c.levels) - 1 for _, c in fields])
+
+    def outright(il: np.ndarray, ir: np.ndarray) -> np.ndarray:
+        levels = scorer.weights(il, ir)["levels"]
+        return levels[:, where] == other
+
+    return Corroboration(codes, outright)
+
+
 def _vetoed(probability: np.ndarray, veto: np.ndarray) -> np.ndarray:
     """What clustering sees: 0 for a vetoed pair unless the other fields still make it likely.
 
@@ -218,9 +240,10 @@ def fit(
     clock = time.perf_counter()
     stats: dict[str, Any] = {"records": len(individuals), "seconds": {}}
     comparisons = comparisons or default_comparisons()
-    unknown = sorted(set(settings.veto_fields) - {c.name for c in comparisons})
-    if unknown:
-        raise SettingsError(f"veto_fields names no comparison: {', '.join(unknown)}")
+    for name in ("veto_fields", "corroborated_fields"):
+        unknown = sorted(set(getattr(settings, name)) - {c.name for c in comparisons})
+        if unknown:
+            raise SettingsError(f"{name} names no comparison: {', '.join(unknown)}")
     prepared, cols, member = _prepare_records(individuals, family_units, comparisons)
     stats["seconds"]["prepare"] = round(time.perf_counter() - clock, 2)
 
@@ -479,6 +502,7 @@ def resolve(
         ambiguity=settings.ambiguity_bits,
         max_size=bound.records,
         agreement=settings.guard_agreement,
+        corroboration=_corroboration(scorer),
     )
     size_refused = cstats.size_refused
     cstats.size_refused = []

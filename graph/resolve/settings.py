@@ -60,6 +60,11 @@ class ResolverSettings:
         The comparisons that may veto: identifiers, whose disagreement means two people.
         Descriptive fields (nationality, sex, phone, names) are recorded wrong often enough
         that their disagreement only weighs against a pair, as the model says.
+    corroborated_fields : tuple of str
+        Comparisons on which two clusters are never merged when each has two records agreeing
+        on a value and the two values disagree outright (the comparison's *else* level):
+        :class:`~kinlink.graph.resolve.cluster.Corroboration`. A person has one birth date;
+        a second A-number or passport is possible, so identifiers are not in the default.
     ambiguity_bits : float
         A record that fits a conflicting person within this many bits of the person it joined
         is left on its own (0: off).
@@ -114,6 +119,7 @@ class ResolverSettings:
     family_anchor_probability: float = 0.95
     veto_bits: float = 10.0
     veto_fields: tuple[str, ...] = ("dob", "a_number", "other_id")
+    corroborated_fields: tuple[str, ...] = ("dob",)
     ambiguity_bits: float = 2.0
     max_component: int = 500
     guard_min_records: int = 10
@@ -170,6 +176,12 @@ class ResolverSettings:
             isinstance(name, str) for name in self.veto_fields
         ):
             problems.append(f"veto_fields must be a tuple of names, got {self.veto_fields!r}")
+        if not isinstance(self.corroborated_fields, tuple | list) or not all(
+            isinstance(name, str) for name in self.corroborated_fields
+        ):
+            problems.append(
+                f"corroborated_fields must be a tuple of names, got {self.corroborated_fields!r}"
+            )
         if not isinstance(self.veto_bits, int | float) or self.veto_bits <= 0:
             problems.append(f"veto_bits must be > 0, got {self.veto_bits!r}")
         if not isinstance(self.family_boost_bits, int | float) or self.family_boost_bits < 0:
