@@ -61,12 +61,23 @@ class Corroboration:
     outright: Outright
 
     def conflict(self, left: list[int], right: list[int]) -> bool:
-        """Whether some field has a value confirmed on each side that disagree outright."""
-        if len(left) < 2 or len(right) < 2:
+        """Whether the merged cluster would confirm two values of a field that disagree
+        outright, where neither side alone did (each side may bring one of them, or one side
+        a first record of a value the other side already holds once)."""
+        if len(left) + len(right) < 4:
             return False
         for f, codes in enumerate(self.codes):
-            a, b = _confirmed(codes, left), _confirmed(codes, right)
-            pairs = [(x, y) for va, x in a.items() for vb, y in b.items() if va != vb]
+            both = _confirmed(codes, left + right)
+            if len(both) < 2:
+                continue
+            own_left, own_right = set(_confirmed(codes, left)), set(_confirmed(codes, right))
+            values = sorted(both)
+            pairs = [
+                (both[va], both[vb])
+                for i, va in enumerate(values)
+                for vb in values[i + 1 :]
+                if not {va, vb} <= own_left and not {va, vb} <= own_right
+            ]
             if not pairs:
                 continue
             il = np.array([x for x, _ in pairs], dtype=np.int64)

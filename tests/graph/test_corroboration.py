@@ -147,3 +147,23 @@ def test_corroborated_fields_must_name_comparisons() -> None:
     frame = _namesakes().head(6)
     with pytest.raises(SettingsError, match="corroborated_fields names no comparison: dbo"):
         resolve(frame, settings=ResolverSettings(corroborated_fields=("dbo",)))
+
+
+def test_a_cluster_never_comes_to_confirm_two_birth_dates() -> None:
+    # 0-1 confirm date 7; 2 (date 9) may join them (one record's date can be wrong), but a
+    # second record of date 9 would make the person confirm two dates
+    il, ir = np.array([0, 0, 1, 0, 1, 2]), np.array([1, 2, 2, 3, 3, 3])
+    p = np.array([0.999, 0.995, 0.995, 0.99, 0.99, 0.99])
+    codes = np.array([7, 7, 9, 9])
+    labels, stats = cluster(
+        4,
+        il,
+        ir,
+        p,
+        threshold=0.9,
+        conflict=0.001,
+        cannot_link={},
+        score=lambda a, b: np.full(len(a), 0.99),
+        corroboration=Corroboration([codes], _differ(codes)),
+    )
+    assert labels.tolist() == [0, 0, 0, 3] and stats.refused_corroborated == 3
