@@ -32,6 +32,8 @@ log = logging.getLogger(__name__)
 
 #: Scores of record pairs given as two index arrays (the fitted model, closed over its records).
 PairScores = Callable[[np.ndarray, np.ndarray], np.ndarray]
+#: What a pair scoring more than this is: more likely one person than two.
+EVEN_ODDS = 0.5
 #: Per pair and field, whether the two records disagree on the field outright.
 Outright = Callable[[np.ndarray, np.ndarray], np.ndarray]
 
@@ -116,6 +118,7 @@ class ClusterStats:
     largest_component: int = 0
     refused_size: int = 0
     refused_corroborated: int = 0
+    refused_incoherent: int = 0
     size_refused: list[tuple[int, int, float]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
@@ -157,6 +160,7 @@ def cluster(
     max_size: int | None = None,
     agreement: float = 0.8,
     corroboration: Corroboration | None = None,
+    coherence: float = 0.0,
 ) -> tuple[np.ndarray, ClusterStats]:
     """Cluster label (smallest member index) of every record.
 
@@ -188,6 +192,13 @@ def cluster(
         ``threshold`` (the records really agree). Refused edges are in ``stats.size_refused``.
     agreement : float
         See ``max_size``.
+    corroboration : Corroboration, optional
+        Refuses a merge after which the person would hold two confirmed values of a field
+        that disagree outright (:class:`Corroboration`).
+    coherence : float
+        A merge of two clusters, one of them with two or more records, needs at least this
+        share of its cross pairs to score :data:`EVEN_ODDS` or more: a record joins a person
+        by agreeing with most of its records, not through one of them (0: off).
 
     Notes
     -----
@@ -269,8 +280,8 @@ def cluster(
             return True
         return False
 
-    def agrees(ra: int, rb: int) -> bool:
-        """At least ``agreement`` of the cross pairs of two clusters are matches."""
+    def share(ra: int, rb: int, level: float) -> float:
+        """The share of the cross pairs of two clusters scoring ``level`` or more."""
         left, right = members.get(ra, [ra]), members.get(rb, [rb])
         codes = np.array([pair_code(a, b) for a in left for b in right], np.int64)
         values = np.array([known.get(c, np.nan) for c in codes.tolist()])
@@ -279,7 +290,7 @@ def cluster(
             values[unknown] = score(*split_codes(codes[unknown]))
             known.update(zip(codes[unknown].tolist(), values[unknown].tolist(), strict=True))
             stats.extra_pairs_scored += int(unknown.sum())
-        return bool((np.nan_to_num(values, nan=0.0) >= threshold).mean() >= agreement)
+        return float((np.nan_to_num(values, nan=0.0) >= level).mean())
 
     def size(root: int) -> int:
         return len(members.get(root, [root]))
@@ -334,7 +345,14 @@ def cluster(
         ):
             stats.refused_corroborated += 1
             continue
-        if max_size is not None and size(ra) + size(rb) > max_size and not agrees(ra, rb):
+        if coherence and not single and share(ra, rb, EVEN_ODDS) < coherence:
+            stats.refused_incoherent += 1
+            continue
+        if (
+            max_size is not None
+            and size(ra) + size(rb) > max_size
+            and share(ra, rb, threshold) < agreement
+        ):
             stats.refused_size += 1
             stats.size_refused.append((a, b, float(ordered_p[position])))
             continue

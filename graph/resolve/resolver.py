@@ -503,6 +503,7 @@ def resolve(
         max_size=bound.records,
         agreement=settings.guard_agreement,
         corroboration=_corroboration(scorer),
+        coherence=settings.join_coherence,
     )
     size_refused = cstats.size_refused
     cstats.size_refused = []

@@ -65,6 +65,11 @@ class ResolverSettings:
         on a value and the two values disagree outright (the comparison's *else* level):
         :class:`~kinlink.graph.resolve.cluster.Corroboration`. A person has one birth date;
         a second A-number or passport is possible, so identifiers are not in the default.
+    join_coherence : float
+        A merge of two clusters, one of them with two or more records, needs at least this
+        share of their cross record pairs to score 0.5 or more (more likely one person than
+        two): a record joins a person by agreeing with most of its records, not through one
+        (a namesake who shares only the birth date of one record of the person). 0: off.
     ambiguity_bits : float
         A record that fits a conflicting person within this many bits of the person it joined
         is left on its own (0: off).
@@ -120,6 +125,7 @@ class ResolverSettings:
     veto_bits: float = 10.0
     veto_fields: tuple[str, ...] = ("dob", "a_number", "other_id")
     corroborated_fields: tuple[str, ...] = ("dob",)
+    join_coherence: float = 0.5
     ambiguity_bits: float = 2.0
     max_component: int = 500
     guard_min_records: int = 10
@@ -162,6 +168,8 @@ class ResolverSettings:
                 problems.append(f"{name} must be >= {low}, got {value!r}")
         if not isinstance(self.guard_factor, int | float) or self.guard_factor < 1:
             problems.append(f"guard_factor must be >= 1, got {self.guard_factor!r}")
+        if not isinstance(self.join_coherence, int | float) or not 0 <= self.join_coherence <= 1:
+            problems.append(f"join_coherence must be in [0, 1], got {self.join_coherence!r}")
         for name in ("ambiguity_bits", "tf_max_bits"):
             value = getattr(self, name)
             if not isinstance(value, int | float) or value < 0:

@@ -1,4 +1,4 @@
-"""Two clusters that each confirm a different birth date are two people, whatever their names."""
+"""A person hangs together: no two confirmed birth dates, no record joined through one."""
 
 from __future__ import annotations
 
@@ -167,3 +167,24 @@ def test_a_cluster_never_comes_to_confirm_two_birth_dates() -> None:
         corroboration=Corroboration([codes], _differ(codes)),
     )
     assert labels.tolist() == [0, 0, 0, 3] and stats.refused_corroborated == 3
+
+
+@pytest.mark.parametrize("coherence", [0.0, 0.5])
+def test_a_record_joins_a_person_by_agreeing_with_most_of_its_records(coherence: float) -> None:
+    # 0-1-2 match each other; 3 matches record 0 only (they share a rare birth date) and is
+    # less likely than not the same person as 1 and 2
+    il, ir = np.array([0, 0, 1, 0, 1, 2]), np.array([1, 2, 2, 3, 3, 3])
+    p = np.array([0.999, 0.999, 0.999, 0.95, 0.2, 0.2])
+    labels, stats = cluster(
+        4, il, ir, p, threshold=0.9, conflict=0.001, cannot_link={}, coherence=coherence
+    )
+    if coherence:
+        assert labels.tolist() == [0, 0, 0, 3] and stats.refused_incoherent == 1
+    else:
+        assert labels.tolist() == [0, 0, 0, 0]
+    # a record that is likely the same person as most of them joins
+    p[4] = 0.6
+    labels, _ = cluster(
+        4, il, ir, p, threshold=0.9, conflict=0.001, cannot_link={}, coherence=coherence
+    )
+    assert labels.tolist() == [0, 0, 0, 0]
