@@ -21,15 +21,11 @@ def _differ(codes: np.ndarray):
     return outright
 
 
-def _cluster(dobs: list[int], corroborate: bool) -> list[int]:
-    """Cluster records whose every pair is a strong name match (0.99, 0.999 with the same
-    birth date)."""
-    n = len(dobs)
-    il, ir = np.triu_indices(n, 1)
-    codes = np.array(dobs)
-    p = np.where(codes[il] == codes[ir], 0.999, 0.99)
-    labels, _ = cluster(
-        n,
+def _corroborated(il: np.ndarray, ir: np.ndarray, p: np.ndarray, codes: np.ndarray | None):
+    """Cluster scored pairs (any other pair 0.99) with birth dates ``codes`` (None: no check)."""
+    check = None if codes is None else Corroboration([codes], _differ(codes))
+    return cluster(
+        int(max(il.max(), ir.max())) + 1,
         il,
         ir,
         p,
@@ -37,9 +33,17 @@ def _cluster(dobs: list[int], corroborate: bool) -> list[int]:
         conflict=0.001,
         cannot_link={},
         score=lambda a, b: np.full(len(a), 0.99),
-        corroboration=Corroboration([codes], _differ(codes)) if corroborate else None,
+        corroboration=check,
     )
-    return labels.tolist()
+
+
+def _cluster(dobs: list[int], corroborate: bool) -> list[int]:
+    """Cluster records whose every pair is a strong name match (0.99, 0.999 with the same
+    birth date)."""
+    il, ir = np.triu_indices(len(dobs), 1)
+    codes = np.array(dobs)
+    p = np.where(codes[il] == codes[ir], 0.999, 0.99)
+    return _corroborated(il, ir, p, codes if corroborate else None)[0].tolist()
 
 
 def test_two_confirmed_birth_dates_keep_two_clusters_apart() -> None:
@@ -154,18 +158,7 @@ def test_a_cluster_never_comes_to_confirm_two_birth_dates() -> None:
     # second record of date 9 would make the person confirm two dates
     il, ir = np.array([0, 0, 1, 0, 1, 2]), np.array([1, 2, 2, 3, 3, 3])
     p = np.array([0.999, 0.995, 0.995, 0.99, 0.99, 0.99])
-    codes = np.array([7, 7, 9, 9])
-    labels, stats = cluster(
-        4,
-        il,
-        ir,
-        p,
-        threshold=0.9,
-        conflict=0.001,
-        cannot_link={},
-        score=lambda a, b: np.full(len(a), 0.99),
-        corroboration=Corroboration([codes], _differ(codes)),
-    )
+    labels, stats = _corroborated(il, ir, p, np.array([7, 7, 9, 9]))
     assert labels.tolist() == [0, 0, 0, 3] and stats.refused_corroborated == 3
 
 
