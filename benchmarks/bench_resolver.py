@@ -45,9 +45,15 @@ import pandas as pd
 
 HERE = Path(__file__).resolve().parent
 DATASETS = (
-    "febrl3", "febrl3-names", "febrl4", "febrl4-names", "febrl4-year", "febrl4-nodob", "gen",
+    "febrl3",
+    "febrl3-names",
+    "febrl4",
+    "febrl4-names",
+    "febrl4-year",
+    "febrl4-nodob",
+    "gen",
     "gen-noid",
-)  # fmt: skip
+)
 #: Columns removed to leave names and birth dates (and what else the records say of a person).
 IDENTIFIERS = ("a_number", "other_id", "address")
 
@@ -86,13 +92,18 @@ def febrl_frame(which: str) -> tuple[pd.DataFrame, pd.Series, bool]:
         df = df.reset_index()
         parts = ["street_number", "address_1", "address_2", "suburb", "postcode", "state"]
         address = df[parts].fillna("").astype(str).agg(" ".join, axis=1).str.strip()
-        return pd.DataFrame({
-            "record_id": df["rec_id"], "source": source, "given_names": df["given_name"],
-            "surnames": df["surname"],
-            "dob": pd.to_datetime(df["date_of_birth"], format="%Y%m%d", errors="coerce"),
-            "dob_raw": df["date_of_birth"],
-            "other_id": df["soc_sec_id"], "address": address.replace("", None),
-        })  # fmt: skip
+        return pd.DataFrame(
+            {
+                "record_id": df["rec_id"],
+                "source": source,
+                "given_names": df["given_name"],
+                "surnames": df["surname"],
+                "dob": pd.to_datetime(df["date_of_birth"], format="%Y%m%d", errors="coerce"),
+                "dob_raw": df["date_of_birth"],
+                "other_id": df["soc_sec_id"],
+                "address": address.replace("", None),
+            }
+        )
 
     if which == "febrl3":
         frame, link_only = convert(datasets.load_febrl3(), "A"), False

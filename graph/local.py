@@ -201,8 +201,11 @@ class LocalGraphs:
             lead = self._cell("case", key, "lead_case_id")
             if lead in known["case"] and lead != key:
                 out.add(node_id(NodeKind.CASE, lead))
-            out |= {node_id(NodeKind.CASE, c) for c in self._case_index["riders"].get(key, ())
-                    if c != key}  # fmt: skip
+            out |= {
+                node_id(NodeKind.CASE, c)
+                for c in self._case_index["riders"].get(key, ())
+                if c != key
+            }
             court = self._cell("case", key, "court")
             if court is not None:
                 out.add(node_id(NodeKind.COURT, court))

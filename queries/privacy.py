@@ -530,11 +530,27 @@ ID_COLUMNS: Final[dict[str, str]] = {
 SAFE_COLUMNS: Final = frozenset(
     {c.name for t in TABLES for c in t.columns if c.name in _kept(t) and c.name not in DATE_COLUMNS}
     | {
-        "code", "codes", "analysis", "rule", "source", "sources", "nationalities", "courts",
-        "mexican_member", "field", "links", "is_self", "decision", "file", "column", "problem",
-        "table", "level", "how",
+        "code",
+        "codes",
+        "analysis",
+        "rule",
+        "source",
+        "sources",
+        "nationalities",
+        "courts",
+        "mexican_member",
+        "field",
+        "links",
+        "is_self",
+        "decision",
+        "file",
+        "column",
+        "problem",
+        "table",
+        "level",
+        "how",
     }
-)  # fmt: skip
+)
 #: Columns of dates (or lists of dates): cut to the month.
 MONTH_COLUMNS: Final = DATE_COLUMNS - {"dob"} | {"dates", "next_hearing", "reference_date"}
 #: Columns whose items are kept only when they are a 3-letter country or nationality code

@@ -142,10 +142,12 @@ def test_codes_match_the_loaders(docs: str) -> None:
 
 def test_rules_match_the_code(docs: str) -> None:
     code = {
-        code: (rule.analysis if rule.analysis in FLAG_FILES else "flags.csv only",
-               rule.source.citation())
+        code: (
+            rule.analysis if rule.analysis in FLAG_FILES else "flags.csv only",
+            rule.source.citation(),
+        )
         for code, rule in RULES.items()
-    }  # fmt: skip
+    }
     assert docs_rules(docs) == code
 
 
@@ -204,8 +206,10 @@ def test_rules_match_the_contract(docs: str, shared: str) -> None:
 def test_report_files_match_the_contract(docs: str, shared: str) -> None:
     sections = _sections(shared)
     theirs = {}
-    for name in ("output: the batch linkage report", "flags set aside for review, and changes "
-                 "between reports"):  # fmt: skip
+    for name in (
+        "output: the batch linkage report",
+        "flags set aside for review, and changes between reports",
+    ):
         for row in _table(sections[name])[1:]:
             theirs[row[0].removesuffix(".csv")] = _words(row[2])
     if "changes.csv" in shared and "changes" not in theirs:  # described in prose, not a table

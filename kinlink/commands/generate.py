@@ -60,9 +60,13 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as err:
         raise SettingsError(str(err)) from err
     summary = generate_bundle(
-        args.out, args.records, seed=args.seed, fmt=args.format,
-        progress=progress_enabled(args), regime=regime,
-    )  # fmt: skip
+        args.out,
+        args.records,
+        seed=args.seed,
+        fmt=args.format,
+        progress=progress_enabled(args),
+        regime=regime,
+    )
     if not args.quiet:
         print(f"wrote {args.out}: " + ", ".join(f"{k}={v}" for k, v in summary.items()))
     return 0

@@ -268,8 +268,9 @@ def whole_ids(
     name = name or column
     frame = drop_rows(frame, frame[column].isna(), rejects, file, name, f"missing {name}")
     ids, bad = to_ids(frame[column])
-    frame = drop_rows(frame, pd.Series(bad, index=frame.index), rejects, file, name,
-                      not_a_number(name))  # fmt: skip
+    frame = drop_rows(
+        frame, pd.Series(bad, index=frame.index), rejects, file, name, not_a_number(name)
+    )
     return frame, ids[~bad]
 
 

@@ -277,8 +277,9 @@ def test_dashboard_command_refuses_a_bad_source_and_warns_off_localhost(
     assert main(["dashboard", str(bundle), "--host", "0.0.0.0"]) == 2
     assert "--allow-remote" in capsys.readouterr().err and calls == []
     with caplog.at_level(logging.WARNING, logger="kinlink"):
-        code = main(["dashboard", str(bundle), "--host", "0.0.0.0", "--port", "8765",
-                     "--allow-remote"])  # fmt: skip
+        code = main(
+            ["dashboard", str(bundle), "--host", "0.0.0.0", "--port", "8765", "--allow-remote"]
+        )
     assert code == 0
     cmd, env = calls[0]
     assert cmd[cmd.index("--server.address") + 1] == "0.0.0.0"

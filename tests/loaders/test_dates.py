@@ -165,12 +165,17 @@ def test_year_last_strays_in_an_iso_column_are_read_one_by_one_and_never_stop_th
     """A bundle's dates are ISO; a few year-last cells among them, even ones whose orders
     disagree, are each read on their own, and one that reads both ways is missing."""
     iso_dates = ["1990-01-02", "1985-06-30", "2001-11-11", "1970-01-01", "1999-12-31"]
-    raw = pd.Series([*iso_dates[:3], "03/04/2012", "13/01/2000", "01/13/2000", "05/05/1999",
-                     *iso_dates[3:]])  # fmt: skip
+    raw = pd.Series(
+        [*iso_dates[:3], "03/04/2012", "13/01/2000", "01/13/2000", "05/05/1999", *iso_dates[3:]]
+    )
     read = parse_dates(raw)
     assert read.order == "iso"
-    assert [str(v)[:10] for v in read.values[3:7]] == ["NaT", "2000-01-13", "2000-01-13",
-                                                       "1999-05-05"]  # fmt: skip
+    assert [str(v)[:10] for v in read.values[3:7]] == [
+        "NaT",
+        "2000-01-13",
+        "2000-01-13",
+        "1999-05-05",
+    ]
     assert read.problem[3] == "date order unclear" and read.problem[4:].isna().all()
 
 

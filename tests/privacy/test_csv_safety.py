@@ -63,8 +63,12 @@ HEARINGS = """hearing_id,case_id,date,court,type,result
 def bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("formulas") / "bundle"
     folder.mkdir()
-    for name, text in (("individuals", INDIVIDUALS), ("family_units", FAMILY_UNITS),
-                       ("cases", CASES), ("hearings", HEARINGS)):  # fmt: skip
+    for name, text in (
+        ("individuals", INDIVIDUALS),
+        ("family_units", FAMILY_UNITS),
+        ("cases", CASES),
+        ("hearings", HEARINGS),
+    ):
         (folder / f"{name}.csv").write_text(text, encoding="utf-8")
     return folder
 
@@ -119,8 +123,7 @@ def test_evaluate_joins_a_report_with_formula_like_ids(report: Path, tmp_path: P
     truth = tmp_path / "truth"
     truth.mkdir()
     read_csv(report / "persons.csv").to_csv(truth / "records.csv", index=False)
-    for stem in ("families", "separated_families", "mixed_nationality_units",
-                 "joint_reprocessing"):  # fmt: skip
+    for stem in ("families", "separated_families", "mixed_nationality_units", "joint_reprocessing"):
         read_csv(report / f"{stem}.csv").to_csv(truth / f"{stem}.csv", index=False)
     scores = evaluate(report, truth)
     assert scores["persons"]["f1"] == 1.0  # type: ignore[index]
@@ -132,8 +135,9 @@ def test_evaluate_joins_a_report_with_formula_like_ids(report: Path, tmp_path: P
 def test_cypher_csv_starts_no_formula(bundle: Path, tmp_path: Path) -> None:
     pytest.importorskip("falkordb", reason="the falkordb extra is not installed")
     out = tmp_path / "linked.csv"
-    code = main(["cypher", str(bundle), "linked_cases", "--param", "case_id=@C1",
-                 "--csv", str(out), "-q"])  # fmt: skip
+    code = main(
+        ["cypher", str(bundle), "linked_cases", "--param", "case_id=@C1", "--csv", str(out), "-q"]
+    )
     assert code == 0
     rows = read_csv(out)
     assert "+C2" in set(rows["case_id"])

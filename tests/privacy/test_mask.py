@@ -147,22 +147,34 @@ def test_debug_logs_hold_no_identifier(bundle: Path, tmp_path: Path) -> None:
 def test_a_masked_run_prints_nothing_identifying(bundle: Path, tmp_path: Path) -> None:
     env = {**os.environ, KEY_ENV: "first secret"}
     proc = subprocess.run(
-        [sys.executable, "-m", "kinlink.cli", "report", str(bundle), "--out",
-         str(tmp_path / "r"), "--mask", "-vv"],
+        [
+            sys.executable,
+            "-m",
+            "kinlink.cli",
+            "report",
+            str(bundle),
+            "--out",
+            str(tmp_path / "r"),
+            "--mask",
+            "-vv",
+        ],
         capture_output=True,
         text=True,
         env=env,
         check=False,
-    )  # fmt: skip
+    )
     assert proc.returncode == 0, proc.stderr
     assert "line (masked)" in proc.stderr  # the rejected rows were logged, without their lines
     assert leaks({"stdout": proc.stdout, "stderr": proc.stderr}, identifiers(bundle)) == []
 
 
 def test_cypher_mask_prints_and_writes_nothing_identifying(
-    bundle: Path, masked: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    bundle: Path,
+    masked: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
-) -> None:  # fmt: skip
+) -> None:
     """Every saved query on the masked graph (parameters given as the masked report's
     pseudonyms, same key): its CSV and what it prints are scanned."""
     pytest.importorskip("falkordb", reason="kinlink cypher needs the falkordb extra")
@@ -170,8 +182,12 @@ def test_cypher_mask_prints_and_writes_nothing_identifying(
 
     joint = read_csv(masked / "joint_reprocessing.csv")
     persons = joint["person_ids"].iloc[0].split(";")
-    values = {"person_id": persons[0], "from_person": persons[0], "to_person": persons[-1],
-              "case_id": joint["case_ids"].iloc[0].split(";")[0]}  # fmt: skip
+    values = {
+        "person_id": persons[0],
+        "from_person": persons[0],
+        "to_person": persons[-1],
+        "case_id": joint["case_ids"].iloc[0].split(";")[0],
+    }
     monkeypatch.setenv(KEY_ENV, "first secret")
     found: dict[str, str] = {}
     rows = 0
