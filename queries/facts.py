@@ -271,14 +271,17 @@ class RowsBy(Mapping[str, Any]):
         self._columns: list[list[Any]] | None = None
         self._made: dict[str, Any] = {}
 
+    def load(self) -> None:
+        """Make the column lists the rows are read from now (before a fork shares them)."""
+        if self._columns is None:
+            self._columns = [self._frame.iloc[:, j].tolist() for j in range(self._frame.shape[1])]
+
     def __getitem__(self, key: str) -> Any:
         row = self._made.get(key)
         if row is None:
             i = self._position[key]
-            if self._columns is None:
-                self._columns = [
-                    self._frame.iloc[:, j].tolist() for j in range(self._frame.shape[1])
-                ]
+            self.load()
+            assert self._columns is not None
             row = self._made[key] = self._type(*(column[i] for column in self._columns))
         return row
 

@@ -373,6 +373,9 @@ def write_report(
                 sections = sections.each(coarsen_section)
                 check = check.each(coarsen_section)
             since_counts = changes.counts if changes is not None else None
+            if opts.xlsx and xlsx_available():  # made once here, shared with the workbook's child
+                sections.prepare()
+                check.prepare()
             if opts.xlsx and not xlsx_available():
                 log.warning("report.xlsx skipped: the 'xlsxwriter' package is not installed")
             # the workbook (pure Python, the longest file) is written by a forked child on the

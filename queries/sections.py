@@ -176,6 +176,22 @@ class FamilySections(Sequence[FamilySection]):
             self._built[fid] = self.transform(built) if self.transform else built
         return self._built[fid]
 
+    def prepare(self) -> None:
+        """Make now what every section reads (the next hearings, the facts' row lookups), so
+        that a forked writer shares it instead of making it again (nothing without a section)."""
+        if not self.order:
+            return
+        if self._next is None:
+            self._next = _next_hearings(self.facts, self.ref)
+        for lookup in (self.facts.person_rows, self.facts.record_rows, self.facts.case_rows):
+            lookup.load()
+        for mapping in (
+            self.facts.family_members,
+            self.facts.person_records,
+            self.facts.person_cases,
+        ):
+            len(mapping)
+
     def each(self, transform: Callable[[FamilySection], FamilySection]) -> FamilySections:
         """The same sections, each passed through ``transform`` when read."""
         out = FamilySections(self.facts, [], self.ref, transform)
