@@ -40,6 +40,7 @@ from kinlink.graph.store import save_graph, save_linked
 from kinlink.memory import paused_gc
 from kinlink.queries.analyses import Analyses, MppSplitNone, analyse
 from kinlink.queries.changes import report_changes
+from kinlink.queries.confidence import review_codes
 from kinlink.queries.facts import build_facts
 from kinlink.queries.privacy import (
     coarsen_flags,
@@ -146,10 +147,7 @@ def _without_review(
     tables: dict[str, pd.DataFrame], judged: pd.DataFrame
 ) -> dict[str, pd.DataFrame]:
     """The Cypher engine's flag tables without the codes set aside for review."""
-    review = judged[judged["confidence"].eq("review")]
-    codes: dict[str, set[str]] = {}
-    for fid, code in zip(review["family_id"], review["code"], strict=True):
-        codes.setdefault(fid, set()).add(code)
+    codes = review_codes(judged)
     out = {}
     for stem, frame in tables.items():
         if not codes or frame.empty:
@@ -373,10 +371,11 @@ def write_report(
                 sections = sections.each(coarsen_section)
                 check = check.each(coarsen_section)
             since_counts = changes.counts if changes is not None else None
-            if opts.xlsx and xlsx_available():  # made once here, shared with the workbook's child
+            workbook_wanted = opts.xlsx and xlsx_available()
+            if workbook_wanted:  # made once here, shared with the workbook's child
                 sections.prepare()
                 check.prepare()
-            if opts.xlsx and not xlsx_available():
+            elif opts.xlsx:
                 log.warning("report.xlsx skipped: the 'xlsxwriter' package is not installed")
             # the workbook (pure Python, the longest file) is written by a forked child on the
             # other core while this process writes the CSV, HTML and Parquet files
@@ -392,7 +391,7 @@ def write_report(
                     since=since_counts,
                     confidence=confidence,
                 )
-                if opts.xlsx and xlsx_available()
+                if workbook_wanted
                 else None
             )
             with workbook or contextlib.nullcontext():
