@@ -103,13 +103,14 @@ def _arrow_text(series: pd.Series) -> pa.Array | None:
     return pa.array(values, type=pa.string(), from_pandas=True)
 
 
-def _starting(series: pd.Series, prefixes: tuple[str, ...]) -> pd.Series:
-    """Boolean mask of the cells of ``series`` that are text starting with one of ``prefixes``.
+def _starting(series: pd.Series, prefixes: tuple[str, ...], text: pa.Array | None) -> pd.Series:
+    """Boolean mask of the cells of ``series`` that are text starting with one of ``prefixes``
+    (each one character).
 
-    Vectorised through Arrow when every cell is text or missing (one pass in C); a column that
-    mixes text with other values is checked cell by cell.
+    Vectorised through Arrow when every cell is text or missing (``text``, its
+    :func:`_arrow_text`: one pass in C); a column that mixes text with other values (``text`` is
+    ``None``) is checked cell by cell.
     """
-    text = _arrow_text(series)
     if text is None:
         values = series.astype(object)
         return values.map(lambda v: isinstance(v, str) and v.startswith(prefixes)).astype(bool)
@@ -118,9 +119,8 @@ def _starting(series: pd.Series, prefixes: tuple[str, ...]) -> pd.Series:
     return pd.Series(hit.to_numpy(zero_copy_only=False), index=series.index, dtype=bool)
 
 
-def _holding(series: pd.Series, char: str) -> bool:
-    """Whether a text cell of ``series`` holds ``char``."""
-    text = _arrow_text(series)
+def _holding(series: pd.Series, char: str, text: pa.Array | None) -> bool:
+    """Whether a text cell of ``series`` holds ``char`` (``text``: as in :func:`_starting`)."""
     if text is None:
         return bool(series.astype(object).map(lambda v: isinstance(v, str) and char in v).any())
     return bool(pc.any(pc.match_substring(text, char)).as_py())
@@ -132,12 +132,21 @@ def escape_frame(frame: pd.DataFrame) -> pd.DataFrame:
     Only text columns are looked at (numbers, booleans and dates cannot start a formula) and only
     the cells that need it are changed. ``frame`` itself is never modified.
     """
+    return _escape(frame)[0]
+
+
+def _escape(frame: pd.DataFrame) -> tuple[pd.DataFrame, bool]:
+    """:func:`escape_frame`, and whether a text cell holds a carriage return (read from the
+    same pass over each column; escaping only puts a quote in front, so it changes neither)."""
     out = frame
+    carriage_return = False
     for i in range(frame.shape[1]):
         series = frame.iloc[:, i]
         if not len(series) or not _is_text(series):
             continue
-        hit = _starting(series, _ESCAPED)
+        text = _arrow_text(series)
+        carriage_return = carriage_return or _holding(series, "\r", text)
+        hit = _starting(series, _ESCAPED, text)
         if hit.any():
             if out is frame:
                 out = frame.copy()
@@ -147,7 +156,7 @@ def escape_frame(frame: pd.DataFrame) -> pd.DataFrame:
     if names != list(out.columns):
         out = out.copy() if out is frame else out
         out.columns = names
-    return out
+    return out, carriage_return
 
 
 def unescape_frame(frame: pd.DataFrame) -> pd.DataFrame:
@@ -157,7 +166,7 @@ def unescape_frame(frame: pd.DataFrame) -> pd.DataFrame:
         series = out.iloc[:, i]
         if not len(series) or not _is_text(series):
             continue
-        hit = _starting(series, (QUOTE,))
+        hit = _starting(series, (QUOTE,), _arrow_text(series))
         if hit.any():
             text = series.astype(object)
             out.isetitem(i, text.where(~hit, text[hit].map(unescape_cell)).to_numpy())
@@ -165,20 +174,12 @@ def unescape_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _has_carriage_return(frame: pd.DataFrame) -> bool:
-    for i in range(frame.shape[1]):
-        series = frame.iloc[:, i]
-        if len(series) and _is_text(series) and _holding(series, "\r"):
-            return True
-    return False
-
-
 def _write(frame: pd.DataFrame, target: IO[str]) -> None:
-    out = escape_frame(frame)
+    out, carriage_return = _escape(frame)
     # Python's csv module quotes a cell holding a line end only if the end is part of its own
     # line terminator ("\n" here): a bare "\r" would go out unquoted and split the row for a
     # reader. A file with one is written with every cell quoted.
-    if _has_carriage_return(out):
+    if carriage_return:
         out.to_csv(target, index=False, lineterminator="\n", quoting=csv.QUOTE_ALL)
     else:
         out.to_csv(target, index=False, lineterminator="\n")
