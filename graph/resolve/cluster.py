@@ -61,6 +61,10 @@ class Corroboration:
 
     codes: list[np.ndarray]
     outright: Outright
+    _values: list[list[int]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self._values = [np.asarray(c).tolist() for c in self.codes]  # one lookup per record
 
     def conflict(self, left: list[int], right: list[int]) -> bool:
         """Whether the merged cluster would confirm two values of a field that disagree
@@ -68,7 +72,7 @@ class Corroboration:
         a first record of a value the other side already holds once)."""
         if len(left) + len(right) < 4:
             return False
-        for f, codes in enumerate(self.codes):
+        for f, codes in enumerate(self._values):
             both = _confirmed(codes, left + right)
             if len(both) < 2:
                 continue
@@ -89,12 +93,12 @@ class Corroboration:
         return False
 
 
-def _confirmed(codes: np.ndarray, records: list[int]) -> dict[int, int]:
+def _confirmed(codes: list[int], records: list[int]) -> dict[int, int]:
     """Values held by at least two of ``records``, each with one record holding it."""
     seen: dict[int, int] = {}
     out: dict[int, int] = {}
     for r in records:
-        value = int(codes[r])
+        value = codes[r]
         if value < 0:
             continue
         if value in seen:
@@ -235,8 +239,7 @@ def cluster(
         if (~have).any():
             extra_p = score(wl[~have], wr[~have])
             stats.extra_pairs_scored = int((~have).sum())
-            for code, p in zip(codes[~have].tolist(), extra_p.tolist(), strict=True):
-                known[code] = p
+            known.update(zip(codes[~have].tolist(), extra_p.tolist(), strict=True))
         del scored, at, have
     big = sizes[labels] >= 3
     inner = big[il]
@@ -244,8 +247,7 @@ def cluster(
     inner = np.flatnonzero(inner)  # then the same component, on these pairs only
     inner = inner[labels[il[inner]] == labels[ir[inner]]]
     inner_codes = pair_codes(il[inner], ir[inner], ordered=True)
-    for code, p in zip(inner_codes.tolist(), probability[inner].tolist(), strict=True):
-        known[code] = p
+    known.update(zip(inner_codes.tolist(), probability[inner].tolist(), strict=True))
 
     groups = UnionFind(n)
     find = groups.find
@@ -254,52 +256,71 @@ def cluster(
 
     apart: set[tuple[int, int]] = set()  # root pairs found in conflict (true while both stay)
 
-    def conflicted(ra: int, rb: int) -> bool:
-        pair = (min(ra, rb), max(ra, rb))
+    def cross(ra: int, rb: int) -> float | None:
+        """``None`` when some cross pair of the two clusters scores below ``conflict`` (two
+        people); otherwise the share of the cross pairs scoring :data:`EVEN_ODDS` or more.
+
+        One pass over the cross pairs in plain Python (clusters are small, and this runs once
+        per merge); in a component too big to score whole, the pairs not yet scored are.
+        """
+        pair = (ra, rb) if ra < rb else (rb, ra)
         if pair in apart:
-            return True
+            return None
+        left, right = members.get(ra, [ra]), members.get(rb, [rb])
+        above = 0
         unknown = []
-        for a in members.get(ra, [ra]):
-            for b in members.get(rb, [rb]):
+        for a in left:
+            for b in right:
                 code = pair_code(a, b)
                 p = known.get(code)
                 if p is None:
                     unknown.append(code)
                 elif p < conflict:
                     apart.add(pair)
-                    return True
-        if not unknown or score is None:
-            return False
-        # a component too big to score whole: score the cross pairs this merge still needs
-        codes = np.array(unknown, dtype=np.int64)
-        scored = score(*split_codes(codes))
-        known.update(zip(unknown, scored.tolist(), strict=True))
-        stats.extra_pairs_scored += len(unknown)
-        if bool((scored < conflict).any()):
-            apart.add(pair)
-            return True
-        return False
+                    return None
+                elif p >= EVEN_ODDS:
+                    above += 1
+        if unknown and score is not None:
+            scored = score(*split_codes(np.array(unknown, dtype=np.int64)))
+            known.update(zip(unknown, scored.tolist(), strict=True))
+            stats.extra_pairs_scored += len(unknown)
+            if bool((scored < conflict).any()):
+                apart.add(pair)
+                return None
+            above += int((scored >= EVEN_ODDS).sum())
+        return above / (len(left) * len(right))
 
     def share(ra: int, rb: int, level: float) -> float:
-        """The share of the cross pairs of two clusters scoring ``level`` or more."""
+        """The share of the cross pairs of two clusters scoring ``level`` or more (a pair
+        with no score and no ``score`` callback counts as below)."""
         left, right = members.get(ra, [ra]), members.get(rb, [rb])
-        codes = np.array([pair_code(a, b) for a in left for b in right], np.int64)
-        values = np.array([known.get(c, np.nan) for c in codes.tolist()])
-        unknown = np.isnan(values)
-        if unknown.any() and score is not None:
-            values[unknown] = score(*split_codes(codes[unknown]))
-            known.update(zip(codes[unknown].tolist(), values[unknown].tolist(), strict=True))
-            stats.extra_pairs_scored += int(unknown.sum())
-        return float((np.nan_to_num(values, nan=0.0) >= level).mean())
+        above = 0
+        unknown = []
+        for a in left:  # plain Python: clusters are small, and this runs once per merge
+            for b in right:
+                code = pair_code(a, b)
+                p = known.get(code)
+                if p is None:
+                    unknown.append(code)
+                elif p >= level:
+                    above += 1
+        if unknown and score is not None:
+            scored = np.asarray(score(*split_codes(np.array(unknown))), dtype=np.float64)
+            known.update(zip(unknown, scored.tolist(), strict=True))
+            stats.extra_pairs_scored += len(unknown)
+            above += int((scored >= level).sum())
+        return above / (len(left) * len(right))
 
     def size(root: int) -> int:
-        return len(members.get(root, [root]))
+        group = members.get(root)
+        return 1 if group is None else len(group)
 
     def union(ra: int, rb: int) -> None:
-        if len(members.get(ra, [ra])) < len(members.get(rb, [rb])):
+        if size(ra) < size(rb):
             ra, rb = rb, ra
         root = groups.union(ra, rb)
-        joined = members.pop(ra, [ra]) + members.pop(rb, [rb])
+        joined = members.pop(ra, [ra])  # extended in place: the bigger side's first
+        joined.extend(members.pop(rb, [rb]))
         members[root] = joined
         gone = rb if root == ra else ra
         if gone in keys:
@@ -336,7 +357,8 @@ def cluster(
             continue
         # two single records: their own edge is the only cross pair, and it passed
         single = ra not in members and rb not in members
-        if (known or score is not None) and not single and conflicted(ra, rb):
+        even = None if single else cross(ra, rb)
+        if not single and even is None:
             stats.refused_conflict += 1
             refused.append(position)
             continue
@@ -345,7 +367,7 @@ def cluster(
         ):
             stats.refused_corroborated += 1
             continue
-        if coherence and not single and share(ra, rb, EVEN_ODDS) < coherence:
+        if coherence and even is not None and even < coherence:
             stats.refused_incoherent += 1
             continue
         if (
