@@ -12,6 +12,7 @@ workbook. Only the job's exception, if any, comes back. Where ``fork`` is not av
 from __future__ import annotations
 
 import ctypes
+import logging
 import multiprocessing
 import os
 import pickle
@@ -22,6 +23,8 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 __all__ = ["Background"]
+
+log = logging.getLogger(__name__)
 
 _PR_SET_PDEATHSIG = 1
 
@@ -37,8 +40,11 @@ def _die_with_parent() -> None:
 
 def _child(conn: Connection, func: Callable[..., Any], args: Any, kwargs: Any) -> None:
     _die_with_parent()
+    name = getattr(func, "__name__", "job")
+    log.debug("background %s: started in process %d", name, os.getpid())
     try:
         func(*args, **kwargs)
+        log.debug("background %s: done", name)
     except BaseException as e:  # sent back and raised in the parent
         try:
             conn.send_bytes(pickle.dumps(e))

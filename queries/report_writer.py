@@ -122,6 +122,12 @@ def _frame(frame: pd.DataFrame | None, columns: Sequence[str]) -> pd.DataFrame:
     return frame
 
 
+def _step(bar: Any, name: str) -> None:
+    """Say which step of the report is under way (the progress bar, and the debug log)."""
+    bar.set_postfix_str(name)
+    log.debug("report: %s", name)
+
+
 def _csv(frame: pd.DataFrame, path: Path) -> None:
     write_csv(frame, path)
 
@@ -312,25 +318,31 @@ def write_report(
     )
     # the collector would walk millions of small objects again and again
     early: Background | None = None
+    facts_files: Background | None = None
     with paused_gc(), atomic_folder(target) as tmp:
         try:
             # the files that need only `linked` are written by a forked child (on the second
             # core) while this process builds the facts and runs the analyses
             early = Background(_write_linked, tmp, linked, masked, rejects, quality, unparsed)
-            bar.set_postfix_str("facts")
+            _step(bar, "facts")
             facts = (
                 analyses.facts
                 if analyses is not None
                 else build_facts(linked, linked.persons, linked.families)
             )
+            if not masked:  # masked: the dashboard builds them from the masked frames
+                # data/facts/ (the dashboard reads them) needs only the facts: a second child
+                # writes it while this process runs the analyses and judges the flags
+                (tmp / DATA_FOLDER).mkdir(exist_ok=True)
+                facts_files = Background(save_facts, facts, tmp / DATA_FOLDER)
             bar.update()
-            bar.set_postfix_str("analyses")
+            _step(bar, "analyses")
             result = analyses or analyse(
                 facts, as_of=opts.as_of, mpp_split_none=opts.mpp_split_none
             )
             bar.update()
 
-            bar.set_postfix_str("csv")
+            _step(bar, "csv")
             judged = judge(
                 facts,
                 result.flags,
@@ -409,7 +421,7 @@ def write_report(
                 )
                 counts = _counts(facts, summary, tables, review)
                 bar.update()
-                bar.set_postfix_str("html")
+                _step(bar, "html")
                 if opts.html:
                     with open(tmp / "report.html", "w", encoding="utf-8") as fh:
                         write_html(
@@ -421,23 +433,24 @@ def write_report(
                             since=since_counts,
                         )
                 bar.update()
-                bar.set_postfix_str("data")
+                _step(bar, "data")
                 (tmp / DATA_FOLDER).mkdir(exist_ok=True)  # the early child may not have yet
                 save_flags(shown, confidence, tmp / DATA_FOLDER)  # the dashboard reads these
-                if not masked:  # masked: the dashboard builds them from the masked frames
-                    save_facts(facts, tmp / DATA_FOLDER)
                 if opts.save_graph:
                     G = build_graph(linked, linked.persons, linked.families)
                     save_graph(coarsen_graph(G) if masked else G, tmp / "graph")
                 bar.update()
-                bar.set_postfix_str("xlsx")
+                _step(bar, "xlsx")
             del sections, check
             early.wait()
+            if facts_files is not None:
+                facts_files.wait()
             bar.update()
-            bar.set_postfix_str("finish")
+            _step(bar, "finish")
         finally:
-            if early is not None:
-                early.cancel()  # after a failure: stop the child before the folder goes
+            for job in (early, facts_files):  # after a failure: stop the children first
+                if job is not None:
+                    job.cancel()
             bar.close()
     log.info("report: %d flagged families written to %s", counts["flagged_families"], target)
     return counts
