@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict, namedtuple
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import cached_property
 from typing import Any, Protocol
 
@@ -268,13 +268,15 @@ class RowsBy(Mapping[str, Any]):
         self._frame = frame
         self._position = {k: i for i, k in enumerate(frame[key].tolist())}
         self._type = namedtuple("Pandas", [str(c) for c in frame.columns], rename=True)  # type: ignore[misc]
-        self._columns: list[list[Any]] | None = None
+        self._columns: list[Sequence[Any]] | None = None
         self._made: dict[str, Any] = {}
 
     def load(self) -> None:
         """Make the column lists the rows are read from now (before a fork shares them)."""
         if self._columns is None:
-            self._columns = [self._frame.iloc[:, j].tolist() for j in range(self._frame.shape[1])]
+            self._columns = [
+                _by_position(self._frame.iloc[:, j]) for j in range(self._frame.shape[1])
+            ]
 
     def __getitem__(self, key: str) -> Any:
         row = self._made.get(key)
@@ -293,6 +295,36 @@ class RowsBy(Mapping[str, Any]):
 
     def __len__(self) -> int:
         return len(self._position)
+
+
+class _Timestamps(Sequence[Any]):
+    """A datetime column's values by position, each a ``Timestamp`` (or ``NaT``) made when read,
+    as ``Series.tolist()`` gives them: making one for each of hundreds of thousands of rows costs
+    more than a second, and only the rows of flagged families are read."""
+
+    def __init__(self, values: np.ndarray) -> None:
+        self._values = values
+
+    def __getitem__(self, i: Any) -> Any:
+        return pd.Timestamp(self._values[i])
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+
+def _by_position(column: pd.Series) -> Sequence[Any]:
+    """``column.tolist()``, but a plain (timezone-less) datetime column's Timestamps are made as
+    read (:class:`_Timestamps`).
+
+    Examples
+    --------
+    >>> dates = pd.Series(pd.to_datetime(["2020-01-02", None]))
+    >>> [_by_position(dates)[i] for i in range(2)] == dates.tolist()
+    True
+    """
+    if column.dtype.kind == "M" and isinstance(column.dtype, np.dtype):
+        return _Timestamps(column.to_numpy())
+    return column.tolist()
 
 
 def bucket(frame: pd.DataFrame, key: str = "family_id") -> dict[str, list[Any]]:
