@@ -505,31 +505,59 @@ def _units(family_units: pd.DataFrame, record_ids: pd.Series) -> pd.DataFrame:
 
 def _person_facts(records: pd.DataFrame, fam: pd.DataFrame) -> pd.DataFrame:
     ordered = latest_order(records[records["person_id"].notna()])
-    grouped = ordered.groupby("person_id", sort=True)
-    persons = pd.DataFrame({"n_records": grouped.size()})
-    persons.index.name = "person_id"
+    # each person's rows are contiguous in `ordered` (sorted by person id first, its latest
+    # record last): one pass finds the groups, and every "latest record with ..." is the last
+    # row of its group among the rows that have it, so no group-by hashes the ids again
+    pid = ordered["person_id"].to_numpy(dtype=object)
+    new_group = np.ones(len(pid), dtype=bool)
+    new_group[1:] = pid[1:] != pid[:-1]
+    starts = np.flatnonzero(new_group)
+    code = np.cumsum(new_group) - 1
+    index = pd.Index(pid[starts], dtype=object, name="person_id")
+    persons = pd.DataFrame({"n_records": np.diff(np.append(starts, len(pid)))}, index=index)
+
+    def last(rows: np.ndarray) -> np.ndarray:
+        """Of ``rows`` (ascending positions in ``ordered``), the last one of each person."""
+        group = code[rows]
+        keep = np.ones(len(rows), dtype=bool)
+        keep[:-1] = group[1:] != group[:-1]
+        return rows[keep]
+
+    def column(name: str, rows: np.ndarray) -> pd.Series:
+        """``ordered[name]`` at ``rows``, indexed by their person ids."""
+        values = ordered[name].to_numpy()[rows]
+        return pd.Series(values, index=pd.Index(pid[rows], dtype=object, name="person_id"))
+
+    def any_of(values: np.ndarray) -> np.ndarray:
+        return np.bincount(code[values], minlength=len(starts)) > 0
 
     # nationality: most frequent; ties -> the latest record among the tied nationalities
-    nat = ordered.loc[ordered["nationality"].notna(), ["person_id", "nationality"]]
-    counts = nat.groupby(["person_id", "nationality"])["nationality"].transform("size")
-    top = counts.groupby(nat["person_id"]).transform("max")
-    winners = nat[counts == top].drop_duplicates("person_id", keep="last")
-    persons["nationality"] = winners.set_index("person_id")["nationality"]
+    rows = np.flatnonzero(ordered["nationality"].notna().to_numpy())
+    nationality, _ = pd.factorize(ordered["nationality"].to_numpy()[rows])
+    pair = code[rows] * (int(nationality.max(initial=0)) + 1) + nationality
+    _, which, size = np.unique(pair, return_inverse=True, return_counts=True)
+    count = size[which]
+    top = np.zeros(len(starts), dtype=np.int64)
+    np.maximum.at(top, code[rows], count)
+    persons["nationality"] = column("nationality", last(rows[count == top[code[rows]]]))
 
     # location: the latest record with a country_of_location
-    loc = ordered[ordered["country_of_location"].notna()].drop_duplicates("person_id", keep="last")
-    loc = loc.set_index("person_id")
-    persons["location"] = loc["country_of_location"]
-    persons["location_record"] = loc["record_id"]
-    persons["location_as_of"] = loc["as_of"]
+    rows = last(np.flatnonzero(ordered["country_of_location"].notna().to_numpy()))
+    persons["location"] = column("country_of_location", rows)
+    persons["location_record"] = column("record_id", rows)
+    persons["location_as_of"] = column("as_of", rows)
 
-    persons["uac"] = grouped["uac"].any()
-    persons["fear_claimed"] = grouped["fear_claimed"].any()
-    positive = ordered["fear_assessment"].eq("POSITIVE")
-    persons["positive_fear"] = positive.groupby(ordered["person_id"]).any()
+    persons["uac"] = any_of(ordered["uac"].to_numpy(dtype=bool))
+    persons["fear_claimed"] = any_of(ordered["fear_claimed"].to_numpy(dtype=bool))
+    persons["positive_fear"] = any_of(ordered["fear_assessment"].eq("POSITIVE").to_numpy())
 
-    named = ordered[ordered["given_names"].notna() | ordered["surnames"].notna()]
-    named = named.drop_duplicates("person_id", keep="last").set_index("person_id")
+    named = ordered.iloc[
+        last(
+            np.flatnonzero(
+                (ordered["given_names"].notna() | ordered["surnames"].notna()).to_numpy()
+            )
+        )
+    ].set_index("person_id")
     persons["name"] = (
         named["given_names"].fillna("").astype(str) + " " + named["surnames"].fillna("").astype(str)
     ).str.strip()
