@@ -20,6 +20,7 @@ from kinlink.queries.sections import (
     MEMBER_COLUMNS,
     RECORD_COLUMNS,
     FamilySection,
+    FamilySections,
     Summary,
 )
 from kinlink.queries.text import neutralise
@@ -213,7 +214,12 @@ def _families_sheet(
     """One block per family: codes and reasons, members, cases, records."""
     s = _Sheet(ws, fmt)
     written = 0
-    for sec in sections if max_sections is None else sections[:max_sections]:
+    chosen = (
+        sections.stream(max_sections)
+        if isinstance(sections, FamilySections)
+        else sections[:max_sections]
+    )
+    for sec in chosen:
         need = 8 + len(sec.flags) + len(sec.members) + len(sec.cases) + len(sec.records)
         if s.row + need >= MAX_ROWS:
             s.write(

@@ -8,7 +8,7 @@ agree. Values are plain text here; each renderer neutralises and escapes them.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, overload
 
@@ -170,11 +170,22 @@ class FamilySections(Sequence[FamilySection]):
 
     def _section(self, fid: str) -> FamilySection:
         if fid not in self._built:
-            if self._next is None:
-                self._next = _next_hearings(self.facts, self.ref)
-            built = _build_section(self.facts, fid, self.by_family[fid], self._next)
-            self._built[fid] = self.transform(built) if self.transform else built
+            self._built[fid] = self._make(fid)
         return self._built[fid]
+
+    def _make(self, fid: str) -> FamilySection:
+        if self._next is None:
+            self._next = _next_hearings(self.facts, self.ref)
+        built = _build_section(self.facts, fid, self.by_family[fid], self._next)
+        return self.transform(built) if self.transform else built
+
+    def stream(self, limit: int | None = None) -> Iterator[FamilySection]:
+        """The first ``limit`` sections (``None``: all) in order, each built as read and not
+        kept: a writer that reads each section once (the workbook's child, 5,000 of them) holds
+        one at a time instead of all."""
+        for fid in self.order[:limit]:
+            section = self._built.get(fid)
+            yield section if section is not None else self._make(fid)
 
     def prepare(self) -> None:
         """Make now what every section reads (the next hearings, the facts' row lookups), so
