@@ -503,8 +503,25 @@ def _units(family_units: pd.DataFrame, record_ids: pd.Series) -> pd.DataFrame:
     ).astype({"record_id": object, "family_unit_id": object})
 
 
+#: The record columns a person's facts are made of (:func:`_person_facts`).
+_PERSON_FACT_COLUMNS = (
+    "person_id",
+    "record_id",
+    "as_of",
+    "nationality",
+    "country_of_location",
+    "uac",
+    "fear_claimed",
+    "fear_assessment",
+    "given_names",
+    "surnames",
+)
+
+
 def _person_facts(records: pd.DataFrame, fam: pd.DataFrame) -> pd.DataFrame:
-    ordered = latest_order(records[records["person_id"].notna()])
+    # only the columns read here are sorted (a sort takes every column it is given)
+    read = [c for c in _PERSON_FACT_COLUMNS if c in records.columns]
+    ordered = latest_order(records.loc[records["person_id"].notna(), read])
     # each person's rows are contiguous in `ordered` (sorted by person id first, its latest
     # record last): one pass finds the groups, and every "latest record with ..." is the last
     # row of its group among the rows that have it, so no group-by hashes the ids again
