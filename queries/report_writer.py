@@ -122,6 +122,13 @@ def _frame(frame: pd.DataFrame | None, columns: Sequence[str]) -> pd.DataFrame:
     return frame
 
 
+class _Steps(tqdm):
+    """The report's progress bar, without tqdm's monitor thread: the report forks its writers,
+    and no thread of ours may be running at a fork (a disabled tqdm bar starts one too)."""
+
+    monitor_interval = 0
+
+
 def _step(bar: Any, name: str) -> None:
     """Say which step of the report is under way (the progress bar, and the debug log)."""
     bar.set_postfix_str(name)
@@ -313,7 +320,7 @@ def write_report(
     unparsed = _frame(linked.unparsed, UNPARSED_COLUMNS)
     unparsed = unparsed[[c for c in UNPARSED_COLUMNS if c in unparsed.columns]]
     steps = ["facts", "analyses", "csv", "html", "xlsx", "data", "finish"]
-    bar = tqdm(
+    bar = _Steps(
         total=len(steps), desc="report", unit="step", disable=None if opts.progress else True
     )
     # the collector would walk millions of small objects again and again
