@@ -13,6 +13,7 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import date
 from typing import Any
 
 import pandas as pd
@@ -28,6 +29,8 @@ def iso(value: Any) -> str:
         return ""
     if isinstance(value, str):
         return value
+    if isinstance(value, date) and value.year >= 1000:  # Timestamp, datetime, date: no strftime
+        return f"{value.year:04d}-{value.month:02d}-{value.day:02d}"
     return pd.Timestamp(value).strftime("%Y-%m-%d")
 
 
