@@ -252,7 +252,9 @@ def save_linked(linked: LinkedBundle, path: str | os.PathLike[str]) -> Path:
     for name in _LINKED_FRAMES:
         frame = getattr(linked, name)
         if isinstance(frame, pd.DataFrame):
-            frame.reset_index(drop=True).to_parquet(folder / f"{name}.parquet", index=False)
+            # index=False writes no index: no reset_index copy (in a forked writer, a copy
+            # touches every cell's object and so copies the pages the parent shares with it)
+            frame.to_parquet(folder / f"{name}.parquet", index=False)
     meta = {
         "format": LINKED_FORMAT,
         "bundle": str(Path(linked.path).resolve()) if linked.path is not None else None,
