@@ -36,6 +36,7 @@ import os
 import re
 from typing import IO, Any, Final
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -97,7 +98,11 @@ def _is_text(series: pd.Series) -> bool:
 
 def _arrow_text(series: pd.Series) -> pa.Array | None:
     """``series`` as an Arrow string array if every cell is text or missing, else ``None``."""
-    values = series.astype(object).to_numpy()
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        values = series.astype(object).to_numpy()
+    else:  # the cells themselves: a copy would write every cell's reference count, and in a
+        # forked writer that copies every page it shares with the parent
+        values = np.asarray(series.array, dtype=object)
     if pd.api.types.infer_dtype(values, skipna=True) not in ("string", "empty"):
         return None
     return pa.array(values, type=pa.string(), from_pandas=True)
