@@ -198,6 +198,31 @@ def _counts(
     return counts
 
 
+def _flag_tables(
+    linked: LinkedBundle,
+    facts: Any,
+    judged: Any,
+    opts: ReportOptions,
+    previous: Path | None,
+) -> tuple[dict[str, pd.DataFrame], pd.DataFrame, Any]:
+    """The frames of the contract's flag files (confirmed flags), of ``review_flags.csv``, and
+    what changed since ``previous`` (``None`` without one)."""
+    masked = opts.mask_key is not None
+    tables = contract_tables(Analyses(facts, judged.confirmed))
+    review = review_table(judged, contract_tables(Analyses(facts, judged.review)))
+    if opts.engine == "cypher":
+        from kinlink.queries.cypher.flag_files import flag_frames
+
+        G = build_graph(linked, linked.persons, linked.families)
+        cypher = flag_frames(G, mpp_split_none=opts.mpp_split_none, progress=opts.progress)
+        tables.update(_without_review(cypher, judged.table))
+        del G
+    changes = None
+    if previous is not None:
+        changes = report_changes(previous, tables["persons"], tables, review, masked=masked)
+    return tables, review, changes
+
+
 def _write_linked(
     tmp: Path,
     linked: LinkedBundle,
@@ -366,18 +391,13 @@ def write_report(
                     strict=True,
                 )
             )
-            tables = contract_tables(Analyses(facts, judged.confirmed))
-            review = review_table(judged, contract_tables(Analyses(facts, judged.review)))
-            if opts.engine == "cypher":
-                from kinlink.queries.cypher.flag_files import flag_frames
-
-                G = build_graph(linked, linked.persons, linked.families)
-                cypher = flag_frames(G, mpp_split_none=opts.mpp_split_none, progress=opts.progress)
-                tables.update(_without_review(cypher, judged.table))
-                del G
-            changes = None
-            if previous is not None:
-                changes = report_changes(previous, tables["persons"], tables, review, masked=masked)
+            # the flag files' frames (and what changed since a previous report) are made after
+            # the workbook's child is forked, unless the workbook shows what changed
+            tables, review, changes = (
+                _flag_tables(linked, facts, judged, opts, previous)
+                if previous is not None
+                else (None, None, None)
+            )
             summary = summarise(facts, judged.confirmed, as_of=opts.as_of)
             summary = dataclasses.replace(summary, gaps=list(linked.gaps))
             if masked:
@@ -414,6 +434,8 @@ def write_report(
                 else None
             )
             with workbook or contextlib.nullcontext():
+                if tables is None or review is None:
+                    tables, review, changes = _flag_tables(linked, facts, judged, opts, previous)
                 _write_files(
                     tmp,
                     linked,
