@@ -1,0 +1,63 @@
+"""The facts' fast paths give what the plain pandas forms give (ordering, row values)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kinlink.queries.facts import RowsBy, latest_order
+
+# ids with non-ASCII letters, digits and case (UTF-8 byte order must equal Python's str order)
+IDS = st.text(alphabet="Rr_1aZÄéñ日", min_size=0, max_size=4)
+DATES = st.one_of(st.none(), st.sampled_from(["2019-05-05", "2020-01-01", "2020-01-01 10:00"]))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["P1", "P2", "P10", "Pé", "p3"]), IDS, DATES)))
+def test_latest_order_is_the_stable_pandas_sort(rows):
+    frame = pd.DataFrame(
+        {
+            "person_id": [r[0] for r in rows],
+            "record_id": [r[1] for r in rows],  # repeats: ties on every key keep frame order
+            "as_of": pd.to_datetime([r[2] for r in rows], format="mixed"),
+            "position": range(len(rows)),
+        },
+        index=np.arange(len(rows))[::-1] * 7,
+    )
+    expected = frame.sort_values(
+        ["person_id", "as_of", "record_id"], na_position="first", kind="mergesort"
+    )
+    pd.testing.assert_frame_equal(latest_order(frame), expected)
+
+
+def test_latest_order_with_a_missing_id_sorts_as_pandas_does():
+    frame = pd.DataFrame(
+        {
+            "person_id": ["P2", None, "P1"],
+            "record_id": ["b", "a", None],
+            "as_of": pd.to_datetime(["2020-01-01", None, "2020-01-01"]),
+        }
+    )
+    expected = frame.sort_values(
+        ["person_id", "as_of", "record_id"], na_position="first", kind="mergesort"
+    )
+    pd.testing.assert_frame_equal(latest_order(frame), expected)
+
+
+def test_rows_by_key_give_the_values_tolist_gives():
+    frame = pd.DataFrame(
+        {
+            "id": ["a", "b", "c"],
+            "when": pd.to_datetime(["2020-01-02", None, "2021-03-04 05:06"], format="mixed"),
+            "n": [1, 2, 3],
+        }
+    )
+    rows = RowsBy(frame, "id")
+    for i, key in enumerate(frame["id"]):
+        row = rows[key]
+        for column in frame.columns:
+            value, expected = getattr(row, column), frame[column].tolist()[i]
+            assert type(value) is type(expected)
+            assert value is expected or value == expected
