@@ -5,8 +5,9 @@ lock, so a thread would not run it beside the CSV, HTML and Parquet writing; a f
 does, on the machine's second core, and shares the parent's frames copy-on-write (nothing is
 pickled on the way in). The report writer uses three: one writes the files that need only the
 linked bundle (``data/``, ``matches.csv``, ...) while the parent builds the facts, one the saved
-facts (``data/facts/``) while the parent runs the analyses, one the workbook. Only the job's exception, if any, comes back. Where ``fork`` is not available (or
-``KINLINK_NO_FORK`` is set) the job runs inline, at once.
+facts (``data/facts/``) while the parent runs the analyses, one the workbook. Only the job's
+exception, if any, comes back. Where ``fork`` is not available (or ``KINLINK_NO_FORK`` is set)
+the job runs inline, at once.
 """
 
 from __future__ import annotations
