@@ -4,8 +4,9 @@ Writing ``report.xlsx`` is pure Python (``xlsxwriter`` cell by cell) and holds t
 lock, so a thread would not run it beside the CSV, HTML and Parquet writing; a forked child
 does, on the machine's second core, and shares the parent's frames copy-on-write (nothing is
 pickled on the way in). The report writer uses three: one writes the files that need only the
-linked bundle (``data/``, ``matches.csv``, ...) while the parent builds the facts, one the saved
-facts (``data/facts/``) while the parent runs the analyses, one the workbook. Only the job's
+linked bundle (``data/``, ``rejects.csv``, ...) while the parent builds the facts, one (after
+the first) ``matches.csv`` and the saved facts while the parent runs the analyses, one the
+workbook. Only the job's
 exception, if any, comes back. Where ``fork`` is not available (or ``KINLINK_NO_FORK`` is set)
 the job runs inline, at once.
 """
@@ -92,6 +93,10 @@ class Background:
         self._process.start()
         send.close()
         self._conn = receive
+
+    def done(self) -> bool:
+        """Whether the job has ended (or ran inline); :meth:`wait` still says how."""
+        return self._process is None or not self._process.is_alive()
 
     def wait(self) -> None:
         """Wait for the job; raise its exception if it failed."""

@@ -41,7 +41,7 @@ from kinlink.memory import paused_gc
 from kinlink.queries.analyses import Analyses, MppSplitNone, analyse
 from kinlink.queries.changes import report_changes
 from kinlink.queries.confidence import review_codes
-from kinlink.queries.facts import build_facts
+from kinlink.queries.facts import Facts, build_facts
 from kinlink.queries.privacy import (
     coarsen_flags,
     coarsen_graph,
@@ -232,14 +232,20 @@ def _write_linked(
     unparsed: pd.DataFrame,
 ) -> None:
     """What depends on ``linked`` alone: ``rejects.csv``, ``quality.csv``,
-    ``unparsed_values.csv``, ``matches.csv`` and the linked frames of ``data/``."""
+    ``unparsed_values.csv`` and the linked frames of ``data/``."""
     _csv(rejects, tmp / "rejects.csv")
     _csv(quality, tmp / "quality.csv")
     _csv(unparsed, tmp / "unparsed_values.csv")
-    matches = linked.matches
+    save_linked(coarsen_linked(linked) if masked else linked, tmp / DATA_FOLDER)
+
+
+def _write_later(tmp: Path, matches: pd.DataFrame | None, facts: Facts | None) -> None:
+    """``matches.csv`` (the resolver's scored pairs) and, given ``facts``, ``data/facts/`` (not
+    under a mask: the dashboard builds them from the masked frames)."""
     if isinstance(matches, pd.DataFrame) and len(matches):
         _csv(matches, tmp / "matches.csv")
-    save_linked(coarsen_linked(linked) if masked else linked, tmp / DATA_FOLDER)
+    if facts is not None:
+        save_facts(facts, tmp / DATA_FOLDER)
 
 
 def _write_files(
@@ -362,17 +368,23 @@ def write_report(
                 if analyses is not None
                 else build_facts(linked, linked.persons, linked.families)
             )
-            if not masked:  # masked: the dashboard builds them from the masked frames
-                # data/facts/ (the dashboard reads them) needs only the facts: a second child
-                # writes it while this process runs the analyses and judges the flags
-                (tmp / DATA_FOLDER).mkdir(exist_ok=True)
-                facts_files = Background(save_facts, facts, tmp / DATA_FOLDER)
+            # matches.csv and data/facts/ (the dashboard reads them) are written by a second
+            # child, after the first: a writer turning text cells into Arrow or CSV writes their
+            # reference counts, which copies the pages it shares (copy-on-write), and two such
+            # writers at once would hold both their copies. Forked now if the first is done,
+            # else once the analyses are
+            later = (tmp, linked.matches, None if masked else facts)
+            if early.done():
+                facts_files = Background(_write_later, *later)
             bar.update()
             _step(bar, "analyses")
             result = analyses or analyse(
                 facts, as_of=opts.as_of, mpp_split_none=opts.mpp_split_none
             )
             bar.update()
+            if facts_files is None:
+                early.wait()
+                facts_files = Background(_write_later, *later)
 
             _step(bar, "csv")
             judged = judge(
