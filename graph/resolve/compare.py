@@ -74,6 +74,8 @@ class Columns:
     nicknamed: Mapping[str, np.ndarray] = field(default_factory=dict)  # _nickname_flags
     lengths: Mapping[str, np.ndarray] = field(default_factory=dict)  # _lengths
     loose: np.ndarray | None = None  # birth date known to the year only (prepare.birth_dates)
+    packed: Mapping[str, np.ndarray] = field(default_factory=dict)  # _pack of digit matrices
+    phonetic_bits: np.ndarray | None = None  # (n, 2): _phonetic_bits of given names, surnames
 
     @classmethod
     def from_prepared(
@@ -139,6 +141,12 @@ class Columns:
         digits = None
         if kinds.keys() & {"date_one_digit", "date_transposition"}:
             digits = _digits(*ymd).astype(np.int8)
+        packed = {f"digits:{c}": _pack(m) for c, m in digit_columns.items() if m is not None}
+        if digits is not None:
+            packed["dob"] = _pack(digits)
+        bits = None
+        if phonetic is not None:
+            bits = np.stack([_phonetic_bits(phonetic[:, :3]), _phonetic_bits(phonetic[:, 3:])], 1)
         cols = cls(
             MappingProxyType(codes),
             MappingProxyType(uniques),
@@ -152,6 +160,8 @@ class Columns:
             nicknamed=MappingProxyType(nicknamed),
             lengths=MappingProxyType(lengths),
             loose=loose,
+            packed=MappingProxyType(packed),
+            phonetic_bits=bits,
         )
         cols._freeze()
         return cols
@@ -162,7 +172,8 @@ class Columns:
         arrays += [*self.ymd, self.days]
         arrays += [*self.tf.values(), *self.recoded.values(), *self.nicknamed.values()]
         arrays += [*self.lengths.values(), *self.digit_columns.values()]
-        arrays += [self.digits, self.phonetic, self.loose]
+        arrays += [*self.packed.values(), self.digits, self.phonetic, self.loose]
+        arrays.append(self.phonetic_bits)
         for array in arrays:
             if array is not None:
                 array.setflags(write=False)
@@ -233,15 +244,96 @@ def _digits(y: np.ndarray, m: np.ndarray, d: np.ndarray) -> np.ndarray:
     return (number[:, None] // powers) % 10
 
 
+def _pack(matrix: np.ndarray) -> np.ndarray:
+    """The rows of a one-byte-per-value matrix as 64-bit words, eight values to a word (the
+    last word padded with zeros): ``(words, n)``, one contiguous array per word."""
+    n, width = matrix.shape
+    words = -(-width // 8)
+    padded = np.zeros((n, words * 8), dtype=np.uint8)
+    padded[:, :width] = matrix.view(np.uint8)
+    return np.ascontiguousarray(padded.view(np.uint64).T)
+
+
+def _mismatches(packed: np.ndarray, il: np.ndarray, ir: np.ndarray) -> np.ndarray:
+    """Per pair, the number of positions where rows ``il`` and ``ir`` of a matrix (one byte
+    per value, :func:`_pack` ed) differ.
+
+    The rows are read as 64-bit words, eight positions at a time: a pair costs one read per
+    word and side instead of one per position.
+
+    Examples
+    --------
+    >>> m = np.array([[1, 9, 8, 5], [1, 8, 9, 5], [-1, -1, -1, -1]], dtype=np.int8)
+    >>> _mismatches(_pack(m), np.array([0, 0, 2]), np.array([1, 2, 2])).tolist()
+    [2, 4, 0]
+    """
+    count = np.zeros(len(il), dtype=np.int64)
+    for column in packed:
+        x = column[il] ^ column[ir]
+        x |= x >> np.uint64(4)
+        x |= x >> np.uint64(2)
+        x |= x >> np.uint64(1)
+        x &= np.uint64(0x0101010101010101)  # one bit per differing byte
+        count += np.bitwise_count(x)
+    return count
+
+
+def _phonetic_bits(keys: np.ndarray) -> np.ndarray:
+    """Per record, a 64-bit mask with bit ``key % 64`` set for each phonetic key (-1: none).
+
+    Two records whose masks share no bit share no key; the masks rule most pairs out before
+    the keys themselves are compared.
+
+    Examples
+    --------
+    >>> _phonetic_bits(np.array([[1, 65, -1], [-1, -1, -1]])).tolist()
+    [2, 0]
+    """
+    bits = np.zeros(len(keys), dtype=np.uint64)
+    for j in range(keys.shape[1]):
+        key = keys[:, j].astype(np.int64)
+        bits |= np.where(key >= 0, np.left_shift(np.uint64(1), (key % 64).astype(np.uint64)), 0)
+    return bits
+
+
+def _transposed(
+    matrix: np.ndarray, il: np.ndarray, ir: np.ndarray, where: np.ndarray
+) -> np.ndarray:
+    """Pairs marked by ``where`` whose rows of ``matrix`` differ by two adjacent values
+    swapped (``where`` should mark pairs differing in exactly two positions).
+
+    Examples
+    --------
+    >>> m = np.array([[1, 9, 8, 5], [1, 8, 9, 5], [8, 1, 9, 5]], dtype=np.int8)
+    >>> _transposed(m, np.array([0, 0]), np.array([1, 2]), np.array([True, True])).tolist()
+    [True, False]
+    """
+    out = np.zeros(len(il), dtype=bool)
+    rows = np.flatnonzero(where)
+    if len(rows):
+        left, right = matrix[il[rows]], matrix[ir[rows]]
+        diff = left != right
+        swap = diff[:, :-1] & diff[:, 1:] & (left[:, :-1] == right[:, 1:])
+        swap &= left[:, 1:] == right[:, :-1]
+        out[rows] = swap.any(axis=1)
+    return out
+
+
 class PairEvaluator:
     """Evaluate tests for one chunk of pairs, caching similarities shared by several levels."""
 
     def __init__(self, cols: Columns, il: np.ndarray, ir: np.ndarray, workers: int = -1):
         self.cols, self.il, self.ir, self.workers = cols, il, ir, workers
         self._cache: dict[tuple[str, str], np.ndarray] = {}
+        # results computed for some pairs only (the pairs no earlier level decided): the values
+        # and the mask of the pairs they hold
+        self._partial: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
         self._digit_cache: dict[tuple[str, str], np.ndarray | None] = {}
+        self._sides: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._gathered: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self.swapped: np.ndarray | None = None
         self.swapped = self._detect_swaps()
+        self._swaps_known = True  # from here on, side() may keep what it reads
 
     def side(self, column: str) -> tuple[np.ndarray, np.ndarray]:
         """Codes of ``column`` on the left and right of each pair (-1: missing).
@@ -249,6 +341,8 @@ class PairEvaluator:
         When the given names and surnames of a pair were found swapped, the right side's given
         names are read from its surnames and vice versa.
         """
+        if column in self._sides:
+            return self._sides[column]
         codes = self.cols.codes[column]
         left, right = codes[self.il], codes[self.ir]
         if self.swapped is not None and self.swapped.any():
@@ -259,7 +353,51 @@ class PairEvaluator:
                     right = right.copy()
                     right[self.swapped] = table[self.cols.codes[other][self.ir[self.swapped]] + 1]
                     break  # a surname read from the given names once, from the first pair
+        if getattr(self, "_swaps_known", False):
+            left.setflags(write=False)
+            right.setflags(write=False)
+            self._sides[column] = (left, right)
         return left, right
+
+    def _pair(self, name: str, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``values`` (one per record) at the left and right record of each pair, read once
+        per chunk under ``name``."""
+        if name not in self._gathered:
+            self._gathered[name] = (values[self.il], values[self.ir])
+        return self._gathered[name]
+
+    def _partially(
+        self,
+        key: tuple[str, str],
+        todo: np.ndarray | None,
+        compute: Callable[[np.ndarray | None], np.ndarray],
+    ) -> np.ndarray:
+        """A per-pair result that is only needed for the pairs ``todo`` (all when None).
+
+        ``compute(mask)`` returns an array whose values are right where ``mask`` is set (every
+        pair when None); the values of the pairs asked for are kept under ``key``, and a later
+        call computes only those pairs it has not seen. A test is evaluated for the pairs no
+        earlier level of their comparison took (:func:`evaluate`): its value elsewhere is never
+        read, and each pair's value is the one the whole chunk would give it.
+        """
+        if key in self._cache:
+            return self._cache[key]
+        if todo is None:
+            values = compute(None)
+            self._cache[key] = values
+            self._partial.pop(key, None)
+            return values
+        if key not in self._partial:
+            need = todo.copy()
+            self._partial[key] = (compute(need), need)
+            return self._partial[key][0]
+        values, done = self._partial[key]
+        need = todo & ~done
+        if need.any():
+            fresh = compute(need)
+            values[need] = fresh[need]
+            done |= need
+        return values
 
     def _recode(self, source: str, target: str) -> np.ndarray:
         """Codes of ``source`` read as codes of ``target`` (index 0: the missing code -1), as
@@ -279,15 +417,26 @@ class PairEvaluator:
         left, right = self.side(column)
         return (left < 0) | (right < 0)
 
-    def _pairs_score(self, kind: str, column: str, left: np.ndarray, right: np.ndarray):
+    def _pairs_score(
+        self,
+        kind: str,
+        column: str,
+        left: np.ndarray,
+        right: np.ndarray,
+        where: np.ndarray | None = None,
+    ):
         """Score code pairs once per distinct pair of values.
 
         Only pairs with both values present and different are scored: equal values get the
         best score and pairs with a missing side the worst (the null level catches them first).
+        With ``where``, only the pairs it marks are scored (the others get best or worst).
         """
         best, worst = _BEST_WORST[kind]
         out = np.where(left == right, best, worst).astype(np.float64)
-        todo = np.flatnonzero((left >= 0) & (right >= 0) & (left != right))
+        wanted = (left >= 0) & (right >= 0) & (left != right)
+        if where is not None:
+            wanted &= where
+        todo = np.flatnonzero(wanted)
         if not len(todo):
             return out
         table = self.cols.uniques[column]
@@ -342,17 +491,21 @@ class PairEvaluator:
             return self.cols.lengths[column]
         return self._table("lengths", column, lambda: _lengths(self.cols.uniques[column]))
 
-    def token_edit(self, column: str, limit: int) -> np.ndarray:
+    def token_edit(self, column: str, limit: int, todo: np.ndarray | None = None) -> np.ndarray:
         """Some name part of one side within ``limit`` edits of some part of the other.
 
         The parts are ``<column>1`` and ``<column>2`` (first and second surname); both parts of
         a pair must have at least four letters, so short names do not pass on one letter. The
         edit distance counts an adjacent transposition as one edit (optimal string alignment)
-        and runs once per distinct pair of values.
+        and runs once per distinct pair of values (of the pairs ``todo``, all when None).
         """
-        key = ("token_edit", f"{column}:{limit}")
-        if key in self._cache:
-            return self._cache[key]
+        return self._partially(
+            ("token_edit", f"{column}:{limit}"),
+            todo,
+            lambda where: self._token_edit(column, limit, where),
+        )
+
+    def _token_edit(self, column: str, limit: int, where: np.ndarray | None) -> np.ndarray:
         parts = [p for p in (f"{column}1", f"{column}2") if p in self.cols.codes]
         out = np.zeros(len(self.il), dtype=bool)
         for a in parts:
@@ -360,7 +513,10 @@ class PairEvaluator:
                 left, right = self.side(a)[0], self.side(b)[1]
                 ta, tb = self.cols.uniques[a], self.cols.uniques[b]  # after any swap recoding
                 len_a, len_b = self._lengths(a), self._lengths(b)
-                todo = np.flatnonzero((len_a[left + 1] >= 4) & (len_b[right + 1] >= 4))
+                wanted = (len_a[left + 1] >= 4) & (len_b[right + 1] >= 4)
+                if where is not None:
+                    wanted &= where
+                todo = np.flatnonzero(wanted)
                 if not len(todo):
                     continue
                 width = np.int64(len(tb))
@@ -372,15 +528,16 @@ class PairEvaluator:
                     workers=self.workers,
                 )
                 out[todo] |= np.asarray(distance)[inverse] <= limit
-        self._cache[key] = out
         return out
 
-    def score(self, kind: str, column: str) -> np.ndarray:
-        """The raw similarity or distance of ``kind`` on ``column`` (cached)."""
-        key = (kind, column)
-        if key not in self._cache:
-            self._cache[key] = self._pairs_score(kind, column, *self.side(column))
-        return self._cache[key]
+    def score(self, kind: str, column: str, todo: np.ndarray | None = None) -> np.ndarray:
+        """The raw similarity or distance of ``kind`` on ``column`` (cached), for the pairs
+        ``todo`` (all when None)."""
+        return self._partially(
+            (kind, column),
+            todo,
+            lambda where: self._pairs_score(kind, column, *self.side(column), where),
+        )
 
     def _detect_swaps(self) -> np.ndarray | None:
         """Pairs whose given names and surnames are written in each other's columns."""
@@ -392,15 +549,21 @@ class PairEvaluator:
         jw_surname = self._pairs_score("jaro_winkler", "surname", sl, sr)
         straight = jw_given + jw_surname
         maybe = (straight < 1.6) & (gl >= 0) & (gr >= 0) & (sl >= 0) & (sr >= 0)
-        if self.cols.phonetic is not None:  # a swap shares a phonetic key across the columns
-            left, right = self.cols.phonetic[self.il], self.cols.phonetic[self.ir]
-            cross = np.zeros(len(self.il), dtype=bool)
+        todo = np.flatnonzero(maybe)
+        if self.cols.phonetic is not None and len(todo):
+            # a swap shares a phonetic key across the columns (looked at where it may be,
+            # where the key masks share a bit)
+            bits = self.cols.phonetic_bits
+            if bits is not None:
+                bl, br = bits[self.il[todo]], bits[self.ir[todo]]
+                todo = todo[((bl[:, 0] & br[:, 1]) | (bl[:, 1] & br[:, 0])) != 0]
+            left, right = self.cols.phonetic[self.il[todo]], self.cols.phonetic[self.ir[todo]]
+            cross = np.zeros(len(todo), dtype=bool)
             for a in range(3):
                 for b in range(3, 6):
                     cross |= (left[:, a] == right[:, b]) & (left[:, a] >= 0)
                     cross |= (left[:, b] == right[:, a]) & (left[:, b] >= 0)
-            maybe &= cross
-        todo = np.flatnonzero(maybe)
+            todo = todo[cross]
         swapped = np.zeros(len(self.il), dtype=bool)
         if len(todo):
             to_given = self._recode("surname", "given")
@@ -421,8 +584,9 @@ class PairEvaluator:
         self._cache[("jaro_winkler", "surname")] = jw_surname
         return swapped
 
-    def test(self, test: Test) -> np.ndarray:
-        """Boolean result of one test for every pair in the chunk."""
+    def test(self, test: Test, todo: np.ndarray | None = None) -> np.ndarray:
+        """Boolean result of one test for every pair in the chunk; with ``todo``, only the
+        pairs it marks are certain to be right (the others' result may be anything)."""
         kind, col, t = test.kind, test.column, test.threshold
         if kind == "null":
             return self.missing(col)
@@ -434,21 +598,21 @@ class PairEvaluator:
         if kind == "nickname":
             return self.nickname(col)
         if kind == "token_edit":
-            return self.token_edit(col, 1 if t is None else int(t))
+            return self.token_edit(col, 1 if t is None else int(t), todo)
         if kind in ("jaro_winkler", "token_set"):
             scale = 100.0 if kind == "token_set" else 1.0
-            return self.score(kind, col) >= (t if t is not None else 1.0) * scale - 1e-9
+            return self.score(kind, col, todo) >= (t if t is not None else 1.0) * scale - 1e-9
         if kind in ("hamming", "transposition") and self._digits_of(col) is not None:
             return self._digit_test(kind, col, 1 if t is None else int(t))
         if kind in ("levenshtein", "hamming"):
-            ok = self.score(kind, col) <= (t if t is not None else 1)
+            ok = self.score(kind, col, todo) <= (t if t is not None else 1)
             if kind == "hamming":
                 left, right = self.side(col)
                 lengths = self._lengths(col)
                 ok &= lengths[left + 1] == lengths[right + 1]
             return ok
         if kind == "transposition":
-            return self.score("transposition", col) <= 1
+            return self.score("transposition", col, todo) <= 1
         return self._date_test(kind, t)
 
     def _digits_of(self, column: str) -> np.ndarray | None:
@@ -465,55 +629,81 @@ class PairEvaluator:
         """Hamming distance, or one adjacent transposition, over digit matrices."""
         matrix = self._digits_of(column)
         assert matrix is not None
-        left, right = matrix[self.il], matrix[self.ir]
-        diff = left != right
-        hamming = diff.sum(axis=1)
+        hamming = self._mismatches(f"digits:{column}", matrix)
         if kind == "hamming":
             return hamming <= limit
-        swap = diff[:, :-1] & diff[:, 1:] & (left[:, :-1] == right[:, 1:])
-        swap &= left[:, 1:] == right[:, :-1]
-        return (hamming <= 1) | ((hamming == 2) & swap.any(axis=1))
+        return (hamming <= 1) | _transposed(matrix, self.il, self.ir, hamming == 2)
+
+    def _mismatches(self, name: str, matrix: np.ndarray) -> np.ndarray:
+        """Per pair, the positions where the rows of ``matrix`` (one per record) differ
+        (kept per chunk under ``name``)."""
+        key = ("mismatches", name)
+        if key not in self._cache:
+            packed = self.cols.packed.get(name)
+            if packed is None:
+                packed = _pack(matrix)
+            self._cache[key] = _mismatches(packed, self.il, self.ir)
+        return self._cache[key]
 
     def _date_test(self, kind: str, threshold: float | None) -> np.ndarray:
         """Birth-date tests. Only ``date_year`` looks at a date known to the year only; every
         other test needs a full date on both sides."""
         y, m, d = self.cols.ymd
-        il, ir = self.il, self.ir
-        loose = self.cols.loose
-        either = (loose[il] | loose[ir]) if loose is not None else np.zeros(len(il), dtype=bool)
+        yl, yr = self._pair("y", y)
         if kind == "date_year":
-            return either & (y[il] == y[ir]) & (y[il] > 0)
-        full = ~either & (m[il] > 0) & (m[ir] > 0)
+            return self._loose() & (yl == yr) & (yl > 0)
+        full = self._full_dates()
         if kind == "date_exact":
             left, right = self.side("dob")
             return full & (left == right) & (left >= 0)
+        ml, mr = self._pair("m", m)
+        dl, dr = self._pair("d", d)
         if kind == "date_swap":
-            return full & (y[il] == y[ir]) & (m[il] == d[ir]) & (d[il] == m[ir])
+            return full & (yl == yr) & (ml == dr) & (dl == mr)
         if kind in ("date_one_digit", "date_transposition"):
             digits = self.cols.digits
             if digits is None:
                 digits = self._table("date", "digits", lambda: _digits(y, m, d).astype(np.int8))
-            left, right = digits[il], digits[ir]
-            diff = left != right
-            count = diff.sum(axis=1)
+            count = self._mismatches("dob", digits)
             if kind == "date_one_digit":
                 return full & (count == 1)
-            swap = diff[:, :-1] & diff[:, 1:] & (left[:, :-1] == right[:, 1:])
-            swap &= left[:, 1:] == right[:, :-1]
-            return full & (count == 2) & swap.any(axis=1)
+            return _transposed(digits, self.il, self.ir, full & (count == 2))
         if kind == "date_year_off":
-            return full & (m[il] == m[ir]) & (d[il] == d[ir]) & (np.abs(y[il] - y[ir]) == 1)
+            return full & (ml == mr) & (dl == dr) & (np.abs(yl - yr) == 1)
         if kind == "date_within":
             days = self.cols.days
-            both = (days[il] != MISSING_DAYS) & (days[ir] != MISSING_DAYS)
-            return full & both & (np.abs(days[il] - days[ir]) <= (threshold or 0))
+            left, right = self._pair("days", days)
+            both = (left != MISSING_DAYS) & (right != MISSING_DAYS)
+            return full & both & (np.abs(left - right) <= (threshold or 0))
         raise ValueError(f"unknown test kind {kind!r}")
+
+    def _loose(self) -> np.ndarray:
+        """Either side's birth date known to the year only."""
+        key = ("date", "loose")
+        if key not in self._cache:
+            loose = self.cols.loose
+            if loose is None:
+                self._cache[key] = np.zeros(len(self.il), dtype=bool)
+            else:
+                left, right = self._pair("loose", loose)
+                self._cache[key] = left | right
+        return self._cache[key]
+
+    def _full_dates(self) -> np.ndarray:
+        """Both sides hold a full birth date (not one known to the year only)."""
+        key = ("date", "full")
+        if key not in self._cache:
+            ml, mr = self._pair("m", self.cols.ymd[1])
+            self._cache[key] = ~self._loose() & (ml > 0) & (mr > 0)
+        return self._cache[key]
 
 
 def evaluate(comparisons: tuple[Comparison, ...], ev: PairEvaluator) -> np.ndarray:
     """Level index of every pair for every comparison: an ``(n_pairs, n_comparisons)`` int8.
 
-    Level 0 is the null level; the first level whose tests pass wins.
+    Level 0 is the null level; the first level whose tests pass wins. A level's tests are
+    asked only about the pairs no earlier level took (``todo``), so the costly similarities
+    run on fewer pairs the further down a comparison they sit.
     """
     out = np.empty((len(ev.il), len(comparisons)), dtype=np.int8)
     for j, comp in enumerate(comparisons):
@@ -522,7 +712,7 @@ def evaluate(comparisons: tuple[Comparison, ...], ev: PairEvaluator) -> np.ndarr
         for k, lev in enumerate(comp.levels[:-1]):
             passed = np.zeros(len(ev.il), dtype=bool)
             for test in lev.tests:
-                passed |= ev.test(test)
+                passed |= ev.test(test, todo)
             hit = todo & passed
             level[hit] = k
             todo &= ~hit
