@@ -249,7 +249,9 @@ def window_pairs(index: np.ndarray, key: np.ndarray, order: np.ndarray, window: 
     """
     if len(index) < 2:
         return np.empty(0, dtype=np.int64)
-    codes, _ = pd.factorize(key)
+    # integer keys sort as they are (the blocks come in another order than factorized codes
+    # would put them, but each block's rows, and so the pairs, are the same)
+    codes = key if key.dtype.kind in "iu" else pd.factorize(key)[0]
     if order.dtype == object:
         order = pd.factorize(order, sort=True)[0]
     sort = np.lexsort((order, codes))

@@ -333,7 +333,17 @@ class PairEvaluator:
         self._gathered: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self.swapped: np.ndarray | None = None
         self.swapped = self._detect_swaps()
+        self._kept = frozenset(self._cache)  # the swap check's scores, kept for the chunk
         self._swaps_known = True  # from here on, side() may keep what it reads
+
+    def release(self) -> None:
+        """Forget what the tests read and computed, but the swap check's scores (called
+        between comparisons: a chunk's caches would otherwise hold every column at once)."""
+        self._cache = {k: v for k, v in self._cache.items() if k in self._kept}
+        self._partial.clear()
+        self._digit_cache.clear()
+        self._sides.clear()
+        self._gathered.clear()
 
     def side(self, column: str) -> tuple[np.ndarray, np.ndarray]:
         """Codes of ``column`` on the left and right of each pair (-1: missing).
@@ -717,6 +727,7 @@ def evaluate(comparisons: tuple[Comparison, ...], ev: PairEvaluator) -> np.ndarr
             level[hit] = k
             todo &= ~hit
         out[:, j] = level
+        ev.release()
     return out
 
 
