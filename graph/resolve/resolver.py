@@ -308,9 +308,11 @@ def fit(
 
     base = model.total_weight(levels) + tf
     boost = np.zeros(len(il), dtype=np.float32)
+    probability = None  # of ``base``, once computed (each pair's is its own: kept, extended)
     if settings.family_boost_bits and not member.empty:
+        probability = model.probability(base)
         linked, _ = family.linked_units(
-            member, il, ir, model.probability(base), anchor=settings.family_anchor_probability
+            member, il, ir, probability, anchor=settings.family_anchor_probability
         )
         scorer.linked = linked
         nl, nr = _family_pairs(scorer, il, ir, linked, stats)
@@ -320,18 +322,24 @@ def fit(
             levels = np.concatenate([levels, extra["levels"]])
             swapped = np.concatenate([swapped, extra["swapped"]])
             tf = np.concatenate([tf, extra["tf"]])
-            base = np.concatenate([base, model.total_weight(extra["levels"]) + extra["tf"]])
+            extra_base = model.total_weight(extra["levels"]) + extra["tf"]
+            base = np.concatenate([base, extra_base])
+            probability = np.concatenate([probability, model.probability(extra_base)])
+            del extra_base
         stats["candidate_pairs"] = len(il)
-        boost = _family_boost(scorer, il, ir, base)
+        boost = _family_boost(scorer, il, ir, base, probability)
         stats["family_boosted_pairs"] = int((boost > 0).sum())
     weight = base + boost
     del base
+    if probability is None:
+        probability = model.probability(weight)
+    else:  # a pair without boost keeps the probability of its base weight (weight == base)
+        moved = np.flatnonzero(boost != 0)
+        probability[moved] = model.probability(weight[moved])
     stats["seconds"]["family"] = round(time.perf_counter() - clock, 2)
     veto = model.veto(levels, settings.veto_bits, settings.veto_fields)
     stats["vetoed_pairs"] = int(veto.sum())
-    candidates = CandidatePairs(
-        il, ir, levels, swapped, tf, boost, weight, veto, model.probability(weight)
-    )
+    candidates = CandidatePairs(il, ir, levels, swapped, tf, boost, weight, veto, probability)
     return scorer, stats, candidates
 
 
@@ -375,18 +383,18 @@ def _prepare_records(
     return prepared, cols, member
 
 
-def _family_boost(scorer: Scorer, il: np.ndarray, ir: np.ndarray, base: np.ndarray) -> np.ndarray:
+def _family_boost(
+    scorer: Scorer, il: np.ndarray, ir: np.ndarray, base: np.ndarray, probability: np.ndarray
+) -> np.ndarray:
     """The family boost of each pair, computed for the pairs it could move across the conflict
-    or match thresholds only (0 for the others)."""
+    or match thresholds only (0 for the others); ``probability`` is that of ``base``."""
     model, settings = scorer.model, scorer.settings
     boosted = model.probability(base + settings.family_boost_bits)
     reach = boosted >= settings.conflict_probability
     del boosted
-    probability = model.probability(base)
     near = np.flatnonzero(reach & (probability < 0.999999))
     del reach
     anchor = probability[near] >= settings.family_anchor_probability
-    del probability
     boost = np.zeros(len(il), dtype=np.float32)
     boost[near] = scorer.boost(il[near], ir[near], anchor)
     return boost
