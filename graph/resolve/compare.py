@@ -7,6 +7,8 @@ so memory stays flat whatever the number of candidates.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import os
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -779,7 +781,29 @@ def compare_pairs(
         # chunks share ``cols`` (read-only) and write disjoint rows of ``levels`` and ``swapped``
         with ThreadPoolExecutor(max_workers=cores) as pool:
             list(pool.map(lambda part: run(part, 1), parts))
+        _trim_heap()
     else:
         for part in parts:
             run(part, workers)
     return levels, swapped
+
+
+def _trim_heap() -> None:
+    """Hand the memory the compare threads freed back to the system (glibc only).
+
+    Each thread allocates its chunks' arrays from an arena of its own; once the threads end,
+    what they freed stays in those arenas, counted in the process's memory through clustering
+    (about 60 MB at 400k records) unless trimmed. Elsewhere this does nothing.
+    """
+    global _LIBC
+    if _LIBC is None:
+        name = ctypes.util.find_library("c") if os.name == "posix" else None
+        try:
+            _LIBC = ctypes.CDLL(name) if name else False
+        except OSError:
+            _LIBC = False
+    if isinstance(_LIBC, ctypes.CDLL) and hasattr(_LIBC, "malloc_trim"):
+        _LIBC.malloc_trim(0)
+
+
+_LIBC: ctypes.CDLL | bool | None = None
