@@ -41,6 +41,7 @@ log = logging.getLogger(__name__)
 
 __all__ = [
     "Facts",
+    "GroupRows",
     "RowsBy",
     "Tables",
     "bucket",
@@ -259,9 +260,10 @@ class Facts:
         return out
 
     @cached_property
-    def member_rows(self) -> dict[str, list[Any]]:
-        """family_id -> rows of :attr:`members` (namedtuples), sorted by person id."""
-        return bucket(self.members.sort_values("person_id"))
+    def member_rows(self) -> Mapping[str, list[Any]]:
+        """family_id -> rows of :attr:`members` (namedtuples), sorted by person id; a family's
+        rows are made when first read (:class:`GroupRows`)."""
+        return GroupRows(self.members.sort_values("person_id"), "family_id")
 
     @cached_property
     def multi_person_families(self) -> pd.Index:
@@ -354,6 +356,51 @@ def _by_position(column: pd.Series) -> Sequence[Any]:
     if column.dtype.kind == "M" and isinstance(column.dtype, np.dtype):
         return _Timestamps(column.to_numpy())
     return column.tolist()
+
+
+class GroupRows(Mapping[str, list[Any]]):
+    """What :func:`bucket` gives (a frame's rows grouped by the ``key`` column, in frame order,
+    namedtuples as ``frame.itertuples(index=False)`` makes them), each group's rows made when it
+    is first read: the analyses read the members of a few families, not of every one.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"family_id": ["F2", "F1", "F2"], "x": [1, 2, 3]})
+    >>> rows = GroupRows(frame, "family_id")
+    >>> [r.x for r in rows["F2"]] == [r.x for r in bucket(frame)["F2"]], list(rows)
+    (True, ['F2', 'F1'])
+    """
+
+    def __init__(self, frame: pd.DataFrame, key: str) -> None:
+        self._positions: dict[Any, list[int]] = defaultdict(list)
+        for i, k in enumerate(frame[key].tolist()):
+            self._positions[k].append(i)
+        self._positions = dict(self._positions)
+        self._frame = frame
+        self._type = namedtuple("Pandas", [str(c) for c in frame.columns], rename=True)  # type: ignore[misc]
+        self._columns: list[Sequence[Any]] | None = None
+        self._made: dict[Any, list[Any]] = {}
+
+    def __getitem__(self, key: Any) -> list[Any]:
+        rows = self._made.get(key)
+        if rows is None:
+            positions = self._positions[key]
+            if self._columns is None:
+                frame = self._frame
+                self._columns = [_by_position(frame.iloc[:, j]) for j in range(frame.shape[1])]
+            columns = self._columns
+            rows = [self._type(*(column[i] for column in columns)) for i in positions]
+            self._made[key] = rows
+        return rows
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._positions
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._positions)
+
+    def __len__(self) -> int:
+        return len(self._positions)
 
 
 def bucket(frame: pd.DataFrame, key: str = "family_id") -> dict[str, list[Any]]:
