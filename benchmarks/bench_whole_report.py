@@ -17,6 +17,7 @@ Usage::
 
     flock /tmp/kinlink-heavy.lock python benchmarks/bench_whole_report.py /work/data/gen-400000-1
     python benchmarks/bench_whole_report.py BUNDLE --out R -- --mask   # extra report options
+    python benchmarks/bench_whole_report.py BUNDLE --summary   # with kinlink's seconds per stage
 """
 
 from __future__ import annotations
@@ -72,11 +73,14 @@ def measure(command: list[str], every: float) -> dict[str, float]:
     start = time.perf_counter()
     process = subprocess.Popen(command)
     peak_pss = peak_rss = 0
+    peak_at = 0.0
     most = 1
     while process.poll() is None:
         tree = _tree(process.pid)
         sizes = [_memory(p) for p in tree]
-        peak_pss = max(peak_pss, sum(s[0] for s in sizes))
+        pss = sum(s[0] for s in sizes)
+        if pss > peak_pss:
+            peak_pss, peak_at = pss, time.perf_counter() - start
         peak_rss = max(peak_rss, sum(s[1] for s in sizes))
         most = max(most, len(tree))
         time.sleep(every)
@@ -87,6 +91,7 @@ def measure(command: list[str], every: float) -> dict[str, float]:
         "wall": wall,
         "cpu": usage.ru_utime + usage.ru_stime,
         "tree_pss": peak_pss,
+        "peak_at": peak_at,
         "tree_rss": peak_rss,
         "maxrss": usage.ru_maxrss * 1024,
         "processes": most,
@@ -98,12 +103,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("bundle", help="bundle folder (or file) to report on")
     parser.add_argument("--out", help="report folder (default: a temporary one, removed)")
     parser.add_argument("--every", type=float, default=0.1, help="sampling interval, seconds")
+    parser.add_argument(
+        "--summary",
+        action="store_true",
+        help="let kinlink print its summary (with the seconds of each stage: load, resolve, "
+        "families, report) instead of running it with -q",
+    )
     parser.add_argument("extra", nargs="*", help="more `kinlink report` options, after --")
     args = parser.parse_args(argv)
     scratch = None if args.out else tempfile.mkdtemp(prefix="kinlink-bench-")
     out = args.out or str(Path(scratch or ".") / "report")
     kinlink = shutil.which("kinlink", path=str(Path(sys.executable).parent)) or "kinlink"
-    command = [kinlink, "report", args.bundle, "--out", out, "-q", *args.extra]
+    quiet = [] if args.summary else ["-q"]
+    command = [kinlink, "report", args.bundle, "--out", out, *quiet, *args.extra]
     try:
         with open("/proc/loadavg") as f:
             load_before = f.read().split()[:3]
@@ -117,7 +129,8 @@ def main(argv: list[str] | None = None) -> int:
     print(" ".join(command))
     print(
         f"exit {figures['exit']}  wall {figures['wall']:.1f} s  CPU {figures['cpu']:.1f} s  "
-        f"peak memory of the process tree {figures['tree_pss'] / gib:.2f} GiB (PSS; summed RSS "
+        f"peak memory of the process tree {figures['tree_pss'] / gib:.2f} GiB (PSS, "
+        f"{figures['tree_pss'] / 1e9:.2f} GB, {figures['peak_at']:.0f} s in; summed RSS "
         f"{figures['tree_rss'] / gib:.2f} GiB)  largest single process "
         f"{figures['maxrss'] / gib:.2f} GiB (ru_maxrss)  processes at most {figures['processes']}  "
         f"load {'/'.join(load_before)} -> {'/'.join(load_after)}"
