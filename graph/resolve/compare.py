@@ -242,8 +242,10 @@ def _digit_matrix(table: np.ndarray, codes: np.ndarray) -> np.ndarray | None:
 def _digits(y: np.ndarray, m: np.ndarray, d: np.ndarray) -> np.ndarray:
     """YYYYMMDD as an (n, 8) array of digits."""
     number = y.astype(np.int64) * 10000 + m * 100 + d
-    powers = 10 ** np.arange(7, -1, -1, dtype=np.int64)
-    return (number[:, None] // powers) % 10
+    out = np.empty((len(number), 8), dtype=np.int64)
+    for k in range(7, -1, -1):  # one division per digit over a column (not per cell)
+        number, out[:, k] = np.divmod(number, 10)
+    return out
 
 
 def _pack(matrix: np.ndarray) -> np.ndarray:
