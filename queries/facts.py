@@ -281,7 +281,28 @@ def reference_date(facts: Facts) -> pd.Timestamp | None:
     return None if pd.isna(latest) else pd.Timestamp(latest)
 
 
-class RowsBy(Mapping[str, Any]):
+class _Rows:
+    """A frame's rows by position, each a namedtuple made when read, with the values
+    ``frame.itertuples(index=False)`` gives (the column lists are made once, on first read)."""
+
+    def __init__(self, frame: pd.DataFrame) -> None:
+        self._frame = frame
+        self._type = namedtuple("Pandas", [str(c) for c in frame.columns], rename=True)  # type: ignore[misc]
+        self._columns: list[Sequence[Any]] | None = None
+
+    def load(self) -> None:
+        """Make the column lists the rows are read from now (before a fork shares them)."""
+        if self._columns is None:
+            frame = self._frame
+            self._columns = [_by_position(frame.iloc[:, j]) for j in range(frame.shape[1])]
+
+    def _row(self, i: int) -> Any:
+        self.load()
+        assert self._columns is not None
+        return self._type(*(column[i] for column in self._columns))
+
+
+class RowsBy(_Rows, Mapping[str, Any]):
     """A frame's rows by the value of its ``key`` column, each a namedtuple made when first read
     (as ``frame.itertuples(index=False)`` makes it; a repeated key maps to its last row).
 
@@ -296,26 +317,14 @@ class RowsBy(Mapping[str, Any]):
     """
 
     def __init__(self, frame: pd.DataFrame, key: str) -> None:
-        self._frame = frame
+        super().__init__(frame)
         self._position = {k: i for i, k in enumerate(frame[key].tolist())}
-        self._type = namedtuple("Pandas", [str(c) for c in frame.columns], rename=True)  # type: ignore[misc]
-        self._columns: list[Sequence[Any]] | None = None
         self._made: dict[str, Any] = {}
-
-    def load(self) -> None:
-        """Make the column lists the rows are read from now (before a fork shares them)."""
-        if self._columns is None:
-            self._columns = [
-                _by_position(self._frame.iloc[:, j]) for j in range(self._frame.shape[1])
-            ]
 
     def __getitem__(self, key: str) -> Any:
         row = self._made.get(key)
         if row is None:
-            i = self._position[key]
-            self.load()
-            assert self._columns is not None
-            row = self._made[key] = self._type(*(column[i] for column in self._columns))
+            row = self._made[key] = self._row(self._position[key])
         return row
 
     def __contains__(self, key: object) -> bool:
@@ -358,7 +367,7 @@ def _by_position(column: pd.Series) -> Sequence[Any]:
     return column.tolist()
 
 
-class GroupRows(Mapping[str, list[Any]]):
+class GroupRows(_Rows, Mapping[str, list[Any]]):
     """What :func:`bucket` gives (a frame's rows grouped by the ``key`` column, in frame order,
     namedtuples as ``frame.itertuples(index=False)`` makes them), each group's rows made when it
     is first read: the analyses read the members of a few families, not of every one.
@@ -372,25 +381,17 @@ class GroupRows(Mapping[str, list[Any]]):
     """
 
     def __init__(self, frame: pd.DataFrame, key: str) -> None:
-        self._positions: dict[Any, list[int]] = defaultdict(list)
+        super().__init__(frame)
+        positions: dict[Any, list[int]] = defaultdict(list)
         for i, k in enumerate(frame[key].tolist()):
-            self._positions[k].append(i)
-        self._positions = dict(self._positions)
-        self._frame = frame
-        self._type = namedtuple("Pandas", [str(c) for c in frame.columns], rename=True)  # type: ignore[misc]
-        self._columns: list[Sequence[Any]] | None = None
+            positions[k].append(i)
+        self._positions = dict(positions)
         self._made: dict[Any, list[Any]] = {}
 
     def __getitem__(self, key: Any) -> list[Any]:
         rows = self._made.get(key)
         if rows is None:
-            positions = self._positions[key]
-            if self._columns is None:
-                frame = self._frame
-                self._columns = [_by_position(frame.iloc[:, j]) for j in range(frame.shape[1])]
-            columns = self._columns
-            rows = [self._type(*(column[i] for column in columns)) for i in positions]
-            self._made[key] = rows
+            rows = self._made[key] = [self._row(i) for i in self._positions[key]]
         return rows
 
     def __contains__(self, key: object) -> bool:
