@@ -125,18 +125,23 @@ _WATCHDOG = """
 import os, select, shutil, signal, sys
 kinlink, server, folder = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
 try:
+    ended = os.pidfd_open(server)
+except OSError:
+    sys.exit(0)  # the server has ended already
+try:
     fd = os.pidfd_open(kinlink)
 except OSError:
-    fd = None
-while fd is not None:
-    if select.select([fd], [], [], 1.0)[0]:
-        break
-    try:
-        os.kill(server, 0)
-    except OSError:
+    fd = None  # kinlink has ended already
+while fd is not None and not select.select([fd], [], [], 1.0)[0]:
+    if select.select([ended], [], [], 0)[0]:
         sys.exit(0)
 try:
     os.kill(server, signal.SIGTERM)
+    # the server logs while it shuts down (reopening server.log each time): the folder is
+    # removed only once it has ended, or it could be made again behind rmtree
+    if not select.select([ended], [], [], 10.0)[0]:
+        os.kill(server, signal.SIGKILL)
+        select.select([ended], [], [], 5.0)
 except OSError:
     pass
 shutil.rmtree(folder, ignore_errors=True)
