@@ -776,8 +776,10 @@ def compare_pairs(
         if ev.swapped is not None:
             swapped[part] = ev.swapped
 
-    parts = list(chunks(len(il), chunk))
     cores = (os.cpu_count() or 1) if workers < 0 else workers
+    if cores > 1 and len(il) >= 2 * _SPLIT_AT:  # fewer pairs than a chunk: every core still
+        chunk = min(chunk, -(-len(il) // cores))
+    parts = list(chunks(len(il), chunk))
     if len(parts) > 1 and cores > 1:
         # numpy and rapidfuzz release the GIL: one chunk per core keeps every core busy; the
         # chunks share ``cols`` (read-only) and write disjoint rows of ``levels`` and ``swapped``
@@ -788,6 +790,11 @@ def compare_pairs(
         for part in parts:
             run(part, workers)
     return levels, swapped
+
+
+#: compare_pairs splits fewer pairs than a chunk between the cores from twice this many (the
+#: family pairs of a large bundle; a pair's levels do not depend on its chunk)
+_SPLIT_AT = 100_000
 
 
 def _trim_heap() -> None:
