@@ -26,10 +26,7 @@ Keys (all on the prepared frame of :func:`kinlink.graph.resolve.prepare.prepare`
 from __future__ import annotations
 
 import logging
-import os
-from collections import deque
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -280,15 +277,11 @@ def candidate_pairs(
     keys: tuple[BlockingKey, ...],
     *,
     unique: np.ndarray | None = None,
-    workers: int = -1,
 ) -> tuple[np.ndarray, np.ndarray, dict[str, dict[str, int]]]:
     """All candidate pairs (left and right record indexes) and per-key counts.
 
     ``unique`` marks the records whose source holds each person once: two records of such a
     source are never a candidate pair (every record marked: linking across sources only).
-    With ``workers`` threads (-1: one per core), the keys' sorted neighbourhoods are built two
-    at a time (numpy sorts and compares with the GIL released); each key's rows are made
-    just before its turn, and the keys' pairs are put together in key order as before.
 
     Returns
     -------
@@ -309,39 +302,18 @@ def candidate_pairs(
     if len(prepared) >= 2**27 or len(keys) > 15:
         raise ValueError("blocking supports up to 2**27 records and 15 keys")
     sources = pd.factorize(prepared["source"].fillna(""))[0] if unique is not None else None
-
-    def pairs_of(rows: KeyRows, window: int) -> np.ndarray:
-        codes = window_pairs(*rows, window)
+    parts, owner = [], []
+    counts: dict[str, dict[str, int]] = {}
+    for number, spec in enumerate(keys):
+        index, key, order = spec.build(prepared)
+        codes = window_pairs(index, key, order, spec.window)
         if sources is not None and unique is not None and len(codes):
             left, right = split_codes(codes)
             codes = codes[(sources[left] != sources[right]) | ~unique[left]]
-        return codes
-
-    found: list[tuple[int, np.ndarray]] = []  # (key number, its pairs), in key order
-    cores = (os.cpu_count() or 1) if workers < 0 else workers
-    if cores > 1 and len(keys) > 1:
-        # two keys at a time, in order; the rows of a key are built (pandas, main thread)
-        # only when one of the two slots is free, so that no more than three keys' rows
-        # exist at once
-        pending: deque[tuple[int, Future]] = deque()
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            for number, spec in enumerate(keys):
-                if len(pending) >= 2:
-                    found.append(_result(pending.popleft()))
-                pending.append((number, pool.submit(pairs_of, spec.build(prepared), spec.window)))
-            while pending:
-                found.append(_result(pending.popleft()))
-    else:
-        for number, spec in enumerate(keys):
-            found.append((number, pairs_of(spec.build(prepared), spec.window)))
-    parts, owner = [], []
-    counts: dict[str, dict[str, int]] = {}
-    for number, codes in found:
         parts.append(codes)
         owner.append(np.full(len(codes), number, dtype=np.int8))
-        counts[keys[number].name] = {"pairs": len(codes), "new": 0}
-        log.info("blocking key %s: %d candidate pairs", keys[number].name, len(codes))
-    del found
+        counts[spec.name] = {"pairs": len(codes), "new": 0}
+        log.info("blocking key %s: %d candidate pairs", spec.name, len(codes))
     tagged = np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
     del parts
     # one sort of (pair, key number): each pair's first entry names the first key that found it
@@ -367,11 +339,6 @@ def candidate_pairs(
     )
     left, right = split_codes(total, np.int32)
     return left, right, counts
-
-
-def _result(item: tuple[int, Future]) -> tuple[int, np.ndarray]:
-    number, future = item
-    return number, future.result()
 
 
 def blocking_recall(pairs: pd.DataFrame, truth: pd.DataFrame) -> dict[str, float]:

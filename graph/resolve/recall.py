@@ -28,9 +28,7 @@ def candidate_frame(
     settings = settings or ResolverSettings()
     prepared = prepare(individuals)
     unique = settings.unique_records(prepared["source"].to_numpy(dtype=object))
-    il, ir, _ = candidate_pairs(
-        prepared, default_keys(settings.window), unique=unique, workers=settings.workers
-    )
+    il, ir, _ = candidate_pairs(prepared, default_keys(settings.window), unique=unique)
     ids = prepared["record_id"].to_numpy(dtype=object)
     return pd.DataFrame({"record_id_l": ids[il], "record_id_r": ids[ir]})
 

@@ -249,9 +249,7 @@ def fit(
 
     link_only = settings.links_only
     unique = settings.unique_records(prepared["source"].to_numpy(dtype=object))
-    il, ir, counts = candidate_pairs(
-        prepared, default_keys(settings.window), unique=unique, workers=settings.workers
-    )
+    il, ir, counts = candidate_pairs(prepared, default_keys(settings.window), unique=unique)
     stats["blocking"] = counts
     stats["candidate_pairs"] = len(il)
     stats["seconds"]["blocking"] = round(time.perf_counter() - clock, 2)
