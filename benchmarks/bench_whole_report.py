@@ -110,7 +110,12 @@ def main(argv: list[str] | None = None) -> int:
         "families, report) instead of running it with -q",
     )
     parser.add_argument("extra", nargs="*", help="more `kinlink report` options, after --")
-    args = parser.parse_args(argv)
+    # argparse gives both positionals their values at the bundle, so options after the bundle
+    # and "--" would be refused: split them off first.
+    argv = sys.argv[1:] if argv is None else argv
+    cut = argv.index("--") if "--" in argv else len(argv)
+    args = parser.parse_args(argv[:cut])
+    args.extra = [*args.extra, *argv[cut + 1 :]]
     scratch = None if args.out else tempfile.mkdtemp(prefix="kinlink-bench-")
     out = args.out or str(Path(scratch or ".") / "report")
     kinlink = shutil.which("kinlink", path=str(Path(sys.executable).parent)) or "kinlink"
