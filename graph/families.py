@@ -123,8 +123,12 @@ def complete_persons(individuals: pd.DataFrame, persons: pd.DataFrame) -> pd.Dat
     True
     """
     persons = persons[["record_id", "person_id"]].astype({"record_id": str, "person_id": str})
-    persons = persons.drop_duplicates("record_id")
     records = individuals["record_id"].astype(str)
+    if len(persons) == len(records) and records.is_unique:
+        given = persons["record_id"].to_numpy()
+        if (given == records.to_numpy()).all():  # the resolver's own order: nothing to do
+            return persons.reset_index(drop=True)
+    persons = persons.drop_duplicates("record_id")
     known = persons[persons["record_id"].isin(records)]
     missing = records[~records.isin(known["record_id"])]
     if len(missing):

@@ -183,6 +183,20 @@ def test_complete_persons_adds_missing_records_as_singletons() -> None:
     assert got.values.tolist() == [["a", "P"], ["b", person_id(["b"])]]
 
 
+def test_complete_persons_in_record_order_or_not_gives_the_same_persons() -> None:
+    ind = pd.DataFrame({"record_id": ["a", "b", "c"]})
+    in_order = pd.DataFrame({"record_id": ["a", "b", "c"], "person_id": ["P", "P", "Q"]})
+    got = complete_persons(ind, in_order)
+    assert got.values.tolist() == in_order.values.tolist()
+    assert got.index.equals(pd.RangeIndex(3))
+    shuffled = complete_persons(ind, in_order.iloc[[2, 0, 1]])
+    assert sorted(shuffled.values.tolist()) == in_order.values.tolist()
+    # a repeated record id is kept once, even when the lengths match
+    twice = pd.DataFrame({"record_id": ["a", "a"], "person_id": ["P", "Q"]})
+    got = complete_persons(pd.DataFrame({"record_id": ["a", "a"]}), twice)
+    assert got.values.tolist() == [["a", "P"]]
+
+
 def test_ids_are_stable() -> None:
     assert person_id(["r2", "r1"]) == person_id(["r1", "r9"])
     assert family_id(["P2", "P1"]) != family_id(["P2"])
