@@ -15,7 +15,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from kinlink.graph.ids import person_id, unique_ids
+from kinlink.graph.ids import person_id, smallest_ids
+from kinlink.sorting import sorted_by
 from kinlink.unionfind import components
 
 log = logging.getLogger(__name__)
@@ -179,16 +180,10 @@ def compute_families(persons: pd.DataFrame, family_units: pd.DataFrame) -> pd.Da
     person, people = pd.factorize(pairs["person_id"].astype(str))
     unit, units = pd.factorize(pairs["family_unit_id"].astype(str))
     comp = components(len(people) + len(units), person, len(people) + unit)
-    found = pd.DataFrame(
-        {"comp": comp[: len(people)], "person_id": np.asarray(people, dtype=object)}
-    )
-    # each family's smallest person by one sort (a groupby "min" on strings loops in Python)
-    first = found.sort_values(["comp", "person_id"]).drop_duplicates("comp")
-    smallest = first.set_index("comp")["person_id"].reindex(found["comp"]).to_numpy()
-    # family_id(people) is "F" + digest(min(people)); unique_ids also guards against collisions
-    ids = unique_ids("F", pd.unique(smallest))
+    # family_id(people) is "F" + digest(min(people)); smallest_ids also guards against collisions
+    ids = np.asarray(people, dtype=object)
     out = pd.DataFrame(
-        {"family_id": pd.Series(smallest, dtype=object).map(ids), "person_id": found["person_id"]},
+        {"family_id": smallest_ids("F", ids, comp[: len(ids)]), "person_id": ids},
         dtype=object,
     )
-    return out.sort_values(["family_id", "person_id"], ignore_index=True)
+    return sorted_by(out, ["family_id", "person_id"])

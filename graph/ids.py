@@ -17,8 +17,8 @@ from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
+
+from kinlink.sorting import string_order
 
 DIGEST_CHARS = 16
 
@@ -78,25 +78,34 @@ def person_ids(record_ids: pd.Series, labels: np.ndarray) -> pd.Series:
     True
     """
     values = record_ids.astype(str).to_numpy(dtype=object)
+    return pd.Series(smallest_ids("P", values, labels), dtype=object, name="person_id")
+
+
+def smallest_ids(prefix: str, values: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """For each item, ``prefix + digest`` of the smallest of ``values`` (strings) among the items
+    with its label: the ids of :func:`person_ids` (records by cluster) and of families (persons
+    by component), lengthened where two collide (:func:`unique_ids`).
+
+    The strings are ranked once by Arrow's sort (:mod:`kinlink.sorting`; a sort of Python
+    strings compares objects pair by pair: ~10 s for 2M record ids), then each label keeps its
+    smallest rank.
+
+    Examples
+    --------
+    >>> got = smallest_ids("F", np.array(["Pb", "Pa", "Pc"], dtype=object), np.array([5, 5, 1]))
+    >>> got.tolist() == ["F" + _digest("Pa")] * 2 + ["F" + _digest("Pc")]
+    True
+    """
     labels = np.asarray(labels)
-    # the rank of each record id in string order, sorted by Arrow in C++ (a sort of Python
-    # strings compares objects one pair at a time: ~10 s at 2M records); UTF-8 byte order is
-    # code-point order, so the ranks are Python's
+    order = string_order(values)
+    if order is None:
+        order = np.argsort(values, kind="stable")
     rank = np.empty(len(values), dtype=np.int64)
-    order = _string_order(values)
     rank[order] = np.arange(len(values))
     _, group = np.unique(labels, return_inverse=True)
     best = np.full(group.max() + 1 if len(group) else 0, len(values), dtype=np.int64)
-    np.minimum.at(best, group, rank)  # the smallest record's rank in each cluster
-    smallest = values[order[best]]  # one record id per cluster
-    table = unique_ids("P", smallest)
-    ids = np.array([table[r] for r in smallest], dtype=object)
-    return pd.Series(ids[group], dtype=object, name="person_id")
-
-
-def _string_order(values: np.ndarray) -> np.ndarray:
-    """The positions of ``values`` (Python strings) in sorted order."""
-    try:
-        return pc.sort_indices(pa.array(values, type=pa.string())).to_numpy()
-    except (pa.ArrowException, UnicodeEncodeError):  # a lone surrogate has no UTF-8 form
-        return np.argsort(values, kind="stable")
+    np.minimum.at(best, group, rank)  # each label's smallest rank
+    smallest = values[order[best]]  # one value per label
+    table = unique_ids(prefix, smallest)
+    ids = np.array([table[v] for v in smallest], dtype=object)
+    return ids[group]

@@ -36,6 +36,7 @@ import pyarrow.compute as pc
 from kinlink.contract import CASES, HEARINGS, INDIVIDUALS, TABLES
 from kinlink.graph.families import complete_persons, compute_families
 from kinlink.memory import paused_gc
+from kinlink.sorting import sorted_by
 
 log = logging.getLogger(__name__)
 
@@ -531,7 +532,8 @@ def build_facts(
                 "family_id": families["family_id"].tolist(),
             },
             dtype=object,
-        ).sort_values(["family_id", "person_id"], ignore_index=True)
+        )
+        fam = sorted_by(fam, ["family_id", "person_id"])
         person_facts = _person_facts(records, fam)
 
         cases = _frame_table(cases_in, "case_id", CASE_COLUMNS)
@@ -542,7 +544,7 @@ def build_facts(
         cases["record_id"] = cases["record_id"].where(cases["record_id"].notna(), given)
         cases = cases.merge(same_as, on="record_id", how="left")
         cases["family_id"] = cases["person_id"].map(person_facts["family_id"])
-        cases = cases.sort_values("case_id", ignore_index=True)
+        cases = sorted_by(cases, ["case_id"])
 
         hearings = _frame_table(hearings_in, "hearing_id", HEARING_COLUMNS)
         case_ids = set() if cases_in is None else set(cases_in["case_id"].astype(str))
@@ -551,7 +553,7 @@ def build_facts(
         hearings = hearings.merge(
             cases[["case_id", "person_id", "family_id"]], on="case_id", how="left"
         )
-        hearings = hearings.sort_values("hearing_id", ignore_index=True)
+        hearings = sorted_by(hearings, ["hearing_id"])
 
         units = _units(tables.family_units, record_ids)
         return Facts(records, person_facts, fam, cases, hearings, units)

@@ -14,6 +14,7 @@ from kinlink.queries.analyses import Analyses
 from kinlink.queries.flags import Flag
 from kinlink.queries.mixed import mexican_member
 from kinlink.queries.review_flags import CONFIDENCE_COLUMNS
+from kinlink.sorting import sorted_by
 
 __all__ = ["contract_tables", "flags_frame"]
 
@@ -53,7 +54,7 @@ def contract_tables(result: Analyses) -> dict[str, pd.DataFrame]:
     f, flags = result.facts, result.flags
     persons = f.records[["record_id", "person_id"]].copy()
     persons["family_id"] = persons["person_id"].map(f.persons["family_id"])
-    persons = persons.sort_values("record_id", ignore_index=True)
+    persons = sorted_by(persons, ["record_id"])
 
     def members(fid: str) -> str:
         return ";".join(f.family_members.get(fid, []))

@@ -1,0 +1,50 @@
+"""Sorting rows by columns of strings with Arrow's sort, in Python's string order.
+
+A pandas or numpy sort of a column of Python strings compares the objects one pair at a time
+(a group-by or ``sort_values`` on two million record ids takes seconds); Arrow sorts the same
+strings as UTF-8 in C++. UTF-8's byte order is code-point order, which is how Python compares
+``str``, so the order is the same. A column holding anything but strings and missing values
+falls back to pandas. Missing values sort last, as in pandas.
+
+Examples
+--------
+>>> frame = pd.DataFrame({"a": ["é", "b", "b"], "b": ["2", "9", "1"]})
+>>> sorted_by(frame, ["a", "b"]).values.tolist()
+[['b', '1'], ['b', '9'], ['é', '2']]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+__all__ = ["sorted_by", "string_order"]
+
+
+def string_order(*columns: pd.Series | np.ndarray) -> np.ndarray | None:
+    """Positions that sort the rows by ``columns`` (the first one first), stable; ``None`` if a
+    column holds anything but strings and missing values."""
+    try:
+        arrays = [
+            pa.array(np.asarray(c, dtype=object), type=pa.string(), from_pandas=True)
+            for c in columns
+        ]
+    except (pa.ArrowException, UnicodeEncodeError):  # not strings; a lone surrogate
+        return None
+    names = [f"k{i}" for i in range(len(arrays))]
+    table = pa.table(dict(zip(names, arrays, strict=True)))
+    keys = [(name, "ascending") for name in names]
+    return np.asarray(pc.sort_indices(table, sort_keys=keys))
+
+
+def sorted_by(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
+    """``frame.sort_values(columns, ignore_index=True)`` for columns of strings whose rows are
+    unique together (ties could be ordered otherwise than pandas' sort orders them)."""
+    order = string_order(*(frame[c] for c in columns))
+    if order is None:
+        return frame.sort_values(list(columns), ignore_index=True)
+    return frame.take(order).reset_index(drop=True)

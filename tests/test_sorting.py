@@ -1,0 +1,33 @@
+"""kinlink.sorting: Arrow's order of strings is pandas' (Python's) order."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from kinlink.sorting import sorted_by, string_order
+
+ALPHABET = ["a", "B", "é", "É", "ñ", "z", "日", "😀", "-", "0", " ", "ß", "\u0301"]
+
+
+def _words(rng: np.random.Generator, n: int) -> list[str]:
+    return ["".join(rng.choice(ALPHABET, rng.integers(0, 4))) for _ in range(n)]
+
+
+def test_sorted_by_orders_rows_as_pandas_does() -> None:
+    rng = np.random.default_rng(3)
+    frame = pd.DataFrame({"a": _words(rng, 3000), "b": _words(rng, 3000), "n": range(3000)})
+    frame = frame.drop_duplicates(["a", "b"]).reset_index(drop=True)
+    frame.loc[[1, 5, 9], "a"] = None
+    frame.loc[[2, 6], "b"] = np.nan
+    expected = frame.sort_values(["a", "b"], ignore_index=True)
+    got = sorted_by(frame, ["a", "b"])
+    pd.testing.assert_frame_equal(got, expected)
+    one = frame.drop_duplicates("a")
+    pd.testing.assert_frame_equal(sorted_by(one, ["a"]), one.sort_values("a", ignore_index=True))
+
+
+def test_a_column_of_other_values_falls_back_to_pandas() -> None:
+    assert string_order(pd.Series([3, "a"], dtype=object)) is None
+    frame = pd.DataFrame({"a": [3, 1, 2]})
+    assert sorted_by(frame, ["a"])["a"].tolist() == [1, 2, 3]
