@@ -538,7 +538,8 @@ def build_facts(
 
         cases = _frame_table(cases_in, "case_id", CASE_COLUMNS)
         # a case's respondent is its record; record_id stays as given for an absent record
-        respondent = cases[["case_id", "record_id"]][cases["record_id"].isin(set(record_ids))]
+        # isin with a Series hashes it in C; with a set, pandas first turns it back into a list
+        respondent = cases[["case_id", "record_id"]][cases["record_id"].isin(record_ids)]
         given = cases["record_id"]
         cases = cases.drop(columns="record_id").merge(respondent, on="case_id", how="left")
         cases["record_id"] = cases["record_id"].where(cases["record_id"].notna(), given)
@@ -547,7 +548,9 @@ def build_facts(
         cases = sorted_by(cases, ["case_id"])
 
         hearings = _frame_table(hearings_in, "hearing_id", HEARING_COLUMNS)
-        case_ids = set() if cases_in is None else set(cases_in["case_id"].astype(str))
+        case_ids = (
+            pd.Series([], dtype=object) if cases_in is None else cases_in["case_id"].astype(str)
+        )
         hearing_of = hearings[["hearing_id", "case_id"]][hearings["case_id"].isin(case_ids)]
         hearings = hearings.drop(columns="case_id").merge(hearing_of, on="hearing_id", how="left")
         hearings = hearings.merge(
