@@ -14,7 +14,8 @@ PACKAGE_DIRS: dict[str, str] = CONFIG["tool"]["setuptools"]["package-dir"]
 PACKAGES: list[str] = CONFIG["tool"]["setuptools"]["packages"]
 
 # The base modules of ``kinlink/`` that every layer may import; they import no layer
-# (kinlink.csvfile: the one CSV writer and reader; kinlink.background: a job in a forked child).
+# (kinlink.csvfile: the one CSV writer and reader; kinlink.background: a job in a forked child;
+# kinlink.sorting: rows sorted by string columns with Arrow).
 BASE = {
     "kinlink.errors",
     "kinlink.contract",
@@ -22,6 +23,7 @@ BASE = {
     "kinlink.memory",
     "kinlink.csvfile",
     "kinlink.unionfind",
+    "kinlink.sorting",
     "kinlink.background",
 }
 
