@@ -9,6 +9,7 @@ its codes and reasons, members, cases with next hearings, records). Every text c
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -52,27 +53,81 @@ def available() -> bool:
     return True
 
 
+#: The ``xlsxwriter`` versions whose in-line string cell :func:`_plain_text_cells` writes as they
+#: do (``tests/queries/test_render_xlsx.py`` compares the two on the locked version); with any
+#: other version every cell goes through ``xlsxwriter``'s own writer.
+PLAIN_TEXT_VERSIONS = ("3.3.1",)
+
+#: Characters ``xlsxwriter`` escapes or checks for in an in-line string: XML's specials and
+#: newline, control characters, Unicode non-characters (text with any of them, with ``_x`` (its
+#: ``_xHHHH_`` escape) or with white space at either end is left to ``xlsxwriter``).
+_SPECIAL = re.compile(r'["&<>\x00-\x1f\ufffe\uffff]')
+
+
+def _plain_text_cells(ws: Any) -> None:
+    """Write ``ws``'s plain text cells (nothing to escape, see :data:`_SPECIAL`) straight to its
+    sheet file, as ``xlsxwriter`` would after its checks; every other cell goes to ``xlsxwriter``.
+
+    Most cells of the Families sheet are ids, names, codes and dates, and ``xlsxwriter``'s checks
+    on each (two regular expression substitutions, three searches, an exception for the style's
+    number) were its largest cost. This replaces a private method of one worksheet object
+    (``Worksheet._write_cell``, which constant-memory mode calls as each row is flushed), so it is
+    used only with the versions in :data:`PLAIN_TEXT_VERSIONS`.
+    """
+    import xlsxwriter
+    from xlsxwriter.utility import xl_col_to_name
+    from xlsxwriter.worksheet import CellStringTuple
+
+    if xlsxwriter.__version__ not in PLAIN_TEXT_VERSIONS or not ws.constant_memory:
+        return
+    stock = ws._write_cell
+    special = _SPECIAL.search
+    names: dict[int, str] = {}
+
+    def write_cell(row: int, col: int, cell: Any) -> None:
+        text = cell.string if type(cell) is CellStringTuple else ""
+        if not text or special(text) or "_x" in text or text[0].isspace() or text[-1].isspace():
+            stock(row, col, cell)
+            return
+        if cell.format is not None:
+            style = f' s="{cell.format._get_xf_index()}"'
+        elif row in ws.row_info or col in ws.col_info:  # a row or column format may apply
+            stock(row, col, cell)
+            return
+        else:
+            style = ""
+        name = names.get(col) or names.setdefault(col, xl_col_to_name(col))
+        ws.fh.write(f'<c r="{name}{row + 1}"{style} t="inlineStr"><is><t>{text}</t></is></c>')
+
+    ws._write_cell = write_cell
+
+
 class _Sheet:
     """Row-by-row writer over one worksheet (constant-memory mode needs rows in order)."""
 
     def __init__(self, ws: Any, fmt: Mapping[str, Any]) -> None:
+        _plain_text_cells(ws)
         self.ws = ws
         self.fmt = fmt
         self.row = 0
 
     def write(self, values: Sequence[Any], style: str | None = None) -> None:
         f = self.fmt.get(style) if style else None
+        row = self.row
+        ws = self.ws
         for col, value in enumerate(values):
-            if isinstance(value, bool):
-                self.ws.write_string(self.row, col, "yes" if value else "no", f)
+            if type(value) is str and value:  # nearly every cell: text from the sections
+                ws.write_string(row, col, neutralise(value)[:MAX_CELL], f)
+            elif isinstance(value, bool):
+                ws.write_string(row, col, "yes" if value else "no", f)
             elif isinstance(value, int | float):
-                self.ws.write_number(self.row, col, value, f)
+                ws.write_number(row, col, value, f)
             elif value is not None and value != "":
                 text = str(neutralise(str(value)))
-                self.ws.write_string(self.row, col, text[:MAX_CELL], f)
+                ws.write_string(row, col, text[:MAX_CELL], f)
             elif f is not None:
-                self.ws.write_blank(self.row, col, None, f)
-        self.row += 1
+                ws.write_blank(row, col, None, f)
+        self.row = row + 1
 
     def skip(self, n: int = 1) -> None:
         self.row += n
