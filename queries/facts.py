@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict, namedtuple
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import cached_property
 from typing import Any, Protocol
 
@@ -327,6 +327,29 @@ class RowsBy(_Rows, Mapping[str, Any]):
         if row is None:
             row = self._made[key] = self._row(self._position[key])
         return row
+
+    def reader(self, names: Sequence[str]) -> Callable[[str], tuple[Any, ...]]:
+        """key -> the values of the columns ``names`` in its row, as its namedtuple has them,
+        without making the row (for a reader of some columns of many rows: the report's
+        sections).
+
+        Examples
+        --------
+        >>> rows = RowsBy(pd.DataFrame({"id": ["a", "b"], "x": [1, 2], "y": [3, 4]}), "id")
+        >>> rows.reader(["y", "x"])("b")
+        (4, 2)
+        """
+        self.load()
+        assert self._columns is not None
+        index = {str(c): j for j, c in enumerate(self._frame.columns)}
+        columns = [self._columns[index[name]] for name in names]
+        position = self._position
+
+        def read(key: str) -> tuple[Any, ...]:
+            i = position[key]
+            return tuple([column[i] for column in columns])
+
+        return read
 
     def __contains__(self, key: object) -> bool:
         return key in self._position

@@ -91,6 +91,8 @@ class Summary:
 
 
 def _text(value: Any) -> str:
+    if type(value) is str:  # most cells: before the checks below (pd.isna is slow on text)
+        return value
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -210,6 +212,10 @@ class FamilySections(Sequence[FamilySection]):
         return out
 
 
+_PERSON_FIELDS = ("name", "nationality", "location", "uac", "fear_claimed", "positive_fear")
+_CASE_FIELDS = CASE_COLUMNS[:-2]  # the last two are the next hearing's
+
+
 def _build_section(
     facts: Facts, fid: str, flags: list[Flag], nxt: dict[str, tuple[str, str]]
 ) -> FamilySection:
@@ -217,30 +223,37 @@ def _build_section(
     member_rows = []
     record_rows = []
     case_rows = []
+    # the rows' values read by column: making each row's namedtuple (and a Timestamp for each of
+    # its dates, read or not) was most of the cost of a section
+    person = facts.person_rows.reader(_PERSON_FIELDS)
+    record = facts.record_rows.reader(RECORD_COLUMNS)
+    case = facts.case_rows.reader(_CASE_FIELDS)
+    mpp = _CASE_FIELDS.index("mpp")
     for p in members:
-        prow = facts.person_rows[p]
+        name, nationality, location, uac, fear_claimed, positive_fear = person(p)
         recs = facts.person_records.get(p, [])
         cs = facts.person_cases.get(p, [])
         member_rows.append(
             {
                 "person_id": p,
-                "name": _text(prow.name),
-                "nationality": _text(prow.nationality),
-                "location": _text(prow.location),
-                "uac": _text(bool(prow.uac)),
-                "fear_claimed": _text(bool(prow.fear_claimed)),
-                "positive_fear": _text(bool(prow.positive_fear)),
+                "name": _text(name),
+                "nationality": _text(nationality),
+                "location": _text(location),
+                "uac": _text(bool(uac)),
+                "fear_claimed": _text(bool(fear_claimed)),
+                "positive_fear": _text(bool(positive_fear)),
                 "records": str(len(recs)),
                 "cases": str(len(cs)),
             }
         )
         for r in recs:
-            row = facts.record_rows[r]
-            record_rows.append({c: _text(getattr(row, c)) for c in RECORD_COLUMNS})
+            record_rows.append(
+                {c: _text(v) for c, v in zip(RECORD_COLUMNS, record(r), strict=True)}
+            )
         for c in cs:
-            row = facts.case_rows[c]
-            cell = {k: _text(getattr(row, k)) for k in CASE_COLUMNS[:-2]}
-            cell["mpp"] = "yes" if row.mpp else "no"
+            values = case(c)
+            cell = {k: _text(v) for k, v in zip(_CASE_FIELDS, values, strict=True)}
+            cell["mpp"] = "yes" if values[mpp] else "no"
             cell["next_hearing"], cell["next_hearing_court"] = nxt.get(c, ("", ""))
             case_rows.append(cell)
     ordered = tuple(sorted(flags, key=lambda fl: _RULE_ORDER[fl.code]))
