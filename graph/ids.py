@@ -18,7 +18,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from kinlink.sorting import string_order
+from kinlink.sorting import sort_order
 
 DIGEST_CHARS = 16
 
@@ -97,13 +97,13 @@ def smallest_ids(prefix: str, values: np.ndarray, labels: np.ndarray) -> np.ndar
     True
     """
     labels = np.asarray(labels)
-    order = string_order(values)
+    order = sort_order(values)
     if order is None:
         order = np.argsort(values, kind="stable")
     rank = np.empty(len(values), dtype=np.int64)
     rank[order] = np.arange(len(values))
-    _, group = np.unique(labels, return_inverse=True)
-    best = np.full(group.max() + 1 if len(group) else 0, len(values), dtype=np.int64)
+    distinct, group = np.unique(labels, return_inverse=True)
+    best = np.full(len(distinct), len(values), dtype=np.int64)
     np.minimum.at(best, group, rank)  # each label's smallest rank
     smallest = values[order[best]]  # one value per label
     table = unique_ids(prefix, smallest)

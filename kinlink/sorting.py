@@ -3,8 +3,8 @@
 A pandas or numpy sort of a column of Python strings compares the objects one pair at a time
 (a group-by or ``sort_values`` on two million record ids takes seconds); Arrow sorts the same
 strings as UTF-8 in C++. UTF-8's byte order is code-point order, which is how Python compares
-``str``, so the order is the same. A column holding anything but strings and missing values
-falls back to pandas. Missing values sort last, as in pandas.
+``str``, so the order is the same. Integer columns may stand beside them as keys. A column
+holding anything else falls back to pandas. Missing strings sort last, as in pandas.
 
 Examples
 --------
@@ -22,17 +22,14 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-__all__ = ["sorted_by", "string_order"]
+__all__ = ["sort_order", "sorted_by"]
 
 
-def string_order(*columns: pd.Series | np.ndarray) -> np.ndarray | None:
+def sort_order(*columns: pd.Series | np.ndarray) -> np.ndarray | None:
     """Positions that sort the rows by ``columns`` (the first one first), stable; ``None`` if a
-    column holds anything but strings and missing values."""
+    column holds anything but strings (and missing values) or integers."""
     try:
-        arrays = [
-            pa.array(np.asarray(c, dtype=object), type=pa.string(), from_pandas=True)
-            for c in columns
-        ]
+        arrays = [_key(c) for c in columns]
     except (pa.ArrowException, UnicodeEncodeError):  # not strings; a lone surrogate
         return None
     names = [f"k{i}" for i in range(len(arrays))]
@@ -41,10 +38,17 @@ def string_order(*columns: pd.Series | np.ndarray) -> np.ndarray | None:
     return np.asarray(pc.sort_indices(table, sort_keys=keys))
 
 
+def _key(column: pd.Series | np.ndarray) -> pa.Array:
+    values = np.asarray(column)
+    if values.dtype.kind in "iu":
+        return pa.array(values)
+    return pa.array(np.asarray(values, dtype=object), type=pa.string(), from_pandas=True)
+
+
 def sorted_by(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
     """``frame.sort_values(columns, ignore_index=True)`` for columns of strings whose rows are
     unique together (ties could be ordered otherwise than pandas' sort orders them)."""
-    order = string_order(*(frame[c] for c in columns))
+    order = sort_order(*(frame[c] for c in columns))
     if order is None:
         return frame.sort_values(list(columns), ignore_index=True)
     return frame.take(order).reset_index(drop=True)

@@ -30,13 +30,11 @@ from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from kinlink.contract import CASES, HEARINGS, INDIVIDUALS, TABLES
 from kinlink.graph.families import complete_persons, compute_families
 from kinlink.memory import paused_gc
-from kinlink.sorting import sorted_by
+from kinlink.sorting import sort_order, sorted_by
 
 log = logging.getLogger(__name__)
 
@@ -94,26 +92,18 @@ def latest_order(frame: pd.DataFrame, by: str = "person_id") -> pd.DataFrame:
 
 def _text_order(frame: pd.DataFrame, by: str) -> np.ndarray | None:
     """The positions :func:`latest_order` sorts ``frame`` into, by one stable sort in Arrow
-    (pandas sorts text columns through Python comparisons: seconds at 400k records). ``None``
-    when a key is missing or not text (then pandas sorts).
+    (:func:`kinlink.sorting.sort_order`; pandas sorts text columns through Python comparisons:
+    seconds at 400k records). ``None`` when a key is missing or not text (then pandas sorts).
 
-    UTF-8 text sorts bytewise in code point order, as Python compares ``str``; a missing
-    ``as_of`` is the smallest 64-bit integer, so it sorts first.
+    A missing ``as_of`` is the smallest 64-bit integer, so it sorts first.
     """
+    if frame[by].isna().any() or frame["record_id"].isna().any():
+        return None
     try:
-        keys = pa.table(
-            {
-                "by": pa.array(frame[by].to_numpy(dtype=object), type=pa.string()),
-                "as_of": frame["as_of"].to_numpy(dtype="datetime64[ns]").view(np.int64),
-                "record_id": pa.array(frame["record_id"].to_numpy(dtype=object), type=pa.string()),
-            }
-        )
-    except (pa.ArrowException, TypeError, ValueError):
+        as_of = frame["as_of"].to_numpy(dtype="datetime64[ns]").view(np.int64)
+    except (TypeError, ValueError):
         return None
-    if keys.column("by").null_count or keys.column("record_id").null_count:
-        return None
-    order = pc.sort_indices(keys, sort_keys=[(c, "ascending") for c in keys.column_names])
-    return order.to_numpy()
+    return sort_order(frame[by], as_of, frame["record_id"])
 
 
 def _typed(values: list[Any], name: str) -> Any:

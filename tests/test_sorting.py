@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from kinlink.sorting import sorted_by, string_order
+from kinlink.sorting import sort_order, sorted_by
 
 ALPHABET = ["a", "B", "é", "É", "ñ", "z", "日", "😀", "-", "0", " ", "ß", "\u0301"]
 
@@ -28,6 +28,18 @@ def test_sorted_by_orders_rows_as_pandas_does() -> None:
 
 
 def test_a_column_of_other_values_falls_back_to_pandas() -> None:
-    assert string_order(pd.Series([3, "a"], dtype=object)) is None
+    assert sort_order(pd.Series([3, "a"], dtype=object)) is None
     frame = pd.DataFrame({"a": [3, 1, 2]})
     assert sorted_by(frame, ["a"])["a"].tolist() == [1, 2, 3]
+
+
+def test_integer_keys_sort_beside_strings_as_pandas_sorts_them() -> None:
+    rng = np.random.default_rng(5)
+    frame = pd.DataFrame(
+        {"a": _words(rng, 2000), "n": rng.integers(-(2**62), 2**62, 2000), "i": range(2000)}
+    )
+    frame.loc[::7, "n"] = np.iinfo(np.int64).min  # how latest_order writes a missing date
+    expected = frame.sort_values(["a", "n"], kind="mergesort", ignore_index=True)  # stable
+    order = sort_order(frame["a"], frame["n"].to_numpy())
+    assert order is not None
+    pd.testing.assert_frame_equal(frame.take(order).reset_index(drop=True), expected)
