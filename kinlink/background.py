@@ -24,6 +24,8 @@ from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any
 
+from kinlink.memory import return_free_memory
+
 __all__ = ["Background"]
 
 log = logging.getLogger(__name__)
@@ -87,6 +89,8 @@ class Background:
         if not _can_fork():
             func(*args, **kwargs)
             return
+        # a page the parent has freed but still holds would be shared, and copied if written
+        return_free_memory()
         ctx = multiprocessing.get_context("fork")
         receive, send = ctx.Pipe(duplex=False)
         self._process = ctx.Process(target=_child, args=(send, func, args, kwargs), daemon=True)

@@ -7,8 +7,6 @@ so memory stays flat whatever the number of candidates.
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import os
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -23,6 +21,7 @@ from rapidfuzz.distance import OSA, Hamming, JaroWinkler, Levenshtein
 from kinlink.graph.resolve.comparisons import Comparison, Test, default_comparisons
 from kinlink.graph.resolve.nicknames import NICKNAMES, may_be_nickname, nickname_match
 from kinlink.graph.resolve.prepare import MISSING_DAYS
+from kinlink.memory import return_free_memory
 
 _SCORERS: dict[str, Callable[..., float]] = {
     "jaro_winkler": JaroWinkler.normalized_similarity,
@@ -785,7 +784,7 @@ def compare_pairs(
         # chunks share ``cols`` (read-only) and write disjoint rows of ``levels`` and ``swapped``
         with ThreadPoolExecutor(max_workers=cores) as pool:
             list(pool.map(lambda part: run(part, 1), parts))
-        _trim_heap()
+        return_free_memory()  # what the threads freed stays in their arenas otherwise
     else:
         for part in parts:
             run(part, workers)
@@ -795,24 +794,3 @@ def compare_pairs(
 #: compare_pairs splits fewer pairs than a chunk between the cores from twice this many (the
 #: family pairs of a large bundle; a pair's levels do not depend on its chunk)
 _SPLIT_AT = 100_000
-
-
-def _trim_heap() -> None:
-    """Hand the memory the compare threads freed back to the system (glibc only).
-
-    Each thread allocates its chunks' arrays from an arena of its own; once the threads end,
-    what they freed stays in those arenas, counted in the process's memory through clustering
-    (about 60 MB at 400k records) unless trimmed. Elsewhere this does nothing.
-    """
-    global _LIBC
-    if _LIBC is None:
-        name = ctypes.util.find_library("c") if os.name == "posix" else None
-        try:
-            _LIBC = ctypes.CDLL(name) if name else False
-        except OSError:
-            _LIBC = False
-    if isinstance(_LIBC, ctypes.CDLL) and hasattr(_LIBC, "malloc_trim"):
-        _LIBC.malloc_trim(0)
-
-
-_LIBC: ctypes.CDLL | bool | None = None
