@@ -120,6 +120,26 @@ def test_given_names_and_surnames_swapped_are_detected():
     assert got["surnames"].tolist() == ["exact"]
 
 
+def test_name_rank_is_pythons_string_order_of_surname_then_given():
+    # sorted in Arrow (UTF-8 bytes); the rank must follow Python's comparison of the folded
+    # text, with the records of one name as written sharing its rank
+    frame = pd.DataFrame(
+        {
+            "record_id": list("abcdefg"),
+            "surnames": ["Ñúñez", "Nunez", "Zapata", "Nunez", "de Ávila", "Nu\u0303nez", None],
+            "given_names": ["Ana", "Ana", "Eva", "Ana", "Luz", "Ana", "Olga"],
+        }
+    )
+    prepared = prepare(frame)
+    text = (prepared["surname"].fillna("") + "|" + prepared["given"].fillna("")).tolist()
+    ranks = prepared["name_rank"].tolist()
+    assert sorted(range(len(text)), key=lambda i: ranks[i]) == sorted(
+        range(len(text)), key=lambda i: (text[i], ranks[i])
+    )
+    assert ranks[1] == ranks[3]  # one name as written, one rank
+    assert text[6] == "|olga" and ranks[6] == max(ranks)  # "|" sorts after the letters
+
+
 def test_comparisons_are_well_formed():
     assert check(default_comparisons()) == []
 
