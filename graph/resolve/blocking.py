@@ -247,6 +247,12 @@ def window_pairs(index: np.ndarray, key: np.ndarray, order: np.ndarray, window: 
     >>> sorted(zip(lo.tolist(), hi.tolist()))
     [(0, 2), (1, 2)]
     """
+    return unique_codes(_window_codes(index, key, order, window))
+
+
+def _window_codes(index: np.ndarray, key: np.ndarray, order: np.ndarray, window: int) -> np.ndarray:
+    """:func:`window_pairs` before sorting: a pair may come more than once (a record with
+    several rows of one key, as in ``name_pairs``), in no particular order."""
     if len(index) < 2:
         return np.empty(0, dtype=np.int64)
     # integer keys sort as they are (the blocks come in another order than factorized codes
@@ -269,7 +275,7 @@ def window_pairs(index: np.ndarray, key: np.ndarray, order: np.ndarray, window: 
         parts.append(pair_codes(lo[keep], hi[keep], ordered=True))
     if not parts:
         return np.empty(0, dtype=np.int64)
-    return unique_codes(np.concatenate(parts))
+    return np.concatenate(parts)
 
 
 def candidate_pairs(
@@ -306,32 +312,36 @@ def candidate_pairs(
     counts: dict[str, dict[str, int]] = {}
     for number, spec in enumerate(keys):
         index, key, order = spec.build(prepared)
-        codes = window_pairs(index, key, order, spec.window)
+        codes = _window_codes(index, key, order, spec.window)
         if sources is not None and unique is not None and len(codes):
             left, right = split_codes(codes)
             codes = codes[(sources[left] != sources[right]) | ~unique[left]]
         parts.append(codes)
         owner.append(np.full(len(codes), number, dtype=np.int8))
-        counts[spec.name] = {"pairs": len(codes), "new": 0}
-        log.info("blocking key %s: %d candidate pairs", spec.name, len(codes))
     tagged = np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
     del parts
-    # one sort of (pair, key number): each pair's first entry names the first key that found it
-    # (record indexes < 2**27, so the pair code shifted by 4 bits still fits in 63 bits); done
-    # in place, as the pairs of every key together are the resolver's biggest array
+    # one sort of (pair, key number) for every key at once (not one per key, then this one):
+    # equal entries (a pair one key found twice) end up side by side, and each pair's first
+    # entry names the first key that found it (record indexes < 2**27, so the pair code
+    # shifted by 4 bits still fits in 63 bits); done in place, as the pairs of every key
+    # together are the resolver's biggest array
     tagged <<= 4
     tagged |= np.concatenate(owner) if owner else np.empty(0, dtype=np.int8)
     del owner
     tagged.sort()
-    key_of = np.bitwise_and(tagged, 15, out=np.empty(len(tagged), np.int8), casting="unsafe")
-    tagged >>= 4  # the pair codes, sorted
     starts = np.empty(len(tagged), dtype=bool)
     starts[:1] = True
-    np.not_equal(tagged[1:], tagged[:-1], out=starts[1:])
+    np.not_equal(tagged[1:], tagged[:-1], out=starts[1:])  # a pair's first entry for a key
+    key_of = np.bitwise_and(tagged, 15, out=np.empty(len(tagged), np.int8), casting="unsafe")
+    found = np.bincount(key_of[starts], minlength=len(keys))
+    tagged >>= 4  # the pair codes, sorted
+    np.not_equal(tagged[1:], tagged[:-1], out=starts[1:])  # a pair's first entry
     total, finder = tagged[starts], key_of[starts]
     del tagged, key_of, starts
+    new = np.bincount(finder, minlength=len(keys))
     for number, spec in enumerate(keys):
-        counts[spec.name]["new"] = int(np.count_nonzero(finder == number))
+        counts[spec.name] = {"pairs": int(found[number]), "new": int(new[number])}
+        log.info("blocking key %s: %d candidate pairs", spec.name, counts[spec.name]["pairs"])
     log.info(
         "blocking: %d candidate pairs in all (%s)",
         len(total),

@@ -14,7 +14,7 @@ from kinlink.graph.resolve.compare import Columns, compare_pairs
 from kinlink.graph.resolve.comparisons import check, default_comparisons
 from kinlink.graph.resolve.model import FSModel
 from kinlink.graph.resolve.prepare import name_tokens, phonetic, prepare
-from kinlink.unionfind import components
+from kinlink.unionfind import components, pair_codes
 
 
 @pytest.mark.parametrize(
@@ -164,6 +164,35 @@ def test_blocking_finds_shared_a_number_and_transposed_one():
     pairs = set(zip(il.tolist(), ir.tolist(), strict=True))
     assert {(0, 1), (0, 2), (1, 2)} <= pairs
     assert counts["a_number"]["pairs"] == 1
+
+
+def test_blocking_counts_each_keys_pairs_once_and_the_first_key_to_find_each():
+    # one sort for every key: a key's "pairs" are its distinct pairs (name_pairs finds a pair
+    # once per shared token pair), its "new" the pairs no earlier key found
+    rng = np.random.default_rng(7)
+    names = ["Ana Paz", "Ana María Paz Oro", "Eva Sol", "Rut Mar Sol", "Luz Oro Paz"]
+    n = 300
+    frame = pd.DataFrame(
+        {
+            "record_id": [f"r{i}" for i in range(n)],
+            "given_names": [names[i].split()[0] for i in rng.integers(0, 5, n)],
+            "surnames": [" ".join(names[i].split()[1:]) for i in rng.integers(0, 5, n)],
+            "a_number": [f"2081234{i:02d}" for i in rng.integers(0, 40, n)],
+            "dob": pd.to_datetime("1980-01-01") + pd.to_timedelta(rng.integers(0, 30, n), "D"),
+        }
+    )
+    prepared = prepare(frame)
+    keys = default_keys(4)
+    il, ir, counts = candidate_pairs(prepared, keys)
+    seen: set[int] = set()
+    for spec in keys:
+        codes = window_pairs(*spec.build(prepared), spec.window)
+        assert counts[spec.name]["pairs"] == len(codes), spec.name
+        assert counts[spec.name]["new"] == len(set(codes.tolist()) - seen), spec.name
+        seen |= set(codes.tolist())
+    assert set(pair_codes(il.astype(np.int64), ir.astype(np.int64)).tolist()) == seen
+    assert len(il) == len(seen) == sum(c["new"] for c in counts.values())
+    assert counts["name_pairs"]["pairs"] > 0 and counts["a_number_near"]["pairs"] > 0
 
 
 def test_em_recovers_m_and_prior():
