@@ -1,6 +1,9 @@
-"""The facts' fast paths give what the plain pandas forms give (ordering, row values)."""
+"""The facts' and the sections' fast paths give what the plain pandas forms give (ordering, row
+values, next hearings)."""
 
 from __future__ import annotations
+
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -8,6 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kinlink.queries.facts import RowsBy, latest_order
+from kinlink.queries.sections import _next_hearings, _text
+from kinlink.queries.text import iso
 
 # ids with non-ASCII letters, digits and case (UTF-8 byte order must equal Python's str order)
 IDS = st.text(alphabet="Rr_1aZÄéñ日", min_size=0, max_size=4)
@@ -61,3 +66,45 @@ def test_rows_by_key_give_the_values_tolist_gives():
             value, expected = getattr(row, column), frame[column].tolist()[i]
             assert type(value) is type(expected)
             assert value is expected or value == expected
+
+
+def _plain_next_hearings(hearings, ref):
+    """What sections._next_hearings gave before its Arrow sort (pandas' sort, a cell at a time)."""
+    h = hearings[hearings["date"].notna()].sort_values(["case_id", "date", "hearing_id"])
+    last = h.drop_duplicates("case_id", keep="last")
+    out = {
+        c: (f"{iso(d)} (last)", _text(court))
+        for c, d, court in zip(last["case_id"], last["date"], last["court"], strict=True)
+    }
+    if ref is not None:
+        nxt = h[h["date"] >= ref].drop_duplicates("case_id", keep="first")
+        out.update(
+            (c, (iso(d), _text(court)))
+            for c, d, court in zip(nxt["case_id"], nxt["date"], nxt["court"], strict=True)
+        )
+    return out
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["C1", "C2", "C10", "Cé", None]),
+            DATES,
+            st.sampled_from(["Court A", "Court B", None, float("nan")]),
+        )
+    ),
+    st.sampled_from([None, "2019-06-01", "2020-01-01"]),
+)
+def test_next_hearings_are_what_the_pandas_sort_gives(rows, ref):
+    hearings = pd.DataFrame(
+        {
+            "hearing_id": [f"H{i}é"[::-1] for i in range(len(rows))],  # unique, not in order
+            "case_id": pd.Series([r[0] for r in rows], dtype=object),
+            "date": pd.to_datetime([r[1] for r in rows], format="mixed"),
+            "court": pd.Series([r[2] for r in rows], dtype=object),
+        }
+    )
+    facts = SimpleNamespace(hearings=hearings)
+    when = None if ref is None else pd.Timestamp(ref)
+    assert _next_hearings(facts, when) == _plain_next_hearings(hearings, when)
