@@ -10,7 +10,7 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kinlink.queries.facts import RowsBy, latest_order
+from kinlink.queries.facts import Facts, RowsBy, latest_order
 from kinlink.queries.sections import _next_hearings, _text
 from kinlink.queries.text import iso
 
@@ -108,3 +108,60 @@ def test_next_hearings_are_what_the_pandas_sort_gives(rows, ref):
     facts = SimpleNamespace(hearings=hearings)
     when = None if ref is None else pd.Timestamp(ref)
     assert _next_hearings(facts, when) == _plain_next_hearings(hearings, when)
+
+
+def _plain_members(persons, cases):
+    """What Facts.members gave before its bincounts (an isin, a group-by and a merge)."""
+    people = persons[persons["family_size"] >= 2].reset_index()
+    c = cases[cases["person_id"].isin(people["person_id"])]
+    status, mpp = c["status"], c["mpp"].astype(bool)
+    flags = {
+        "has_mpp": mpp,
+        "has_pending_mpp": mpp & status.eq("PENDING"),
+        "has_ended_mpp": mpp & status.isin(["IN_ABSENTIA", "TERMINATED"]),
+        "has_relief_mpp": mpp & status.eq("RELIEF_GRANTED"),
+        "has_non_relief": ~status.eq("RELIEF_GRANTED"),
+    }
+    per_case = pd.DataFrame({"person_id": c["person_id"], "n_cases": 1, **flags})
+    agg = per_case.groupby("person_id").agg(
+        n_cases=("n_cases", "sum"), **{col: (col, "any") for col in flags}
+    )
+    out = people.merge(agg, left_on="person_id", right_index=True, how="left")
+    out["n_cases"] = out["n_cases"].fillna(0).astype(int)
+    for col in flags:
+        out[col] = out[col].eq(True)
+    out["mexican"] = out["nationality"].eq("MEX")
+    return out
+
+
+PERSONS = ["P1", "P2", "P10", "Pé", "p3"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(1, 3), st.sampled_from(["MEX", "HND", None])), max_size=5),
+    st.lists(
+        st.tuples(
+            st.sampled_from([*PERSONS, "P9", None]),  # P9: no such person
+            st.sampled_from(["PENDING", "IN_ABSENTIA", "TERMINATED", "RELIEF_GRANTED", None]),
+            st.booleans(),
+        )
+    ),
+)
+def test_members_case_facts_are_the_group_by_s(people, cases):
+    persons = pd.DataFrame(
+        {
+            "family_size": [p[0] for p in people],
+            "nationality": pd.Series([p[1] for p in people], dtype=object),
+        },
+        index=pd.Index(PERSONS[: len(people)], dtype=object, name="person_id"),
+    )
+    frame = pd.DataFrame(
+        {
+            "person_id": pd.Series([c[0] for c in cases], dtype=object),
+            "status": pd.Series([c[1] for c in cases], dtype=object),
+            "mpp": pd.Series([c[2] for c in cases], dtype=bool),
+        }
+    )
+    facts = Facts(None, persons, None, frame, None, None)
+    pd.testing.assert_frame_equal(facts.members, _plain_members(persons, frame))
