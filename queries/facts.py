@@ -328,6 +328,17 @@ class RowsBy(_Rows, Mapping[str, Any]):
 
         return read
 
+    def positions(self, keys: Iterable[str]) -> list[int]:
+        """The positions of the rows of ``keys`` in the frame (for ``frame.iloc``).
+
+        Examples
+        --------
+        >>> RowsBy(pd.DataFrame({"id": ["a", "b", "c"]}), "id").positions(["c", "a"])
+        [2, 0]
+        """
+        position = self._position
+        return [position[k] for k in keys]
+
     def __contains__(self, key: object) -> bool:
         return key in self._position
 
