@@ -95,29 +95,30 @@ def world_facts(facts: Facts, alternatives: pd.DataFrame) -> tuple[Facts, pd.Dat
         ``world_family, family_id, alternative``: each world family's base family.
     """
     records = facts.records
-    row_of = pd.Series(np.arange(len(records)), index=records["record_id"].to_numpy())
-    person_of = dict(zip(records["record_id"], records["person_id"], strict=True))
+    # the analyses' look-up by record id (made once), not a new one over every record
+    rows = facts.record_rows
+    person_of = rows.reader(["person_id"])
     person_family = facts.persons["family_id"]
     rec_rows: list[pd.DataFrame] = []
     alts: list[Any] = list(alternatives.itertuples(index=False))
     for alt in alts:
-        moved = [r for r in alt.records if r in person_of]
+        moved = [r for r in alt.records if r in rows]
         if not moved:
             continue
-        fid = person_family.get(person_of[moved[0]])
+        fid = person_family.get(person_of(moved[0])[0])
         if not isinstance(fid, str):
             continue
         members = facts.family_members.get(fid, [])
         ids = [r for p in members for r in facts.person_records[p]]
-        rows = records.iloc[row_of[ids].to_numpy()].copy()
+        copied = records.iloc[rows.positions(ids)].copy()
         tag = f"{_SEP}{alt.alternative}"
-        rows["person_id"] = rows["person_id"].astype(str) + tag
-        at = rows["record_id"].isin(moved)
+        copied["person_id"] = copied["person_id"].astype(str) + tag
+        at = copied["record_id"].isin(moved)
         target = f"{alt.to_person}{tag}" if alt.kind == "merge" else f"S{tag}"
-        rows.loc[at, "person_id"] = target
-        rows["_family"] = fid
-        rows["_alternative"] = alt.alternative
-        rec_rows.append(rows)
+        copied.loc[at, "person_id"] = target
+        copied["_family"] = fid
+        copied["_alternative"] = alt.alternative
+        rec_rows.append(copied)
     if not rec_rows:
         empty = pd.DataFrame(columns=["world_family", "family_id", "alternative"])
         return _facts(

@@ -216,39 +216,26 @@ class Facts:
         ``mexican`` (nationality MEX).
         """
         people = self.persons[self.persons["family_size"] >= 2].reset_index()
-        c = self.cases[self.cases["person_id"].isin(people["person_id"])]
+        # each case's member: its row in `people` (-1: a case of no such person); the counts
+        # per member are bincounts over these positions (a group-by would hash the ids again)
+        at = pd.Index(people["person_id"]).get_indexer(self.cases["person_id"])
+        inside = at >= 0
+        at = at[inside]
+        c = self.cases[inside]
         status = c["status"]
-        mpp = c["mpp"].astype(bool)
-        per_case = pd.DataFrame(
-            {
-                "person_id": c["person_id"],
-                "n_cases": 1,
-                "has_mpp": mpp,
-                "has_pending_mpp": mpp & status.eq("PENDING"),
-                "has_ended_mpp": mpp & status.isin(["IN_ABSENTIA", "TERMINATED"]),
-                "has_relief_mpp": mpp & status.eq("RELIEF_GRANTED"),
-                "has_non_relief": ~status.eq("RELIEF_GRANTED"),
-            }
-        )
-        agg = per_case.groupby("person_id").agg(
-            n_cases=("n_cases", "sum"),
-            **{
-                col: (col, "any")
-                for col in (
-                    "has_mpp",
-                    "has_pending_mpp",
-                    "has_ended_mpp",
-                    "has_relief_mpp",
-                    "has_non_relief",
-                )
-            },
-        )
-        out = people.merge(agg, left_on="person_id", right_index=True, how="left")
-        out["n_cases"] = out["n_cases"].fillna(0).astype(int)
-        for col in agg.columns.drop("n_cases"):
-            out[col] = out[col].eq(True)
-        out["mexican"] = out["nationality"].eq("MEX")
-        return out
+        mpp = c["mpp"].to_numpy(dtype=bool)
+        per_case = {
+            "has_mpp": mpp,
+            "has_pending_mpp": mpp & status.eq("PENDING").to_numpy(),
+            "has_ended_mpp": mpp & status.isin(["IN_ABSENTIA", "TERMINATED"]).to_numpy(),
+            "has_relief_mpp": mpp & status.eq("RELIEF_GRANTED").to_numpy(),
+            "has_non_relief": ~status.eq("RELIEF_GRANTED").to_numpy(),
+        }
+        people["n_cases"] = np.bincount(at, minlength=len(people))
+        for col, hit in per_case.items():
+            people[col] = np.bincount(at[hit], minlength=len(people)) > 0
+        people["mexican"] = people["nationality"].eq("MEX")
+        return people
 
     @cached_property
     def member_rows(self) -> Mapping[str, list[Any]]:
@@ -340,6 +327,17 @@ class RowsBy(_Rows, Mapping[str, Any]):
             return tuple([column[i] for column in columns])
 
         return read
+
+    def positions(self, keys: Iterable[str]) -> list[int]:
+        """The positions of the rows of ``keys`` in the frame (for ``frame.iloc``).
+
+        Examples
+        --------
+        >>> RowsBy(pd.DataFrame({"id": ["a", "b", "c"]}), "id").positions(["c", "a"])
+        [2, 0]
+        """
+        position = self._position
+        return [position[k] for k in keys]
 
     def __contains__(self, key: object) -> bool:
         return key in self._position

@@ -127,11 +127,14 @@ def _identity_notes(facts: Facts, evidence: FamilyEvidence | None) -> dict[str, 
     """family_id -> sentences about the family evidence that joined its members."""
     if evidence is None or evidence.decisions.empty:
         return {}
-    person_of = dict(zip(facts.records["record_id"], facts.records["person_id"], strict=True))
+    # the analyses' look-up by record id (made once), not a new one over every record
+    records = facts.record_rows
+    person_of = records.reader(["person_id"])
     family_of = facts.persons["family_id"]
     notes: dict[str, list[str]] = {}
     for row in evidence.decisions[evidence.decisions["merged"]].to_dict("records"):
-        person = person_of.get(row["record_id_a"])
+        record = row["record_id_a"]
+        person = person_of(record)[0] if record in records else None
         fid = family_of.get(person) if person is not None else None
         if isinstance(fid, str):
             notes.setdefault(fid, []).append(merge_sentence(row))

@@ -12,11 +12,13 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, overload
 
+import numpy as np
 import pandas as pd
 
 from kinlink.queries.facts import Facts, reference_date
 from kinlink.queries.flags import CONTRACT_FILES, RULES, Flag
 from kinlink.queries.text import iso
+from kinlink.sorting import sort_order
 
 __all__ = ["FamilySection", "FamilySections", "Summary", "family_sections", "summarise"]
 
@@ -107,23 +109,43 @@ def _text(value: Any) -> str:
     return str(value)
 
 
+def _each_distinct(values: pd.Series, convert: Callable[[Any], str]) -> list[str]:
+    """``[convert(v) for v in values]``, calling ``convert`` once per distinct value, and with
+    ``None`` for every missing one (a case's hearing dates and courts repeat: a few thousand
+    distinct values among a hundred thousand cases).
+
+    Examples
+    --------
+    >>> _each_distinct(pd.Series(["b", None, "b", float("nan")]), lambda v: f"<{v}>")
+    ['<b>', '<None>', '<b>', '<None>']
+    """
+    codes, distinct = pd.factorize(values)
+    made = [convert(v) for v in distinct]
+    made.append(convert(None))  # code -1: missing
+    return [made[k] for k in codes.tolist()]
+
+
 def _next_hearings(facts: Facts, ref: pd.Timestamp | None) -> dict[str, tuple[str, str]]:
     """case_id -> (date, court) of its next hearing on or after ``ref``; when it has none, its
     last hearing, marked "(last)"."""
-    h = facts.hearings[facts.hearings["date"].notna()].sort_values(
-        ["case_id", "date", "hearing_id"]
+    h = facts.hearings[facts.hearings["date"].notna()]
+    # Arrow's stable sort of the ids (pandas compares the strings one pair at a time): the
+    # order of h.sort_values(["case_id", "date", "hearing_id"]), also a stable sort
+    dates = h["date"]
+    order = (
+        sort_order(h["case_id"], dates.to_numpy().view(np.int64), h["hearing_id"])
+        if isinstance(dates.dtype, np.dtype) and dates.dtype == "datetime64[ns]"
+        else None
     )
-    last = h.drop_duplicates("case_id", keep="last")
-    out = {
-        c: (f"{iso(d)} (last)", _text(court))
-        for c, d, court in zip(last["case_id"], last["date"], last["court"], strict=True)
-    }
-    if ref is not None:
-        nxt = h[h["date"] >= ref].drop_duplicates("case_id", keep="first")
-        out.update(
-            (c, (iso(d), _text(court)))
-            for c, d, court in zip(nxt["case_id"], nxt["date"], nxt["court"], strict=True)
-        )
+    h = h.sort_values(["case_id", "date", "hearing_id"]) if order is None else h.iloc[order]
+    out: dict[str, tuple[str, str]] = {}
+    chosen = [(h.drop_duplicates("case_id", keep="last"), " (last)")]
+    if ref is not None:  # a next hearing replaces the last one
+        chosen.append((h[h["date"] >= ref].drop_duplicates("case_id", keep="first"), ""))
+    for rows, mark in chosen:
+        when = [d + mark for d in _each_distinct(rows["date"], iso)]
+        courts = _each_distinct(rows["court"], _text)
+        out.update(zip(rows["case_id"], zip(when, courts, strict=True), strict=True))
     return out
 
 

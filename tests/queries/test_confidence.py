@@ -165,3 +165,27 @@ def test_changes_refuse_a_masked_previous_report(two_reports) -> None:
     (first / "summary.json").write_text('{"options": {"masked": true}}')
     review = pd.DataFrame(columns=["family_id", "flag_file", "codes", "record_ids"])
     assert report_changes(first, tables["persons"], tables, review).frame.empty
+
+
+def test_a_merge_by_family_evidence_is_told_in_its_family_s_flags(make, mkcase) -> None:
+    built = family(make, mkcase)
+    flags = analyse(built.facts).flags
+    level = {f"{c}_level": "exact" for c in ("names", "surnames", "dob", "sex")}
+    decisions = pd.DataFrame(
+        [
+            {"record_id_a": "y", "record_id_b": "s", "merged": True, "probability": 0.9, **level},
+            {
+                "record_id_a": "gone",
+                "record_id_b": "a",
+                "merged": True,
+                "probability": 0.9,
+                **level,
+            },
+            {"record_id_a": "b", "record_id_b": "a", "merged": False, "probability": 0.1, **level},
+        ]
+    )
+    evidence = type("E", (), {"alternatives": alternatives(), "decisions": decisions})
+    judged = judge(built.facts, flags, evidence())  # type: ignore[arg-type]
+    told = {f.family_id for f in judged.flags if "Family evidence counts record y" in f.reason}
+    assert told == {codes_of(built, "MPP_SPLIT")}  # y's family; "gone" is no record
+    assert not any("record gone" in f.reason or "record b " in f.reason for f in judged.flags)
