@@ -100,3 +100,24 @@ def test_fast_path_agrees_on_written_csv(
         assert _same(fast, _careful(path, monkeypatch))
         assert fast.frame[read.LINE].tolist() == list(range(2, 2 + len(fast.frame)))
     assert isinstance(read.read_table(path).frame, pd.DataFrame)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    text=st.text(alphabet=st.sampled_from(list(" \t\r\n\x0b\x1c\u2028a,;")), max_size=40),
+    blank=st.integers(min_value=0, max_value=9000),
+)
+def test_first_line_is_the_first_non_blank_line_of_splitlines(text: str, blank: int) -> None:
+    # blank lines of any length before the header, past the prefix read first, and line ends
+    # ("\r\n") split across its end
+    for whole in (text, " " * blank + "\r\n" + text, "\n" * blank + text, " " * blank + text):
+        expected = next((line for line in whole.splitlines() if line.strip()), "")
+        assert read._first_line(whole) == expected
+
+
+def test_a_byte_order_mark_is_not_part_of_the_first_header(tmp_path: Path) -> None:
+    path = tmp_path / "t.csv"
+    path.write_bytes(b"\xef\xbb\xbfid,name\r\n1,Jos\xc3\xa9\r\n")
+    raw = read.read_table(path)
+    assert list(raw.frame.columns) == ["id", "name", read.LINE]
+    assert raw.frame["name"].tolist() == ["José"]
