@@ -195,9 +195,10 @@ def _drop(
 def _normalise_column(values: pd.Series, column: Column) -> tuple[pd.Series, pd.Series | None]:
     kind = column.kind
     if kind in ("id", "text"):
-        return normalize.text(values), None
+        # a required column's values went through normalize.text already (to drop the empty)
+        return (values if column.required else normalize.text(values)), None
     if kind == "label":
-        return normalize.text(values).str.upper(), None
+        return normalize.label(values), None
     if kind == "name":
         return normalize.checked_name(values)
     if kind == "a_number":

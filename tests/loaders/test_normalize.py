@@ -253,3 +253,27 @@ def test_distinct_value_normalisers_take_all_missing_and_empty_columns(storage: 
         values, bad = normalize.checked_name(cells)
         assert values.isna().all() and str(values.dtype) == "string"
         assert not bad.any() and len(bad) == len(cells)
+
+
+@pytest.mark.parametrize("storage", _STORAGE)
+@pytest.mark.parametrize("repeat", [1, 3], ids=["mostly distinct", "repeated"])
+def test_text_and_label_give_what_each_cell_gives(storage: str, repeat: int) -> None:
+    # each cell once takes the whole-column path, repeated cells the distinct-value one
+    written = [c for c in _TRICKY if c is None or len(c) < 20] + ["\tA b\n", " \u2003x\u2003"]
+    cells = pd.Series(written * repeat, dtype=storage, index=range(5, 5 + len(written) * repeat))
+    stripped = [None if pd.isna(c) or not c.strip() else c.strip() for c in cells]
+    for values, expected in (
+        (normalize.text(cells), stripped),
+        (normalize.label(cells), [None if c is None else c.upper() for c in stripped]),
+    ):
+        assert values.tolist() == pd.array(expected, dtype="string").tolist()
+        assert str(values.dtype) == "string"
+        assert values.index.equals(cells.index)
+
+
+@pytest.mark.parametrize("storage", _STORAGE)
+def test_text_takes_all_missing_and_empty_columns(storage: str) -> None:
+    for cells in (pd.Series([None, None], dtype=storage), pd.Series([], dtype=storage)):
+        values = normalize.text(cells)
+        assert values.isna().all() and len(values) == len(cells)
+        assert str(values.dtype) == "string"
