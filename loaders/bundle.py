@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from kinlink.contract import (
     FAMILY_UNITS,
@@ -192,11 +194,18 @@ def _drop(
     return frame.loc[~bad]
 
 
+def _renumbered(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame``'s rows numbered from 0, in place (the frames are the loader's own):
+    ``reset_index`` would copy every column, touching each string (at 2M rows, 1.5 s a table)."""
+    frame.index = pd.RangeIndex(len(frame))
+    return frame
+
+
 def _normalise_column(values: pd.Series, column: Column) -> tuple[pd.Series, pd.Series | None]:
     kind = column.kind
     if kind in ("id", "text"):
-        # a required column's values went through normalize.text already (to drop the empty)
-        return (values if column.required else normalize.text(values)), None
+        # a required column's values were trimmed already (to drop the empty)
+        return (values.astype("string") if column.required else normalize.text(values)), None
     if kind == "label":
         return normalize.label(values), None
     if kind == "name":
@@ -239,7 +248,9 @@ def _load_table(
 
     frame = frame.copy()
     for name in table.required_columns:
-        frame[name] = normalize.text(frame[name])
+        # in the reader's Arrow strings until placed in ``out``: the missing and duplicate ids
+        # are found without making a Python string per cell (at 2M ids, 0.34 s against 0.76 s)
+        frame[name] = normalize.trimmed(frame[name])
         frame = _drop(frame, frame[name].isna(), accounts, file, name, "missing required value")
     if table.key:
         duplicate = frame.duplicated(table.key, keep="first")
@@ -309,8 +320,8 @@ def _load_table(
                 column.name,
                 raw.origins.get(column.name, f"'{column.name}'") if present else "absent",
                 how.get(column.name, KIND_WORDS.get(column.kind, column.kind)),
-                int(frame[column.name].notna().sum()) if present else 0,
-                int(out[column.name].notna().sum()),
+                int(frame[column.name].count()) if present else 0,
+                int(out[column.name].count()),
             )
         )
     declared = {c.name for c in table.columns}
@@ -318,7 +329,7 @@ def _load_table(
         if extra not in declared and extra != LINE:
             out[extra] = normalize.text(frame[extra])
     out[LINE] = frame[LINE]
-    return out.reset_index(drop=True)
+    return _renumbered(out)
 
 
 #: How ``kinlink check`` and the report describe what a column of each kind was read as.
@@ -395,29 +406,34 @@ def _check_references(
             target_table = next(t for t in TABLES if t.stem == target)
             known = frames[target][target_table.key]
             frame = frames[table.stem]
-            unknown = ~frame[column].isin(known)
+            unknown = ~_isin(frame[column], known)
             reason = f"unknown {column} (not in {files.get(target, target)})"
-            frames[table.stem] = _drop(
-                frame, unknown, accounts, files[table.stem], column, reason
-            ).reset_index(drop=True)
+            frames[table.stem] = _renumbered(
+                _drop(frame, unknown, accounts, files[table.stem], column, reason)
+            )
+
+
+def _isin(values: pd.Series, known: pd.Series) -> pd.Series:
+    """``values.isin(known)`` for two string columns, in Arrow: pandas hashes each Python string
+    (2M record ids against 2M: 1.23 s, against 0.76 s for Arrow with both conversions)."""
+    found = pc.is_in(_arrow_strings(values), value_set=_arrow_strings(known))
+    return pd.Series(found.to_numpy(zero_copy_only=False), index=values.index)
+
+
+def _arrow_strings(values: pd.Series) -> pa.Array:
+    return pa.array(values.array, type=pa.string(), from_pandas=True)
 
 
 def _clean_family_units(frame: pd.DataFrame, file: str, accounts: _Accounts) -> pd.DataFrame:
     duplicate = frame.duplicated(["family_unit_id", "record_id"], keep="first")
-    return _drop(
-        frame,
-        duplicate,
-        accounts,
-        file,
-        "record_id",
-        "duplicate membership of the same family unit",
-    ).reset_index(drop=True)
+    reason = "duplicate membership of the same family unit"
+    return _renumbered(_drop(frame, duplicate, accounts, file, "record_id", reason))
 
 
 def _clean_leads(cases: pd.DataFrame, file: str, accounts: _Accounts) -> pd.DataFrame:
     """A lead_case_id that names no case, or the case itself, is dropped (it is optional)."""
     lead = cases["lead_case_id"]
-    unknown = lead.notna() & ~lead.isin(cases["case_id"])
+    unknown = lead.notna() & ~_isin(lead, cases["case_id"])
     own = lead.notna() & (lead == cases["case_id"])
     accounts.count(file, "lead_case_id", "unknown lead case", int(unknown.sum()))
     accounts.count(file, "lead_case_id", "case is its own lead", int(own.sum()))
