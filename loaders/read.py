@@ -162,10 +162,12 @@ def unique_header(path: Path, names: list[str], line: int = 1) -> list[str]:
 def cells(values: pa.Array) -> pd.Series:
     """Text cells as an Arrow-backed string Series; a blank cell is missing (``NA``).
 
-    Trimming and the blank test run in Arrow's C kernels: at millions of rows this is where a
-    Python-level ``str.strip`` would spend most of the load.
+    The blank test runs in Arrow's C kernels: at millions of rows this is where a Python-level
+    ``str.strip`` would spend most of the load. A cell is blank when it is empty or all
+    whitespace, which is when Arrow's ``utf8_trim_whitespace`` leaves nothing (the same test of a
+    character), without writing a trimmed copy of the column.
     """
-    blank = pc.equal(pc.utf8_trim_whitespace(values), "")
+    blank = pc.or_(pc.equal(pc.binary_length(values), 0), pc.utf8_is_space(values))
     cleaned = pc.if_else(blank, pa.scalar(None, pa.string()), values)
     return pd.Series(pd.arrays.ArrowStringArray(cleaned))
 
@@ -313,9 +315,12 @@ def _read_csv_fast(
                 delimiter=sep, newlines_in_values=True, ignore_empty_lines=True
             ),
             convert_options=pcsv.ConvertOptions(
-                column_types={name: pa.string() for name in header},
+                # large_string is what pandas keeps (a plain string column would be cast, copied)
+                column_types={name: pa.large_string() for name in header},
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
+                # the bytes are valid UTF-8: Python decoded them, or encoded them from text
+                check_utf8=False,
             ),
         )
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):  # a ragged row, an odd quote, ...

@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Literal
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -121,3 +123,15 @@ def test_a_byte_order_mark_is_not_part_of_the_first_header(tmp_path: Path) -> No
     raw = read.read_table(path)
     assert list(raw.frame.columns) == ["id", "name", read.LINE]
     assert raw.frame["name"].tolist() == ["José"]
+
+
+def test_a_cell_is_blank_exactly_when_trimming_leaves_nothing() -> None:
+    # every whitespace character Arrow knows, beside ones it does not (zero-width space, NUL)
+    odd = [chr(c) for c in range(0x3100) if not 0xD800 <= c <= 0xDFFF]
+    values = ["", " ", "\t\n", "a", " a ", *odd, *(c + c for c in odd), *(c + "x" for c in odd)]
+    array = pa.array([*values, None], type=pa.string())
+    trimmed = pc.utf8_trim_whitespace(array).to_pylist()
+    expected = [None if not t else v for v, t in zip([*values, None], trimmed, strict=True)]
+    cells = read.cells(array)
+    assert cells.tolist() == pd.array(expected, dtype="string").tolist()
+    assert cells.isna().sum() > 60  # the test saw many blanks
