@@ -287,7 +287,7 @@ def _load_table(
         values, bad = _normalise_column(raw_values, column)
         out[column.name] = values
         if column.kind == "name":
-            out[f"{column.name}_orig"] = raw_values.astype("string")
+            out[f"{column.name}_orig"] = normalize.as_written(raw_values)
         if column.written:
             out[column.raw_name] = raw_values.astype("string")
         if bad is not None and bad.any():

@@ -269,6 +269,17 @@ def label(raw: pd.Series) -> pd.Series:
     return _on_distinct(raw, lambda values: trimmed(values).astype("string").str.upper())
 
 
+def as_written(raw: pd.Series) -> pd.Series:
+    """The cells as they are, as a ``string`` column (each distinct value converted once).
+
+    Examples
+    --------
+    >>> as_written(pd.Series([" Ana ", None], dtype="string[pyarrow]")).tolist()
+    [' Ana ', <NA>]
+    """
+    return _on_distinct(raw, lambda values: values.astype("string"))
+
+
 def trimmed(raw: pd.Series) -> pd.Series:
     """:func:`text`, but in ``raw``'s own dtype: an Arrow-backed column stays in Arrow, where
     finding its empty or repeated values costs no Python string per cell.

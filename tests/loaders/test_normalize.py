@@ -277,3 +277,12 @@ def test_text_takes_all_missing_and_empty_columns(storage: str) -> None:
         values = normalize.text(cells)
         assert values.isna().all() and len(values) == len(cells)
         assert str(values.dtype) == "string"
+
+
+@pytest.mark.parametrize("storage", _STORAGE)
+@pytest.mark.parametrize("repeat", [1, 3], ids=["mostly distinct", "repeated"])
+def test_as_written_is_the_cells_as_strings(storage: str, repeat: int) -> None:
+    cells = pd.Series(_TRICKY * repeat, dtype=storage, index=range(3, 3 + len(_TRICKY) * repeat))
+    values = normalize.as_written(cells)
+    assert values.tolist() == cells.astype("string").tolist()
+    assert str(values.dtype) == "string" and values.index.equals(cells.index)
