@@ -168,7 +168,7 @@ def cells(values: pa.Array) -> pd.Series:
     character), without writing a trimmed copy of the column.
     """
     blank = pc.or_(pc.equal(pc.binary_length(values), 0), pc.utf8_is_space(values))
-    cleaned = pc.if_else(blank, pa.scalar(None, pa.string()), values)
+    cleaned = pc.if_else(blank, pa.scalar(None, values.type), values)
     return pd.Series(pd.arrays.ArrowStringArray(cleaned))
 
 
