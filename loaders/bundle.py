@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from kinlink.contract import (
     FAMILY_UNITS,
@@ -192,12 +194,21 @@ def _drop(
     return frame.loc[~bad]
 
 
+def _renumbered(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame``'s rows numbered from 0, in place (the frames are the loader's own):
+    ``reset_index`` would copy every column, touching each string (1.5 s in all at 2M rows)."""
+    frame.index = pd.RangeIndex(len(frame))
+    return frame
+
+
 def _normalise_column(values: pd.Series, column: Column) -> tuple[pd.Series, pd.Series | None]:
     kind = column.kind
     if kind in ("id", "text"):
-        return normalize.text(values), None
+        # a required column's values were trimmed already (to drop the empty), and stay in the
+        # reader's storage until the references are checked (:func:`_python_strings`)
+        return (values if column.required else normalize.text(values)), None
     if kind == "label":
-        return normalize.text(values).str.upper(), None
+        return normalize.label(values), None
     if kind == "name":
         return normalize.checked_name(values)
     if kind == "a_number":
@@ -238,7 +249,9 @@ def _load_table(
 
     frame = frame.copy()
     for name in table.required_columns:
-        frame[name] = normalize.text(frame[name])
+        # in the reader's Arrow strings: the missing, duplicate and unknown ids are found without
+        # a Python string per cell (at 2M ids, duplicates in 0.34 s against 0.76 s)
+        frame[name] = normalize.trimmed(frame[name])
         frame = _drop(frame, frame[name].isna(), accounts, file, name, "missing required value")
     if table.key:
         duplicate = frame.duplicated(table.key, keep="first")
@@ -275,7 +288,7 @@ def _load_table(
         values, bad = _normalise_column(raw_values, column)
         out[column.name] = values
         if column.kind == "name":
-            out[f"{column.name}_orig"] = raw_values.astype("string")
+            out[f"{column.name}_orig"] = normalize.as_written(raw_values)
         if column.written:
             out[column.raw_name] = raw_values.astype("string")
         if bad is not None and bad.any():
@@ -308,8 +321,8 @@ def _load_table(
                 column.name,
                 raw.origins.get(column.name, f"'{column.name}'") if present else "absent",
                 how.get(column.name, KIND_WORDS.get(column.kind, column.kind)),
-                int(frame[column.name].notna().sum()) if present else 0,
-                int(out[column.name].notna().sum()),
+                int(frame[column.name].count()) if present else 0,
+                int(out[column.name].count()),
             )
         )
     declared = {c.name for c in table.columns}
@@ -317,7 +330,7 @@ def _load_table(
         if extra not in declared and extra != LINE:
             out[extra] = normalize.text(frame[extra])
     out[LINE] = frame[LINE]
-    return out.reset_index(drop=True)
+    return _renumbered(out)
 
 
 #: How ``kinlink check`` and the report describe what a column of each kind was read as.
@@ -394,29 +407,44 @@ def _check_references(
             target_table = next(t for t in TABLES if t.stem == target)
             known = frames[target][target_table.key]
             frame = frames[table.stem]
-            unknown = ~frame[column].isin(known)
+            unknown = ~_isin(frame[column], known)
             reason = f"unknown {column} (not in {files.get(target, target)})"
-            frames[table.stem] = _drop(
-                frame, unknown, accounts, files[table.stem], column, reason
-            ).reset_index(drop=True)
+            frames[table.stem] = _renumbered(
+                _drop(frame, unknown, accounts, files[table.stem], column, reason)
+            )
+
+
+def _isin(values: pd.Series, known: pd.Series) -> pd.Series:
+    """``values.isin(known)`` for two string columns, in Arrow: pandas hashes each Python string
+    (2M record ids against 2M: 1.23 s, against 0.51 s in Arrow, 0.76 s with both converted)."""
+    found = pc.is_in(_arrow_strings(values), value_set=_arrow_strings(known))
+    return pd.Series(found.to_numpy(zero_copy_only=False), index=values.index)
+
+
+def _arrow_strings(values: pd.Series) -> pa.Array:
+    """The column as Arrow strings: as it is when it is Arrow's (large_string, as pandas keeps)."""
+    return pa.array(values.array, type=pa.large_string(), from_pandas=True)
+
+
+def _python_strings(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
+    """The required columns, left in the reader's storage while the load matched them, as the
+    ``string`` columns (Python strings) that every other text column of a bundle is."""
+    for name in table.required_columns:
+        if frame[name].dtype != pd.StringDtype():  # astype would copy a ready column
+            frame[name] = frame[name].astype("string")
+    return frame
 
 
 def _clean_family_units(frame: pd.DataFrame, file: str, accounts: _Accounts) -> pd.DataFrame:
     duplicate = frame.duplicated(["family_unit_id", "record_id"], keep="first")
-    return _drop(
-        frame,
-        duplicate,
-        accounts,
-        file,
-        "record_id",
-        "duplicate membership of the same family unit",
-    ).reset_index(drop=True)
+    reason = "duplicate membership of the same family unit"
+    return _renumbered(_drop(frame, duplicate, accounts, file, "record_id", reason))
 
 
 def _clean_leads(cases: pd.DataFrame, file: str, accounts: _Accounts) -> pd.DataFrame:
     """A lead_case_id that names no case, or the case itself, is dropped (it is optional)."""
     lead = cases["lead_case_id"]
-    unknown = lead.notna() & ~lead.isin(cases["case_id"])
+    unknown = lead.notna() & ~_isin(lead, cases["case_id"])
     own = lead.notna() & (lead == cases["case_id"])
     accounts.count(file, "lead_case_id", "unknown lead case", int(unknown.sum()))
     accounts.count(file, "lead_case_id", "case is its own lead", int(own.sum()))
@@ -491,6 +519,8 @@ def load_bundle(path: str | Path, *, mapping: Mapping | str | Path | None = None
         frames["family_units"], files["family_units"], accounts
     )
     _check_references(frames, files, accounts)
+    for table in TABLES:
+        frames[table.stem] = _python_strings(frames[table.stem], table)
     frames["cases"] = _clean_leads(frames["cases"], files["cases"], accounts)
 
     rejects = (

@@ -393,8 +393,10 @@ def parse_dates(
     ...     print(err)
     intake.csv, column DOB: dates like '03/04/2012' read as day-first or as month-first and no value in the column decides; give the column a format in a mapping (format = "%d/%m/%Y" or "%m/%d/%Y"; `kinlink mapping INPUT > mapping.toml` writes one to edit)
     """  # noqa: E501
-    text = raw.astype("string")
-    codes, uniques = pd.factorize(text, use_na_sentinel=True)  # one pass; work per distinct
+    # one pass, work per distinct value; a column of strings (Arrow's, from the CSV reader) is
+    # factorized as it is, where converting it first would make a Python string per cell
+    text = raw if isinstance(raw.dtype, pd.StringDtype) else raw.astype("string")
+    codes, uniques = pd.factorize(text, use_na_sentinel=True)
     distinct = [str(v) for v in uniques]
     if fmt is not None and fmt.pattern is not None:
         pattern = fmt

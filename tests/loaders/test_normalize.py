@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import pandas as pd
 import pytest
 from hypothesis import given
@@ -135,3 +137,152 @@ def test_names_are_nfc_and_collapsed_but_keep_case_and_accents() -> None:
     values = normalize.name(pd.Series([f"  {decomposed}   María ", "DE LA CRUZ"]))
     assert values.tolist() == ["José María", "DE LA CRUZ"]
     assert values.iloc[0] == "Jos\u00e9 Mar\u00eda"
+
+
+# Cells that tell a per-distinct-value normaliser from a careless one: accents composed and
+# decomposed (equal once NFC'd, distinct before), spacing inside and around, case variants of one
+# word, empty and blank strings, missing cells, and a name cell over the length limit.
+_TRICKY = [
+    "José",
+    "Jose\u0301",
+    "  Jose\u0301   Luis ",
+    "JOSÉ",
+    "",
+    " ",
+    "\u00a0",
+    None,
+    "y",
+    "Y",
+    " yes ",
+    "no",
+    "maybe",
+    "f",
+    "Femenino",
+    "mujer",
+    "Honduras",
+    "hnd",
+    "México",
+    "Mexico",
+    "Atlantis",
+    "pending ",
+    "Positive",
+    "Mother",
+    "hija",
+    "other relative",
+    "neighbour",
+    "x" * normalize.MAX_NAME_LENGTH,
+    "x" * (normalize.MAX_NAME_LENGTH + 1),
+    "é" * (normalize.MAX_NAME_LENGTH + 1),
+    "José",
+    None,
+]
+_STORAGE = ["string[pyarrow]", "string[python]", "object"]
+
+
+def _cell_by_cell(cells: pd.Series, parse, dtype: str) -> tuple[list[object], list[bool]]:
+    """What a normaliser must give: ``parse`` applied to each cell on its own."""
+    parsed = [None if pd.isna(cell) else parse(cell) for cell in cells]
+    bad = [not pd.isna(cell) and value is None for cell, value in zip(cells, parsed, strict=True)]
+    return pd.array(parsed, dtype=dtype).tolist(), bad
+
+
+_PARSERS = {
+    "boolean": (
+        lambda v: (
+            True
+            if v.lower() in normalize.TRUE_WORDS
+            else (False if v.lower() in normalize.FALSE_WORDS else None)
+        ),
+        "boolean",
+    ),
+    "nationality": (normalize.country_code, "string"),
+    "sex": (lambda v: normalize.SEX_WORDS.get(v.strip().upper()), "string"),
+    "role": (normalize.role_of, "string"),
+}
+
+
+@pytest.mark.parametrize("storage", _STORAGE)
+@pytest.mark.parametrize("kind", _PARSERS)
+def test_distinct_value_normalisers_give_what_each_cell_gives(storage: str, kind: str) -> None:
+    cells = pd.Series(_TRICKY, dtype=storage, index=range(10, 10 + len(_TRICKY)))
+    parse, dtype = _PARSERS[kind]
+    values, bad = getattr(normalize, kind)(cells)
+    expected, expected_bad = _cell_by_cell(cells, parse, dtype)
+    assert values.tolist() == expected
+    assert str(values.dtype) == dtype
+    assert bad.tolist() == expected_bad
+    assert values.index.equals(cells.index) and bad.index.equals(cells.index)
+
+
+@pytest.mark.parametrize("storage", _STORAGE)
+def test_code_and_checked_name_give_what_each_cell_gives(storage: str) -> None:
+    cells = pd.Series(_TRICKY, dtype=storage)
+    values, bad = normalize.code(cells, {"PENDING", "POSITIVE", "MAYBE"})
+    expected = [
+        None
+        if pd.isna(c) or c.strip().upper() not in {"PENDING", "POSITIVE", "MAYBE"}
+        else c.strip().upper()
+        for c in _TRICKY
+    ]
+    assert values.tolist() == pd.array(expected, dtype="string").tolist()
+    assert bad.tolist() == [
+        not pd.isna(c) and e is None for c, e in zip(_TRICKY, expected, strict=True)
+    ]
+
+    values, bad = normalize.checked_name(cells)
+    limit = normalize.MAX_NAME_LENGTH
+    long = [not pd.isna(c) and len(c) > limit for c in _TRICKY]
+    expected = [
+        None
+        if pd.isna(c) or too_long
+        else (" ".join(unicodedata.normalize("NFC", c).split()) or None)
+        for c, too_long in zip(_TRICKY, long, strict=True)
+    ]
+    assert values.tolist() == pd.array(expected, dtype="string").tolist()
+    assert str(values.dtype) == "string"
+    assert bad.tolist() == long
+    assert values.iloc[1] == values.iloc[0] == "Jos\u00e9"
+
+
+@pytest.mark.parametrize("storage", _STORAGE)
+def test_distinct_value_normalisers_take_all_missing_and_empty_columns(storage: str) -> None:
+    for cells in (pd.Series([None, None], dtype=storage), pd.Series([], dtype=storage)):
+        values, bad = normalize.boolean(cells)
+        assert values.isna().all() and str(values.dtype) == "boolean"
+        assert not bad.any() and len(bad) == len(cells)
+        values, bad = normalize.checked_name(cells)
+        assert values.isna().all() and str(values.dtype) == "string"
+        assert not bad.any() and len(bad) == len(cells)
+
+
+@pytest.mark.parametrize("storage", _STORAGE)
+@pytest.mark.parametrize("repeat", [1, 3], ids=["mostly distinct", "repeated"])
+def test_text_and_label_give_what_each_cell_gives(storage: str, repeat: int) -> None:
+    # each cell once takes the whole-column path, repeated cells the distinct-value one
+    written = [c for c in _TRICKY if c is None or len(c) < 20] + ["\tA b\n", " \u2003x\u2003"]
+    cells = pd.Series(written * repeat, dtype=storage, index=range(5, 5 + len(written) * repeat))
+    stripped = [None if pd.isna(c) or not c.strip() else c.strip() for c in cells]
+    for values, expected in (
+        (normalize.text(cells), stripped),
+        (normalize.label(cells), [None if c is None else c.upper() for c in stripped]),
+    ):
+        assert values.tolist() == pd.array(expected, dtype="string").tolist()
+        assert str(values.dtype) == "string"
+        assert values.index.equals(cells.index)
+
+
+@pytest.mark.parametrize("storage", _STORAGE)
+def test_text_takes_all_missing_and_empty_columns(storage: str) -> None:
+    for cells in (pd.Series([None, None], dtype=storage), pd.Series([], dtype=storage)):
+        values = normalize.text(cells)
+        assert values.isna().all() and len(values) == len(cells)
+        assert str(values.dtype) == "string"
+
+
+@pytest.mark.parametrize("storage", _STORAGE)
+@pytest.mark.parametrize("repeat", [1, 3], ids=["mostly distinct", "repeated"])
+def test_as_written_is_the_cells_as_strings(storage: str, repeat: int) -> None:
+    cells = pd.Series(_TRICKY * repeat, dtype=storage, index=range(3, 3 + len(_TRICKY) * repeat))
+    values = normalize.as_written(cells)
+    assert values.tolist() == cells.astype("string").tolist()
+    assert str(values.dtype) == "string" and values.index.equals(cells.index)

@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Literal
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -100,3 +102,36 @@ def test_fast_path_agrees_on_written_csv(
         assert _same(fast, _careful(path, monkeypatch))
         assert fast.frame[read.LINE].tolist() == list(range(2, 2 + len(fast.frame)))
     assert isinstance(read.read_table(path).frame, pd.DataFrame)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    text=st.text(alphabet=st.sampled_from(list(" \t\r\n\x0b\x1c\u2028a,;")), max_size=40),
+    blank=st.integers(min_value=0, max_value=9000),
+)
+def test_first_line_is_the_first_non_blank_line_of_splitlines(text: str, blank: int) -> None:
+    # blank lines of any length before the header, past the prefix read first, and line ends
+    # ("\r\n") split across its end
+    for whole in (text, " " * blank + "\r\n" + text, "\n" * blank + text, " " * blank + text):
+        expected = next((line for line in whole.splitlines() if line.strip()), "")
+        assert read._first_line(whole) == expected
+
+
+def test_a_byte_order_mark_is_not_part_of_the_first_header(tmp_path: Path) -> None:
+    path = tmp_path / "t.csv"
+    path.write_bytes(b"\xef\xbb\xbfid,name\r\n1,Jos\xc3\xa9\r\n")
+    raw = read.read_table(path)
+    assert list(raw.frame.columns) == ["id", "name", read.LINE]
+    assert raw.frame["name"].tolist() == ["José"]
+
+
+def test_a_cell_is_blank_exactly_when_trimming_leaves_nothing() -> None:
+    # every whitespace character Arrow knows, beside ones it does not (zero-width space, NUL)
+    odd = [chr(c) for c in range(0x3100) if not 0xD800 <= c <= 0xDFFF]
+    values = ["", " ", "\t\n", "a", " a ", *odd, *(c + c for c in odd), *(c + "x" for c in odd)]
+    array = pa.array([*values, None], type=pa.string())
+    trimmed = pc.utf8_trim_whitespace(array).to_pylist()
+    expected = [None if not t else v for v, t in zip([*values, None], trimmed, strict=True)]
+    cells = read.cells(array)
+    assert cells.tolist() == pd.array(expected, dtype="string").tolist()
+    assert cells.isna().sum() > 60  # the test saw many blanks
