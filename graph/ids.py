@@ -18,7 +18,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from kinlink.sorting import sort_order
+from kinlink.sorting import stable_ranks
 
 DIGEST_CHARS = 16
 
@@ -97,11 +97,7 @@ def smallest_ids(prefix: str, values: np.ndarray, labels: np.ndarray) -> np.ndar
     True
     """
     labels = np.asarray(labels)
-    order = sort_order(values)
-    if order is None:
-        order = np.argsort(values, kind="stable")
-    rank = np.empty(len(values), dtype=np.int64)
-    rank[order] = np.arange(len(values))
+    order, rank = stable_ranks(values)
     distinct, group = np.unique(labels, return_inverse=True)
     best = np.full(len(distinct), len(values), dtype=np.int64)
     np.minimum.at(best, group, rank)  # each label's smallest rank

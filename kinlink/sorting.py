@@ -22,7 +22,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-__all__ = ["sort_order", "sorted_by"]
+__all__ = ["sort_order", "sorted_by", "stable_ranks"]
 
 
 def sort_order(*columns: pd.Series | np.ndarray) -> np.ndarray | None:
@@ -52,3 +52,23 @@ def sorted_by(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
     if order is None:
         return frame.sort_values(list(columns), ignore_index=True)
     return frame.take(order).reset_index(drop=True)
+
+
+def stable_ranks(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The positions that sort ``values`` (stable), and each value's place in that order.
+
+    Arrow's sort (:func:`sort_order`) where it takes the column; numpy's stable sort, with
+    Python's comparison, where it does not (a lone surrogate, values other than strings).
+
+    Examples
+    --------
+    >>> order, rank = stable_ranks(np.array(["b", "é", "a", "b"], dtype=object))
+    >>> order.tolist(), rank.tolist()
+    ([2, 0, 3, 1], [1, 3, 0, 2])
+    """
+    order = sort_order(values)
+    if order is None:
+        order = np.argsort(values, kind="stable")
+    rank = np.empty(len(values), dtype=np.int64)
+    rank[order] = np.arange(len(values), dtype=np.int64)
+    return order, rank

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from kinlink.sorting import sort_order, sorted_by
+from kinlink.sorting import sort_order, sorted_by, stable_ranks
 
 ALPHABET = ["a", "B", "é", "É", "ñ", "z", "日", "😀", "-", "0", " ", "ß", "\u0301"]
 
@@ -43,3 +43,15 @@ def test_integer_keys_sort_beside_strings_as_pandas_sorts_them() -> None:
     order = sort_order(frame["a"], frame["n"].to_numpy())
     assert order is not None
     pd.testing.assert_frame_equal(frame.take(order).reset_index(drop=True), expected)
+
+
+def test_stable_ranks_are_numpys_stable_sort_with_or_without_arrow() -> None:
+    rng = np.random.default_rng(9)
+    words = np.array(_words(rng, 2000), dtype=object)  # with repeats: ties keep their order
+    lone = words.copy()
+    lone[3] = "a\ud800"  # a lone surrogate: Arrow refuses the column, numpy sorts it
+    for values in (words, lone):
+        order, rank = stable_ranks(values)
+        expected = np.argsort(values, kind="stable")
+        assert order.tolist() == expected.tolist()
+        assert (rank[expected] == np.arange(len(values))).all()

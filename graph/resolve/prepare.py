@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from kinlink.graph.resolve.nicknames import NICKNAMES
-from kinlink.sorting import sort_order
+from kinlink.sorting import stable_ranks
 
 PARTICLES = frozenset(
     {"de", "del", "la", "las", "los", "da", "das", "do", "dos", "di", "y", "e", "van", "von", "der"}
@@ -172,23 +172,6 @@ def _names(raw: pd.Series, *, nicknames: bool) -> tuple[np.ndarray, list[np.ndar
     return codes, columns
 
 
-def _ranks(text: np.ndarray) -> np.ndarray:
-    """Each string's position in the stable sort of ``text`` (Arrow's sort: the order of
-    Python's string comparison, without comparing two million objects pair by pair).
-
-    Examples
-    --------
-    >>> _ranks(np.array(["b", "é", "a", "b"], dtype=object)).tolist()
-    [1, 3, 0, 2]
-    """
-    order = sort_order(text)
-    if order is None:  # a lone surrogate: Python's own comparison
-        order = np.argsort(text, kind="stable")
-    rank = np.empty(len(text), dtype=np.int64)
-    rank[order] = np.arange(len(text), dtype=np.int64)
-    return rank
-
-
 def prepare(individuals: pd.DataFrame) -> pd.DataFrame:
     """Derive the comparison and blocking keys of every record.
 
@@ -269,7 +252,9 @@ def prepare(individuals: pd.DataFrame) -> pd.DataFrame:
             (pairs // (len(given) + 1)).tolist(), (pairs % (len(given) + 1)).tolist(), strict=True
         )
     ]
-    out["name_rank"] = _ranks(np.asarray(text, dtype=object))[pair_code]
+    # Arrow's sort: the order of Python's string comparison, without comparing two million
+    # objects pair by pair
+    out["name_rank"] = stable_ranks(np.asarray(text, dtype=object))[1][pair_code]
 
     vocabulary: dict[str, int] = {}
     keys_of: dict[str, str] = {}
