@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import importlib.metadata
 import logging
 import os
 import sys
@@ -45,22 +44,28 @@ def avx512_kernels_to_skip(cpuinfo: str, numpy_version: str) -> str | None:
     >>> avx512_kernels_to_skip(zen4, "2.3.5") is None
     True
     """
+    if not _zen4(cpuinfo):
+        return None
+    try:
+        major, minor = (int(part) for part in numpy_version.split(".")[:2])
+    except ValueError:
+        return None
+    return _AVX512_KERNELS if (major, minor) >= (2, 4) else None
+
+
+def _zen4(cpuinfo: str) -> bool:
+    """Whether ``/proc/cpuinfo``'s first processor is an AMD family 25 with AVX-512."""
     fields: dict[str, str] = {}
     for line in cpuinfo.splitlines():
         if not line.strip():
             break  # the first processor is enough
         name, _, value = line.partition(":")
         fields[name.strip()] = value.strip()
-    try:
-        major, minor = (int(part) for part in numpy_version.split(".")[:2])
-    except ValueError:
-        return None
-    zen4 = (
+    return (
         fields.get("vendor_id") == "AuthenticAMD"
         and fields.get("cpu family") == "25"
         and "avx512f" in fields.get("flags", "").split()
     )
-    return _AVX512_KERNELS if zen4 and (major, minor) >= (2, 4) else None
 
 
 def _prefer_fast_sort() -> None:
@@ -72,10 +77,16 @@ def _prefer_fast_sort() -> None:
     try:
         with open("/proc/cpuinfo", encoding="utf-8", errors="replace") as fh:
             cpuinfo = fh.read(16_384)
-        version = importlib.metadata.version("numpy")
-    except (OSError, importlib.metadata.PackageNotFoundError):
+    except OSError:
         return
-    skip = avx512_kernels_to_skip(cpuinfo, version)
+    if not _zen4(cpuinfo):  # elsewhere, no package metadata is read at start-up
+        return
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        skip = avx512_kernels_to_skip(cpuinfo, version("numpy"))
+    except PackageNotFoundError:
+        return
     if skip:
         os.environ["NPY_DISABLE_CPU_FEATURES"] = skip
 
