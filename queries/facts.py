@@ -513,8 +513,9 @@ def _frame_table(frame: pd.DataFrame | None, id_col: str, cols: Iterable[str]) -
 
 def _with_persons(records: pd.DataFrame, same_as: pd.DataFrame) -> pd.DataFrame:
     """``records.merge(same_as, on="record_id", how="left")`` (record ids are unique); when
-    ``same_as`` lists the records in their own order, as :func:`complete_persons` gives them,
-    its person ids are placed as they are, without hashing two million ids to join them.
+    ``same_as`` lists the records in their own order (as :func:`complete_persons` passes the
+    resolver's persons on), its person ids are placed as they are, without hashing two million
+    ids to join them.
 
     Examples
     --------
